@@ -1,0 +1,31 @@
+"""kommunsocial: tone, engagement and interaction networks of municipal social media.
+
+>>> import kommunsocial as ks
+>>> ds = ks.load("data/raw/sample")                       # doctest: +SKIP
+>>> ks.tone.score(ds.posts["text"])                        # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import importlib
+
+__version__ = "0.1.0"
+
+from .errors import KommunsocialError, LoadError, SchemaError  # noqa: E402
+from .ingest import ingest, load  # noqa: E402
+from .schema import Dataset  # noqa: E402
+
+__all__ = ["Dataset", "load", "ingest", "LoadError", "SchemaError", "KommunsocialError", "__version__",
+           "sample", "tone", "engagement", "network", "plots", "reports", "io", "clean", "privacy", "config"]
+
+_LAZY = {"sample", "tone", "engagement", "network", "plots", "reports", "io", "clean", "privacy", "config",
+         "schema", "quality"}
+
+
+def __getattr__(name):
+    # analysis modules import heavy libraries (scikit-learn, statsmodels): load them on first use
+    if name in _LAZY:
+        module = importlib.import_module(f".{name}", __name__)
+        globals()[name] = module
+        return module
+    raise AttributeError(f"module 'kommunsocial' has no attribute {name!r}")

@@ -1,0 +1,176 @@
+"""Text and time normalisation, language identification, deduplication and text features."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+import emoji
+import ftfy
+import numpy as np
+import pandas as pd
+
+__all__ = [
+    "repair_mojibake",
+    "repair_latin1_mojibake",
+    "normalise_text",
+    "clean_texts",
+    "detect_language",
+    "text_features",
+    "drop_exact_duplicates",
+]
+
+# Characters that UTF-8 shows as when it was decoded as latin-1 / cp1252: a lead byte (Ã Â â ð Ä Å …)
+# followed by a continuation byte shown as a latin-1 symbol or a cp1252 punctuation mark.
+_MOJIBAKE_HINT = re.compile(
+    "[\u00c2-\u00df\u00e0-\u00ef\u00f0-\u00f4][\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192"
+    "\u02c6\u02dc\u2013\u2014\u2018-\u201e\u2020-\u2022\u2026\u2030\u2039\u203a\u20ac\u2122]|[\u0080-\u009f]"
+)
+_FTFY_CONFIG = ftfy.TextFixerConfig(unescape_html=False, fix_latin_ligatures=False, fix_character_width=False,
+                                    uncurl_quotes=False, fix_line_breaks=True, normalization="NFC", explain=False)
+
+
+def repair_latin1_mojibake(text: str) -> str:
+    """Undo the exact damage of UTF-8 bytes decoded as latin-1 (Facebook's "Download your information").
+
+    The repair is exact and reversible: it applies only when the whole string re-encodes to latin-1
+    and that decodes as UTF-8; any other text is returned unchanged.
+
+    >>> repair_latin1_mojibake("Sj\\u00c3\\u00b6viks kommun")
+    'Sjöviks kommun'
+    >>> repair_latin1_mojibake("Sjöviks kommun")
+    'Sjöviks kommun'
+    """
+    try:
+        return text.encode("latin-1").decode("utf-8")
+    except (UnicodeEncodeError, UnicodeDecodeError):
+        return text
+
+
+def repair_mojibake(text: str) -> str:
+    """Repair mojibake in one text: the exact latin-1 repair when it applies, else ftfy's heuristics.
+
+    Text that shows no sign of mis-decoding is returned untouched (and quickly).
+
+    >>> repair_mojibake("G\\u00c3\\u00a5 till sj\\u00c3\\u00b6n \\u00e2\\u0080\\u0093 nu!")
+    'Gå till sjön – nu!'
+    """
+    if not _MOJIBAKE_HINT.search(text):
+        return text
+    exact = repair_latin1_mojibake(text)
+    if exact != text:
+        return exact
+    return ftfy.fix_text(text, _FTFY_CONFIG)
+
+
+_INVISIBLE = re.compile("[\u200b\u200c\u200e\u200f\u2060\ufeff\u00ad]")
+_SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
+_MANY_NEWLINES = re.compile(r"\n{3,}")
+_LINE_EDGES = re.compile(r" *\n *")
+
+
+def normalise_text(text: str) -> str:
+    """Unicode NFC, unified newlines, runs of spaces folded, invisible characters removed.
+
+    Emoji stay intact: the zero-width joiner and variation selectors that build them are kept.
+
+    >>> normalise_text("  Hej\\u00a0 alla!\\r\\n\\r\\n\\r\\nVälkomna 👩\\u200d👩\\u200d👧 ")
+    'Hej alla!\\n\\nVälkomna 👩\\u200d👩\\u200d👧'
+    """
+    text = unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n"))
+    text = _INVISIBLE.sub("", text)
+    text = _SPACES.sub(" ", text)
+    text = _LINE_EDGES.sub("\n", text)
+    text = _MANY_NEWLINES.sub("\n\n", text)
+    return text.strip()
+
+
+def clean_texts(texts: pd.Series) -> pd.Series:
+    """Repair mojibake and normalise every text; missing text becomes the empty string."""
+    s = texts.astype("string").fillna("")
+    return s.map(lambda t: normalise_text(repair_mojibake(t)), na_action="ignore").astype("string")
+
+
+# -- language ---------------------------------------------------------------------------------
+_STRIP_FOR_LANG = re.compile(r"https?://\S+|www\.\S+|[@#]\w+|\S+@\S+")
+_LETTERS = re.compile(r"[^\W\d_]+")
+
+
+@lru_cache(maxsize=1)
+def _detector():
+    from lingua import Language, LanguageDetectorBuilder
+
+    langs = [Language.SWEDISH, Language.BOKMAL, Language.NYNORSK, Language.DANISH, Language.FINNISH,
+             Language.ENGLISH]
+    return LanguageDetectorBuilder.from_languages(*langs).with_minimum_relative_distance(0.05).build()
+
+
+_LINGUA_CODES = {"SWEDISH": "sv", "BOKMAL": "nb", "NYNORSK": "nn", "DANISH": "da", "FINNISH": "fi", "ENGLISH": "en"}
+
+
+def detect_language(texts, *, min_words: int = 3, min_letters: int = 12) -> pd.Series:
+    """Language of each text: sv, nb, nn, da, fi, en, or ``und``.
+
+    Links, mentions and hashtags are ignored. A text with fewer than ``min_words`` words or
+    ``min_letters`` letters is ``und`` (too short to tell), as is one where the detector's top two
+    languages are too close to call (Norwegian Bokmål and Danish often are in short texts).
+    """
+    s = pd.Series(texts).astype("string").fillna("")
+    stripped = s.str.replace(_STRIP_FOR_LANG, " ", regex=True)
+    words = stripped.str.findall(_LETTERS)
+    enough = (words.str.len() >= min_words) & (words.map(lambda w: sum(map(len, w))) >= min_letters)
+    out = np.full(len(s), "und", dtype=object)
+    idx = np.flatnonzero(enough.to_numpy())
+    if len(idx):
+        unique = pd.unique(stripped.iloc[idx].to_numpy())
+        found = _detector().detect_languages_in_parallel_of([str(t) for t in unique])
+        codes = {t: (_LINGUA_CODES[lang.name] if lang is not None else "und") for t, lang in zip(unique, found)}
+        out[idx] = [codes[t] for t in stripped.iloc[idx]]
+    return pd.Series(out, index=s.index, dtype="string")
+
+
+# -- features ----------------------------------------------------------------------------------
+_URL = re.compile(r"https?://[^\s<>\"]+|www\.[^\s<>\"]+", re.IGNORECASE)
+_HASHTAG = re.compile(r"(?<![\w&/])#(\w*[^\W\d_]\w*)")
+_MENTION = re.compile(r"(?<![\w.])@(\w{2,})")
+_MAYBE_EMOJI = re.compile("[\u00a9\u00ae\u203c\u2049\u2122\u2139\u2194-\u2bff\u3030\u303d\u3297\u3299"
+                          "\U0001f000-\U0001faff]")
+
+
+def _emoji_count(text: str) -> int:
+    # emoji.emoji_count treats a ZWJ sequence or a skin-toned emoji as one emoji
+    return emoji.emoji_count(text) if _MAYBE_EMOJI.search(text) else 0
+
+
+def text_features(texts) -> pd.DataFrame:
+    """Counts of links, hashtags, mentions and emoji per text, and the hashtags themselves.
+
+    ``hashtags`` is the lower-cased tags without ``#``, space-separated, in order of appearance.
+    An emoji with a skin tone or a zero-width-joiner sequence (👩‍👩‍👧) counts once.
+
+    >>> text_features(["Se www.sjovik.se #Snö #snöröjning 👍🏽 @sjovik", ""]).iloc[0].tolist()
+    [1, 2, 1, 1, 'snö snöröjning']
+    """
+    s = pd.Series(texts).astype("string").fillna("")
+    no_urls = s.str.replace(_URL, " ", regex=True)
+    tags = no_urls.str.findall(_HASHTAG)
+    return pd.DataFrame({
+        "n_urls": s.str.count(_URL).astype("Int64"),
+        "n_hashtags": tags.str.len().astype("Int64"),
+        "n_mentions": no_urls.str.count(_MENTION).astype("Int64"),
+        "n_emoji": s.map(_emoji_count).astype("Int64"),
+        "hashtags": tags.map(lambda t: " ".join(x.lower() for x in t)).astype("string"),
+    }, index=s.index)
+
+
+def drop_exact_duplicates(frame: pd.DataFrame, *, ignore=("source_file", "source_row", "source_format")):
+    """Drop records that repeat another record exactly (apart from where they were read from).
+
+    Returns ``(kept, n_dropped)``; the first occurrence is kept.
+    """
+    cols = [c for c in frame.columns if c not in ignore]
+    if not len(frame) or not cols:
+        return frame, 0
+    dup = frame.astype({c: "string" for c in cols}).duplicated(subset=cols, keep="first")
+    return frame.loc[~dup].reset_index(drop=True), int(dup.sum())

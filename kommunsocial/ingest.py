@@ -1,0 +1,240 @@
+"""``load``: raw export files → one clean, pseudonymised, validated :class:`Dataset`."""
+
+from __future__ import annotations
+
+import json
+
+import pandas as pd
+from tqdm.auto import tqdm
+
+from . import __version__, privacy
+from .clean import clean_texts, detect_language, drop_exact_duplicates, text_features
+from .errors import LoadError
+from .io import list_inputs, read_file
+from .io._common import Quarantine
+from .schema import PRIVATE_COLUMNS, Dataset, conform, empty, sha256_file
+
+__all__ = ["load", "ingest"]
+
+
+def load(paths, *, format=None, mapping=None, salt=None, progress=True, timezone=None) -> Dataset:
+    """Read raw export files or folders into one :class:`Dataset`.
+
+    Each file's format is detected from its content unless ``format`` is given. Records that
+    cannot be read go to ``dataset.quarantine`` with the file, row, column and reason; a file of
+    which nothing can be read is an error. Texts are repaired and normalised, languages detected,
+    commenters pseudonymised with ``salt`` (see :func:`kommunsocial.privacy.get_salt`) and e-mail
+    addresses, phone numbers, personal identity numbers and commenters' names masked in text.
+
+    Parameters
+    ----------
+    paths : path or list of paths
+        Files, or folders searched recursively (README files and hidden files are skipped).
+    format : str, optional
+        Force one reader (``"crowdtangle"``, ``"graph_api"``, ``"csv"`` …) for every file.
+    mapping : dict, optional
+        Column mapping for a CSV from anywhere (see :mod:`kommunsocial.io.generic_csv`); a dict
+        of file name → mapping gives each file its own.
+    salt : str or bytes, optional
+        Pseudonymisation key; default ``$KOMMUNSOCIAL_SALT`` or the project's salt file.
+    timezone : str, optional
+        Zone of naive timestamps in CSV files (default UTC), unless the mapping says otherwise.
+    """
+    files = list_inputs(paths)
+    key = privacy.get_salt(salt)
+    parts, inputs = [], []
+    for path, name in tqdm(files, desc="reading", unit="file", disable=not progress or len(files) < 2):
+        options = {"mapping": _mapping_for(mapping, name, path)}
+        if timezone and options["mapping"] is not None:
+            options["mapping"] = {"timezone": timezone, **_as_settings(options["mapping"])}
+        elif timezone:
+            options["mapping"] = {"timezone": timezone}
+        fmt = format or ("csv" if options["mapping"] and any(k in options["mapping"] for k in ("columns", "table"))
+                         else None)
+        parsed = read_file(path, format=fmt, name=name, **options)
+        n_rows = sum(len(t) for t in (parsed.pages, parsed.posts, parsed.comments))
+        if n_rows == 0 and parsed.quarantine:
+            first = parsed.quarantine[0]
+            raise LoadError(name, f"no record could be loaded ({len(parsed.quarantine)} quarantined); the first: "
+                                  f"{first['reason']}", row=first["source_row"], column=first["column"])
+        parts.append(parsed)
+        inputs.append({
+            "file": name, "format": parsed.info.get("format"), "bytes": path.stat().st_size,
+            "sha256": sha256_file(path), "pages": len(parsed.pages), "posts": len(parsed.posts),
+            "comments": len(parsed.comments), "quarantined": len(parsed.quarantine),
+            **{k: v for k, v in parsed.info.items() if k not in ("format", "columns")},
+        })
+    return _assemble(parts, inputs, key)
+
+
+def ingest(raw, out, **kwargs) -> Dataset:
+    """:func:`load` the raw files and save the dataset as Parquet in ``out``."""
+    dataset = load(raw, **kwargs)
+    dataset.save(out)
+    return dataset
+
+
+# ---------------------------------------------------------------------------------------------
+def _as_settings(mapping):
+    if mapping and not (set(mapping) & {"table", "platform", "timezone", "dayfirst", "columns"}):
+        return {"columns": mapping}
+    return dict(mapping)
+
+
+def _mapping_for(mapping, name, path):
+    if not mapping:
+        return None
+    if name in mapping or path.name in mapping:
+        return _as_settings(mapping.get(name, mapping.get(path.name)))
+    if all(isinstance(v, dict) for v in mapping.values()) and not (set(mapping) & {"columns"}):
+        return None  # a per-file mapping that does not name this file
+    return _as_settings(mapping)
+
+
+def _concat(frames, table):
+    frames = [f for f in frames if len(f)]
+    if not frames:
+        return empty(table) if table != "comments" else empty("comments")
+    return pd.concat(frames, ignore_index=True, sort=False)
+
+
+def _merge_pages(parts, posts):
+    frames = []
+    for p in parts:
+        if len(p.pages):
+            f = p.pages.copy()
+            f["_priority"] = 0 if p.info.get("table") == "pages" else 1
+            frames.append(f)
+    pages = pd.concat(frames, ignore_index=True, sort=False) if frames else pd.DataFrame(
+        columns=["page_id", "platform", "_priority"])
+    # pages that only posts mention get a minimal row
+    known = set(zip(pages["platform"].astype(str), pages["page_id"].astype(str)))
+    if len(posts):
+        refs = posts[["platform", "page_id"]].astype(str).drop_duplicates()
+        extra = refs[[(a, b) not in known for a, b in zip(refs["platform"], refs["page_id"])]]
+        if len(extra):
+            extra = extra.assign(_priority=2)
+            pages = pd.concat([pages, extra], ignore_index=True, sort=False)
+    if not len(pages):
+        return empty("pages")
+    pages = pages.astype({"page_id": "string", "platform": "string"})
+    pages = pages.sort_values("_priority", kind="mergesort").groupby(["platform", "page_id"], sort=True,
+                                                                     dropna=False).first().reset_index()
+    if "page_name" not in pages:
+        pages["page_name"] = pd.NA
+    pages["page_name"] = pages["page_name"].astype("string").fillna(pages.get("handle", pages["page_id"])
+                                                                    .astype("string")).fillna(pages["page_id"])
+    return pages.drop(columns=["_priority"])
+
+
+def _deduplicate(frame, key, table, quarantine_rows):
+    """Drop exact repeats; quarantine a record whose id repeats with different content."""
+    frame, n_exact = drop_exact_duplicates(frame)
+    if not len(frame):
+        return frame, n_exact
+    dup = frame.duplicated(key, keep="first")
+    if dup.any():
+        first = frame.drop_duplicates(key, keep="first").set_index(key)
+        for _, row in frame[dup].iterrows():
+            k = tuple(row[c] for c in key) if len(key) > 1 else row[key[0]]
+            orig = first.loc[k]
+            record = {c: (None if pd.isna(v) else str(v)) for c, v in row.items() if c not in PRIVATE_COLUMNS}
+            quarantine_rows.append({
+                "source_file": row["source_file"], "source_row": row["source_row"],
+                "source_format": row["source_format"], "table": table, "column": key[-1],
+                "reason": f"duplicate id with different content (first read from {orig['source_file']} row "
+                          f"{orig['source_row']})",
+                "record": json.dumps(record, ensure_ascii=False),
+            })
+        frame = frame[~dup].reset_index(drop=True)
+    return frame, n_exact
+
+
+def _assemble(parts, inputs, key) -> Dataset:
+    quarantine_rows = [row for p in parts for row in p.quarantine]
+    posts = _concat([p.posts for p in parts], "posts")
+    comments = _concat([p.comments for p in parts], "comments")
+    if "platform" not in posts:
+        posts["platform"] = "facebook"
+    posts, dup_posts = _deduplicate(posts, ["platform", "post_id"], "posts", quarantine_rows)
+    comments, dup_comments = _deduplicate(comments, ["comment_id"], "comments", quarantine_rows)
+
+    # comments whose post is not in the dataset cannot be analysed: quarantine them, counted
+    orphan = ~comments["post_id"].isin(posts["post_id"])
+    if orphan.any():
+        q = Quarantine("", "")
+        for _, row in comments[orphan].iterrows():
+            q.source_file, q.source_format = row["source_file"], row["source_format"]
+            q.add(row["source_row"], {c: (None if pd.isna(v) else str(v)) for c, v in row.items()
+                                      if c not in PRIVATE_COLUMNS},
+                  f"comment's post is not in the dataset (post_id {row['post_id']})", table="comments", column="post_id")
+        quarantine_rows.extend(q.rows)
+        comments = comments[~orphan].reset_index(drop=True)
+
+    pages = _merge_pages(parts, posts)
+
+    # text: repair, normalise, language, features
+    posts["text"] = clean_texts(posts["text"] if "text" in posts else pd.Series("", index=posts.index))
+    comments["text"] = clean_texts(comments["text"] if "text" in comments else pd.Series("", index=comments.index))
+    posts["lang"] = detect_language(posts["text"])
+    comments["lang"] = detect_language(comments["text"])
+
+    comments, names = _pseudonymise(comments, posts, pages, key)
+    posts["text"] = privacy.redact(privacy.mask_names(posts["text"], names))
+    comments["text"] = privacy.redact(privacy.mask_names(comments["text"], names))
+    for frame in (posts, comments):
+        feats = text_features(frame["text"])
+        for c in feats:
+            frame[c] = feats[c]
+
+    quarantine = pd.DataFrame(quarantine_rows, columns=list(empty("quarantine").columns))
+    if len(quarantine):
+        quarantine["record"] = privacy.redact(privacy.mask_names(quarantine["record"], names))
+    missing_parent = comments["parent_id"].notna() & ~comments["parent_id"].isin(comments["comment_id"]) \
+        if "parent_id" in comments else pd.Series(False, index=comments.index)
+    reasons = (quarantine["reason"].astype(str).str.split(":").str[0].str.split(" \\(").str[0]
+               .value_counts().sort_index().to_dict() if len(quarantine) else {})
+    manifest = {
+        "kommunsocial_version": __version__,
+        "salt_fingerprint": privacy.salt_fingerprint(key),
+        "inputs": inputs,
+        "quarantined_by_reason": {k: int(v) for k, v in reasons.items()},
+        "duplicates_dropped": {"posts": dup_posts, "comments": dup_comments},
+        "replies_with_missing_parent": int(missing_parent.sum()),
+    }
+    dataset = Dataset(pages, conform("posts", posts), conform("comments", comments), quarantine, manifest=manifest)
+    dataset.manifest["counts"] = {n: int(len(t)) for n, t in dataset.tables().items()}
+    return dataset
+
+
+def _pseudonymise(comments, posts, pages, key):
+    """Replace commenters' names and ids by keyed pseudonyms; the page's own account stays the page."""
+    if not len(comments):
+        return comments.drop(columns=[c for c in PRIVATE_COLUMNS if c in comments]), []
+    for c in PRIVATE_COLUMNS:
+        if c not in comments:
+            comments[c] = pd.NA
+    info = posts[["post_id", "page_id", "platform"]].merge(
+        pages[["platform", "page_id", "page_name", "handle"]] if "handle" in pages else
+        pages[["platform", "page_id", "page_name"]].assign(handle=pd.NA),
+        on=["platform", "page_id"], how="left")
+    info = info.drop_duplicates("post_id").set_index("post_id")
+    ctx = info.reindex(comments["post_id"].to_numpy())
+    detected = privacy.page_author_mask(comments["author_platform_id"], comments["author_name"],
+                                        pd.Series(ctx["page_id"].to_numpy()), pd.Series(ctx["page_name"].to_numpy()),
+                                        pd.Series(ctx["handle"].to_numpy()))
+    detected.index = comments.index
+    given = comments["author_is_page"].astype("boolean") if "author_is_page" in comments else \
+        pd.Series(pd.NA, index=comments.index, dtype="boolean")
+    is_page = given.fillna(detected).astype(bool)
+    platform = pd.Series(ctx["platform"].astype("string").to_numpy(), index=comments.index).fillna("facebook")
+    ident = comments["author_platform_id"].astype("string")
+    by_name = "name:" + comments["author_name"].astype("string").str.strip().str.casefold()
+    keys = platform + ":" + ident.fillna(by_name)
+    author = privacy.pseudonymise(keys, key)
+    author = author.where(~is_page, pd.Series(ctx["page_id"].to_numpy(), index=comments.index).astype("string"))
+    names = comments.loc[~is_page, "author_name"].dropna().astype(str).unique().tolist()
+    out = comments.drop(columns=list(PRIVATE_COLUMNS))
+    out["author_id"] = author
+    out["author_is_page"] = is_page
+    return out, names

@@ -1,0 +1,368 @@
+"""Building blocks every reader shares: text decoding, value parsers, and the quarantine."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from ..errors import LoadError
+from ..schema import DATETIME_DTYPE
+
+__all__ = [
+    "Parsed",
+    "Quarantine",
+    "decode_text",
+    "read_text",
+    "sniff_delimiter",
+    "read_csv_records",
+    "parse_counts",
+    "parse_times",
+    "parse_ids",
+    "NA_TOKENS",
+    "finish_table",
+    "normalise_post_type",
+    "parse_bools",
+    "ZONE_ABBREVIATIONS",
+]
+
+#: Cell values that mean "no value" in the exports we read.
+NA_TOKENS = frozenset({"", "N/A", "n/a", "NA", "None", "none", "null", "NULL", "nan", "NaN", "-"})
+
+
+@dataclass
+class Parsed:
+    """What a reader returns for one file: data-model tables plus quarantined records.
+
+    ``comments`` may carry ``author_name`` / ``author_platform_id`` (the commenter's real identity)
+    and ``author_is_page``; the loader pseudonymises them. Any data-model column may be absent;
+    ``source_format``, ``source_file`` and ``source_row`` must be present on posts and comments.
+    """
+
+    pages: pd.DataFrame = field(default_factory=pd.DataFrame)
+    posts: pd.DataFrame = field(default_factory=pd.DataFrame)
+    comments: pd.DataFrame = field(default_factory=pd.DataFrame)
+    quarantine: list = field(default_factory=list)
+    #: facts for the manifest (e.g. {"layout": "41 columns (2024)"})
+    info: dict = field(default_factory=dict)
+
+
+class Quarantine:
+    """Collects records that cannot be loaded, with file, row, column and reason.
+
+    ``personal`` names raw fields that hold a private person's name or id; their values are
+    replaced before a record is kept, since the quarantine is saved beside the processed data.
+    """
+
+    def __init__(self, source_file: str, source_format: str, personal=()):
+        self.source_file = source_file
+        self.source_format = source_format
+        self.personal = set(personal)
+        self.rows: list[dict] = []
+
+    def add(self, row, record, reason: str, *, table: str, column=None):
+        if isinstance(record, dict):
+            record = {k: ("[redacted]" if k in self.personal and v not in (None, "") else v) for k, v in record.items()}
+            text = json.dumps(record, ensure_ascii=False, default=str)
+        else:
+            text = str(record)
+        self.rows.append({
+            "source_file": self.source_file,
+            "source_row": None if row is None else int(row),
+            "source_format": self.source_format,
+            "table": table,
+            "column": column,
+            "reason": reason,
+            "record": text[:5000],
+        })
+
+    def __len__(self):
+        return len(self.rows)
+
+
+# ---------------------------------------------------------------------------------------------
+# text and CSV
+# ---------------------------------------------------------------------------------------------
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def decode_text(data: bytes, name: str) -> tuple[str, str]:
+    """Decode a text export: UTF-8 (with or without BOM), UTF-16 with BOM, else cp1252 / latin-1.
+
+    Returns ``(text, encoding)``. Raises :class:`LoadError` for a file that is empty or binary.
+    """
+    if not data.strip():
+        raise LoadError(name, "the file is empty")
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        return data.decode("utf-16"), "utf-16"
+    if data[:4] == b"PK\x03\x04":
+        raise LoadError(name, "this is a zip or Excel workbook, not a text file; save it as .xlsx and load that, "
+                              "or export CSV")
+    try:
+        return data.decode("utf-8-sig"), "utf-8"
+    except UnicodeDecodeError as exc:
+        utf8_error = exc
+    if b"\x00" in data[:4096]:
+        raise LoadError(name, "binary content: the file is neither UTF-8 nor a single-byte text encoding")
+    try:
+        text, enc = data.decode("cp1252"), "cp1252"
+    except UnicodeDecodeError:
+        text, enc = data.decode("latin-1"), "latin-1"
+    controls = len(_CONTROL.findall(text[:20000]))
+    if controls > max(3, len(text[:20000]) // 200):
+        line = data[: utf8_error.start].count(b"\n") + 1
+        raise LoadError(name, f"cannot decode: not UTF-8 (bad byte at line {line}) and not cp1252/latin-1 text "
+                              f"either ({controls} control characters)", row=None)
+    return text, enc
+
+
+def read_text(path: Path, name: str | None = None) -> tuple[str, str]:
+    path = Path(path)
+    return decode_text(path.read_bytes(), name or path.name)
+
+
+def sniff_delimiter(text: str) -> str:
+    """The delimiter among ``,`` ``;`` and tab that splits the header line into the most fields."""
+    header = next(csv.reader(io.StringIO(text[:65536])), [])
+    line = text.split("\n", 1)[0]
+    counts = {d: line.count(d) for d in (",", ";", "\t")}
+    best = max(counts, key=lambda d: (counts[d], d == ","))
+    del header
+    return best if counts[best] else ","
+
+
+def read_csv_records(text: str, name: str, *, delimiter: str | None = None):
+    """Parse CSV text into ``(header, rows, bad)``.
+
+    ``rows`` is a list of ``(record_number, fields)``, 1-based over data records (the header is
+    not counted); newlines inside quoted fields are kept. ``bad`` lists ``(record_number, fields,
+    reason)`` for records with the wrong number of fields.
+    """
+    delimiter = delimiter or sniff_delimiter(text)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=False)
+    try:
+        header = next(reader)
+    except StopIteration:
+        raise LoadError(name, "the file is empty") from None
+    except csv.Error as exc:
+        raise LoadError(name, f"cannot parse the header as CSV: {exc}", row=0) from None
+    header = [h.strip().lstrip("\ufeff") for h in header]
+    while header and header[-1] == "":
+        header.pop()
+    n = len(header)
+    rows, bad = [], []
+    number = 0
+    try:
+        for fields in reader:
+            if not fields or (len(fields) == 1 and fields[0] == ""):
+                continue
+            number += 1
+            if len(fields) > n and not any(f.strip() for f in fields[n:]):
+                fields = fields[:n]
+            if len(fields) != n:
+                bad.append((number, fields, f"expected {n} fields, found {len(fields)}"))
+            else:
+                rows.append((number, fields))
+    except csv.Error as exc:
+        raise LoadError(name, f"the file ends inside a quoted field or is not valid CSV: {exc}", row=number + 1) from None
+    return header, rows, bad
+
+
+# ---------------------------------------------------------------------------------------------
+# value parsers: each returns (values, errors) where errors is a Series of messages (NA = fine)
+# ---------------------------------------------------------------------------------------------
+def _as_str(values) -> pd.Series:
+    s = pd.Series(values, dtype="object") if not isinstance(values, pd.Series) else values.astype("object")
+    return s.map(lambda v: None if v is None or (isinstance(v, float) and np.isnan(v)) else str(v).strip())
+
+
+def _na_mask(s: pd.Series) -> pd.Series:
+    return s.isna() | s.isin(NA_TOKENS)
+
+
+_THOUSANDS = re.compile(r"^[+-]?\d{1,3}([,\u00a0\u202f ]\d{3})+$")
+_INT = re.compile(r"^[+-]?\d+(\.0+)?$")
+
+
+def parse_counts(values) -> tuple[pd.Series, pd.Series]:
+    """Parse counts: ``"1,433"`` and ``"1 433"`` thousands separators, ``"2954.0"``, NA tokens.
+
+    >>> v, e = parse_counts(["1,433", "N/A", "7.0", "-2", "x"])
+    >>> v.tolist(), e.tolist()
+    ([1433, <NA>, 7, <NA>, <NA>], [<NA>, <NA>, <NA>, 'negative count -2', "not a whole number: 'x'"])
+    """
+    s = _as_str(values)
+    na = _na_mask(s)
+    cleaned = s.where(~na, None)
+    thousands = cleaned.fillna("").str.match(_THOUSANDS)
+    cleaned = cleaned.where(~thousands, cleaned.str.replace(r"[,\u00a0\u202f ]", "", regex=True))
+    ok = cleaned.fillna("").str.match(_INT)
+    errors = pd.Series(pd.NA, index=s.index, dtype="string")
+    bad = ~na & ~ok
+    errors[bad] = [f"not a whole number: {v!r}" for v in s[bad]]
+    numbers = pd.to_numeric(cleaned.where(ok, None), errors="coerce").round().astype("Int64")
+    negative = (numbers < 0).fillna(False)
+    errors[negative] = [f"negative count {v}" for v in s[negative]]
+    numbers[negative | bad] = pd.NA
+    return numbers, errors
+
+
+def parse_ids(values) -> pd.Series:
+    """Identifiers as strings, exactly as exported (a float artefact such as ``"1234.0"`` loses ``.0``)."""
+    s = _as_str(values)
+    s = s.where(~_na_mask(s), None)
+    s = s.str.replace(r"^(\d+)\.0$", r"\1", regex=True)
+    return s.astype("string")
+
+
+_OFFSET = re.compile(r"(?:Z|[+-]\d{2}:?\d{2})$")
+#: Zone abbreviations seen in exports (CrowdTangle writes the dashboard's zone), as UTC offsets.
+ZONE_ABBREVIATIONS = {"EST": "-05:00", "EDT": "-04:00", "CST": "-06:00", "CDT": "-05:00", "MST": "-07:00",
+                      "MDT": "-06:00", "PST": "-08:00", "PDT": "-07:00", "UTC": "+00:00", "GMT": "+00:00",
+                      "CET": "+01:00", "CEST": "+02:00", "EET": "+02:00", "EEST": "+03:00", "BST": "+01:00",
+                      "WET": "+00:00", "WEST": "+01:00"}
+_ABBR = re.compile(r"^(.*\d)\s+(" + "|".join(ZONE_ABBREVIATIONS) + r")$")
+_NAIVE_FORMATS_DAYFIRST = ["%d.%m.%Y %H:%M:%S", "%d.%m.%Y %H:%M", "%d.%m.%Y", "%d/%m/%Y %H:%M:%S", "%d/%m/%Y %H:%M",
+                           "%d/%m/%Y", "%d-%m-%Y %H:%M:%S", "%d-%m-%Y %H:%M", "%d-%m-%Y", "%d.%m.%y %H:%M",
+                           "%d/%m/%y %H:%M", "%d.%m.%y", "%d/%m/%y"]
+_NAIVE_FORMATS_MONTHFIRST = ["%m/%d/%Y %H:%M:%S", "%m/%d/%Y %H:%M", "%m/%d/%Y", "%m/%d/%Y %I:%M:%S %p",
+                             "%m/%d/%Y %I:%M %p", "%m/%d/%y %H:%M", "%m/%d/%y"]
+
+
+def parse_times(values, *, tz: str = "UTC", dayfirst: bool = True) -> tuple[pd.Series, pd.Series]:
+    """Parse timestamps of many styles into tz-aware UTC.
+
+    The time zone rule, explicitly: a value with an offset (``+0000``, ``+02:00``, ``Z``) or a zone
+    abbreviation (``EDT``, ``CET``…) is converted from that offset; a naive value is local time in
+    ``tz``; in the repeated hour when summer time ends the earlier (summer-time) reading is taken,
+    and a time in the skipped spring hour moves forward. Plain numbers are Unix epoch seconds (or
+    milliseconds when 13 digits long). Day-first dates (``11.03.2024``, ``11/03/2024``) are read as
+    Nordic users write them unless ``dayfirst=False``.
+
+    >>> v, e = parse_times(["2024-03-11T12:15:02+0000", "2024-03-11 08:15:02 EDT", "11.03.2024 13:15", "1710159302"],
+    ...                    tz="Europe/Stockholm")
+    >>> [str(t) for t in v]
+    ['2024-03-11 12:15:02+00:00', '2024-03-11 12:15:02+00:00', '2024-03-11 12:15:00+00:00', '2024-03-11 12:15:02+00:00']
+    """
+    s = _as_str(values)
+    na = _na_mask(s)
+    out = pd.Series(pd.NaT, index=s.index, dtype=DATETIME_DTYPE)
+    todo = ~na
+    # zone abbreviations -> explicit offsets
+    abbr = s[todo].str.extract(_ABBR)
+    has_abbr = abbr[0].notna()
+    if has_abbr.any():
+        s = s.copy()
+        s[has_abbr[has_abbr].index] = abbr.loc[has_abbr, 0] + abbr.loc[has_abbr, 1].map(ZONE_ABBREVIATIONS)
+    # epoch numbers
+    epoch = todo & s.fillna("").str.fullmatch(r"\d{9,10}|\d{13}(\.\d+)?|\d{9,10}\.\d+")
+    if epoch.any():
+        nums = pd.to_numeric(s[epoch], errors="coerce")
+        unit_ms = s[epoch].str.len() >= 13
+        secs = nums.where(~unit_ms, nums / 1000.0)
+        out[epoch] = pd.to_datetime(secs, unit="s", utc=True).astype(DATETIME_DTYPE)
+        todo &= ~epoch
+    # values with an offset
+    aware = todo & s.fillna("").str.contains(_OFFSET)
+    if aware.any():
+        parsed = pd.to_datetime(s[aware], format="ISO8601", utc=True, errors="coerce")
+        missing = parsed.isna()
+        if missing.any():
+            parsed[missing] = pd.to_datetime(s[aware][missing], utc=True, errors="coerce", format="mixed")
+        out[aware] = parsed.astype(DATETIME_DTYPE)
+        todo &= ~aware
+    # naive values: ISO first, then the day-first / month-first formats
+    if todo.any():
+        naive = pd.Series(pd.NaT, index=s.index[todo], dtype="datetime64[us]")
+        rest = s[todo]
+        iso = rest.str.match(r"^\d{4}-\d{2}-\d{2}")
+        if iso.any():
+            naive[iso] = pd.to_datetime(rest[iso], format="ISO8601", errors="coerce").astype("datetime64[us]")
+        formats = _NAIVE_FORMATS_DAYFIRST + _NAIVE_FORMATS_MONTHFIRST if dayfirst else \
+            _NAIVE_FORMATS_MONTHFIRST + _NAIVE_FORMATS_DAYFIRST
+        for fmt in formats:
+            left = naive.isna()
+            if not left.any():
+                break
+            naive[left] = pd.to_datetime(rest[left], format=fmt, errors="coerce").astype("datetime64[us]")
+        ok = naive.notna()
+        if ok.any():
+            local = naive[ok].dt.tz_localize(tz, ambiguous=np.ones(int(ok.sum()), dtype=bool),
+                                             nonexistent="shift_forward")
+            out[naive[ok].index] = local.dt.tz_convert("UTC").astype(DATETIME_DTYPE)
+    errors = pd.Series(pd.NA, index=s.index, dtype="string")
+    bad = ~na & out.isna()
+    if bad.any():
+        errors[bad] = [f"not a date and time: {v!r}" for v in _as_str(values)[bad]]
+    return out, errors
+
+
+def finish_table(frame: pd.DataFrame, errors: dict, raw_records, quarantine: Quarantine, *, table: str,
+                 required=()) -> pd.DataFrame:
+    """Quarantine rows with a parse error or a missing required value; return the rest.
+
+    ``errors`` maps a data-model column to a Series of messages (NA where the value was fine),
+    aligned with ``frame``; ``raw_records`` is a sequence of the original records (dicts),
+    positionally aligned; ``frame`` must hold ``source_row``.
+    """
+    reason = pd.Series(pd.NA, index=frame.index, dtype="string")
+    column = pd.Series(pd.NA, index=frame.index, dtype="string")
+    for col, err in errors.items():
+        take = err.notna() & reason.isna()
+        reason[take] = err[take]
+        column[take] = col
+    for col in required:
+        missing = frame[col].isna() if col in frame else pd.Series(True, index=frame.index)
+        if col in frame and frame[col].dtype == "string":
+            missing |= frame[col].fillna("").str.strip().eq("")
+        take = missing & reason.isna()
+        reason[take] = "required value is missing"
+        column[take] = col
+    bad = reason.notna().to_numpy()
+    for pos in np.flatnonzero(bad):
+        quarantine.add(frame["source_row"].iloc[pos], raw_records[pos], str(reason.iloc[pos]), table=table,
+                       column=str(column.iloc[pos]))
+    return frame.loc[~bad].reset_index(drop=True)
+
+
+_POST_TYPES = {
+    "status": "status", "text": "status", "post": "status", "tweet": "status",
+    "photo": "photo", "image": "photo", "picture": "photo", "carousel_album": "album", "album": "album",
+    "video": "video", "native video": "video", "native_video": "video", "youtube": "video", "vine": "video",
+    "live video": "live", "live video complete": "live", "live video scheduled": "live", "live_video": "live",
+    "live": "live", "link": "link", "share": "link", "shared_story": "link", "event": "event", "reel": "reel",
+    "reels": "reel", "clip": "reel", "igtv": "video", "music": "other", "note": "status", "offer": "other",
+}
+
+
+def normalise_post_type(values) -> pd.Series:
+    """Map an export's post type vocabulary onto the data model's (unknown values become ``other``,
+    missing ones ``status``)."""
+    s = _as_str(values)
+    low = s.str.lower().str.replace("-", " ", regex=False)
+    out = low.map(_POST_TYPES)
+    out = out.where(out.notna() | low.isna() | low.isin(NA_TOKENS), "other")
+    return out.fillna("status").astype("string")
+
+
+_TRUE = {"true", "1", "yes", "ja", "y", "t"}
+_FALSE = {"false", "0", "no", "nej", "nei", "n", "f"}
+
+
+def parse_bools(values) -> tuple[pd.Series, pd.Series]:
+    """``true/false``, ``1/0``, ``yes/no``, ``ja/nej/nei``; missing stays missing."""
+    s = _as_str(values)
+    low = s.str.lower()
+    out = pd.Series(pd.NA, index=s.index, dtype="boolean")
+    out[low.isin(_TRUE).fillna(False)] = True
+    out[low.isin(_FALSE).fillna(False)] = False
+    errors = pd.Series(pd.NA, index=s.index, dtype="string")
+    bad = out.isna() & ~_na_mask(s)
+    errors[bad] = [f"expected true/false, found {v!r}" for v in s[bad]]
+    return out, errors

@@ -1,0 +1,387 @@
+"""The data model: pages, posts, comments and quarantine tables, their validation, and ``Dataset``."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from .errors import SchemaError
+
+__all__ = [
+    "Column",
+    "TABLES",
+    "PLATFORMS",
+    "POST_TYPES",
+    "SOURCE_FORMATS",
+    "LANG_CODES",
+    "REACTION_COLUMNS",
+    "PRIVATE_COLUMNS",
+    "conform",
+    "validate",
+    "empty",
+    "Dataset",
+]
+
+PLATFORMS = ("facebook", "instagram", "x", "other")
+POST_TYPES = ("status", "photo", "video", "link", "event", "album", "reel", "live", "other")
+SOURCE_FORMATS = ("crowdtangle", "facepager", "graph_api", "dyi", "mcl", "x_v2", "twarc2", "instagram", "csv")
+LANG_CODES = ("sv", "nb", "nn", "da", "fi", "en", "und")
+#: Per-type reaction counts besides ``n_likes``.
+REACTION_COLUMNS = ("n_love", "n_haha", "n_wow", "n_sad", "n_angry", "n_care")
+#: Columns readers may carry with a commenter's real identity; privacy turns them into
+#: pseudonyms and they must never be saved.
+PRIVATE_COLUMNS = ("author_name", "author_platform_id")
+
+DATETIME_DTYPE = pd.DatetimeTZDtype(unit="us", tz="UTC")
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of a table: its dtype kind, whether it may be missing, and allowed categories."""
+
+    name: str
+    kind: str  # "string" | "category" | "Int64" | "datetime" | "boolean"
+    nullable: bool = True
+    categories: tuple | None = None
+    #: derived columns are filled by cleaning, not by readers
+    derived: bool = False
+
+
+def _cols(*specs):
+    return {c.name: c for c in specs}
+
+
+_SOURCE = (
+    Column("source_format", "category", False, SOURCE_FORMATS),
+    Column("source_file", "string", False),
+    Column("source_row", "Int64", False),
+)
+_TEXT_FEATURES = (
+    Column("n_urls", "Int64", False, derived=True),
+    Column("n_hashtags", "Int64", False, derived=True),
+    Column("n_mentions", "Int64", False, derived=True),
+    Column("n_emoji", "Int64", False, derived=True),
+    Column("hashtags", "string", False, derived=True),
+)
+
+TABLES: dict[str, dict[str, Column]] = {
+    "pages": _cols(
+        Column("page_id", "string", False),
+        Column("platform", "category", False, PLATFORMS),
+        Column("page_name", "string", False),
+        Column("handle", "string"),
+        Column("municipality_code", "string"),
+        Column("country", "category"),
+        Column("followers", "Int64"),
+        Column("population", "Int64"),
+    ),
+    "posts": _cols(
+        Column("post_id", "string", False),
+        Column("page_id", "string", False),
+        Column("platform", "category", False, PLATFORMS),
+        Column("created_at", "datetime", False),
+        Column("text", "string", False),
+        Column("post_type", "category", False, POST_TYPES),
+        Column("url", "string"),
+        Column("n_reactions", "Int64"),
+        Column("n_likes", "Int64"),
+        *(Column(c, "Int64") for c in REACTION_COLUMNS),
+        Column("n_comments", "Int64"),
+        Column("n_shares", "Int64"),
+        Column("n_views", "Int64"),
+        Column("followers_at_posting", "Int64"),
+        Column("lang", "category", True, LANG_CODES, derived=True),
+        *_SOURCE,
+        *_TEXT_FEATURES,
+    ),
+    "comments": _cols(
+        Column("comment_id", "string", False),
+        Column("post_id", "string", False),
+        Column("parent_id", "string"),
+        Column("author_id", "string"),
+        Column("author_is_page", "boolean", False),
+        Column("created_at", "datetime", False),
+        Column("text", "string", False),
+        Column("n_likes", "Int64"),
+        Column("n_replies", "Int64"),
+        Column("lang", "category", True, LANG_CODES, derived=True),
+        *_SOURCE,
+        *_TEXT_FEATURES,
+    ),
+    "quarantine": _cols(
+        Column("source_file", "string", False),
+        Column("source_row", "Int64"),
+        Column("source_format", "category", True, SOURCE_FORMATS),
+        Column("table", "string", False),
+        Column("column", "string"),
+        Column("reason", "string", False),
+        Column("record", "string", False),
+    ),
+}
+
+#: Row order of every table, so the same data always gives the same bytes.
+SORT_KEYS = {
+    "pages": ["platform", "page_id"],
+    "posts": ["platform", "page_id", "created_at", "post_id"],
+    "comments": ["post_id", "created_at", "comment_id"],
+    "quarantine": ["source_file", "source_row", "table", "reason"],
+}
+#: Columns whose values must be unique together.
+KEYS = {
+    "pages": ["platform", "page_id"],
+    "posts": ["platform", "post_id"],
+    "comments": ["comment_id"],
+}
+COUNT_COLUMNS = {
+    t: [c.name for c in spec.values() if c.kind == "Int64" and c.name != "source_row"] for t, spec in TABLES.items()
+}
+
+
+def _cast(series: pd.Series, col: Column) -> pd.Series:
+    kind = col.kind
+    if kind == "string":
+        return series.astype("string")
+    if kind == "Int64":
+        if series.dtype == "Int64":
+            return series
+        return pd.to_numeric(series, errors="raise").astype("Int64")
+    if kind == "boolean":
+        return series.astype("boolean")
+    if kind == "datetime":
+        if not isinstance(series.dtype, pd.DatetimeTZDtype):
+            if series.isna().all():
+                return series.astype(DATETIME_DTYPE)
+            raise SchemaError("?", "expected tz-aware UTC timestamps", column=col.name)
+        return series.dt.tz_convert("UTC").astype(DATETIME_DTYPE)
+    if kind == "category":
+        values = series.astype("string")
+        if col.categories is not None:
+            cats = list(col.categories)
+        else:
+            cats = sorted(values.dropna().unique().tolist())
+        return pd.Series(pd.Categorical(values.astype(object).where(values.notna(), None), categories=cats),
+                         index=series.index, name=series.name)
+    raise ValueError(f"unknown column kind {kind!r}")
+
+
+def empty(table: str) -> pd.DataFrame:
+    """An empty table of the data model with every column at its dtype."""
+    spec = TABLES[table]
+    frame = pd.DataFrame({name: pd.Series([], dtype=object) for name in spec})
+    return conform(table, frame, derived=True)
+
+
+def conform(table: str, frame: pd.DataFrame, *, derived: bool = True, sort: bool = True) -> pd.DataFrame:
+    """Cast ``frame`` to the dtypes of ``table``, add absent nullable columns as missing, order rows.
+
+    Columns of the data model come first in their documented order, extra columns (for example
+    tone scores added by an analysis) follow. With ``derived=False`` the columns that cleaning
+    derives may be absent.
+    """
+    spec = TABLES[table]
+    out = {}
+    for name, col in spec.items():
+        if name in frame.columns:
+            try:
+                out[name] = _cast(frame[name], col)
+            except (TypeError, ValueError) as exc:
+                if isinstance(exc, SchemaError):
+                    raise SchemaError(table, exc.args[0].split(": ", 1)[-1], column=name) from None
+                raise SchemaError(table, f"cannot be read as {col.kind}: {exc}", column=name) from None
+        elif col.nullable or (col.derived and not derived):
+            if col.derived and not derived:
+                continue
+            out[name] = _cast(pd.Series([pd.NA] * len(frame), index=frame.index, dtype=object), col)
+        else:
+            raise SchemaError(table, "required column is missing", column=name)
+    extras = [c for c in frame.columns if c not in spec]
+    result = pd.DataFrame(out, index=frame.index)
+    for c in extras:
+        result[c] = frame[c]
+    if sort and len(result):
+        keys = [k for k in SORT_KEYS[table] if k in result.columns]
+        result = result.sort_values(keys, kind="mergesort", na_position="first")
+    return result.reset_index(drop=True)
+
+
+def validate(table: str, frame: pd.DataFrame) -> pd.DataFrame:
+    """Check ``frame`` against the data model; raise :class:`SchemaError` naming the column and rows."""
+    spec = TABLES[table]
+    for name in PRIVATE_COLUMNS:
+        if name in frame.columns:
+            raise SchemaError(table, "holds a commenter's real identity; pseudonymise before saving", column=name)
+    for name, col in spec.items():
+        if name not in frame.columns:
+            raise SchemaError(table, "required column is missing", column=name)
+        s = frame[name]
+        expected = {
+            "string": lambda d: isinstance(d, pd.StringDtype),
+            "Int64": lambda d: d == "Int64",
+            "boolean": lambda d: d == "boolean",
+            "datetime": lambda d: isinstance(d, pd.DatetimeTZDtype) and str(d.tz) == "UTC",
+            "category": lambda d: isinstance(d, pd.CategoricalDtype),
+        }[col.kind]
+        if not expected(s.dtype):
+            raise SchemaError(table, f"has dtype {s.dtype}, expected {col.kind}", column=name)
+        if not col.nullable:
+            bad = np.flatnonzero(s.isna().to_numpy())
+            if len(bad):
+                raise SchemaError(table, "must not be missing", column=name, rows=bad)
+        if col.categories is not None and isinstance(s.dtype, pd.CategoricalDtype):
+            unknown = set(s.cat.categories) - set(col.categories)
+            if unknown:
+                raise SchemaError(table, f"unknown values {sorted(unknown)}; allowed: {col.categories}", column=name)
+    for name in COUNT_COLUMNS.get(table, []):
+        neg = np.flatnonzero((frame[name] < 0).fillna(False).to_numpy())
+        if len(neg):
+            raise SchemaError(table, "negative count", column=name, rows=neg)
+    if table in KEYS:
+        dup = frame.duplicated(KEYS[table], keep=False).to_numpy()
+        if dup.any():
+            raise SchemaError(table, f"duplicate key {KEYS[table]}", column=KEYS[table][-1], rows=np.flatnonzero(dup))
+    if table == "pages" and "municipality_code" in frame:
+        codes = frame["municipality_code"].dropna()
+        bad = codes[~codes.str.fullmatch(r"\d{2,6}")]
+        if len(bad):
+            raise SchemaError(table, "municipality codes are digit strings such as '0180'", column="municipality_code",
+                              rows=bad.index)
+    return frame
+
+
+def _validate_links(pages, posts, comments):
+    missing_page = ~posts["page_id"].isin(pages["page_id"])
+    if missing_page.any():
+        raise SchemaError("posts", "page_id not found in pages", column="page_id",
+                          rows=np.flatnonzero(missing_page.to_numpy()))
+    orphan = ~comments["post_id"].isin(posts["post_id"])
+    if orphan.any():
+        raise SchemaError("comments", "post_id not found in posts", column="post_id",
+                          rows=np.flatnonzero(orphan.to_numpy()))
+
+
+class Dataset:
+    """The pages, posts, comments and quarantine of one collection, validated on construction.
+
+    Parameters
+    ----------
+    pages, posts, comments : DataFrame
+        Tables of the data model (``docs/data-model.md``). They are cast to the model's dtypes and
+        put in a canonical row order, so equal data gives byte-identical files.
+    quarantine : DataFrame, optional
+        Records that could not be loaded, with the reason.
+    manifest : dict, optional
+        Provenance written by :func:`kommunsocial.load` (input files and their sha256, counts).
+    """
+
+    _TABLE_NAMES = ("pages", "posts", "comments", "quarantine")
+
+    def __init__(self, pages, posts, comments, quarantine=None, *, manifest=None, validate_links=True):
+        self._pages = validate("pages", conform("pages", pages))
+        self._posts = validate("posts", conform("posts", posts))
+        self._comments = validate("comments", conform("comments", comments))
+        q = quarantine if quarantine is not None else empty("quarantine")
+        self._quarantine = validate("quarantine", conform("quarantine", q))
+        if validate_links:
+            _validate_links(self._pages, self._posts, self._comments)
+        self.manifest = dict(manifest or {})
+
+    pages = property(lambda self: self._pages, doc="One row per account (page_id, platform, …).")
+    posts = property(lambda self: self._posts, doc="One row per post published by a page.")
+    comments = property(lambda self: self._comments, doc="One row per comment or reply, authors pseudonymised.")
+    quarantine = property(lambda self: self._quarantine, doc="Records that could not be loaded, with reasons.")
+
+    def __repr__(self):
+        return (f"<Dataset: {len(self.pages)} pages, {len(self.posts)} posts, {len(self.comments)} comments, "
+                f"{len(self.quarantine)} quarantined>")
+
+    def tables(self) -> dict[str, pd.DataFrame]:
+        return {name: getattr(self, name) for name in self._TABLE_NAMES}
+
+    # -- persistence ---------------------------------------------------------------------------
+    def save(self, folder) -> Path:
+        """Write the four tables as Parquet and ``manifest.json`` into ``folder`` (created if needed)."""
+        folder = Path(folder)
+        folder.mkdir(parents=True, exist_ok=True)
+        files = {}
+        for name, frame in self.tables().items():
+            path = folder / f"{name}.parquet"
+            tmp = path.with_suffix(".parquet.tmp")
+            frame.to_parquet(tmp, index=False, engine="pyarrow", compression="zstd")
+            tmp.replace(path)
+            files[name] = {"file": path.name, "rows": int(len(frame)), "sha256": sha256_file(path)}
+        manifest = dict(self.manifest)
+        manifest["tables"] = files
+        manifest.setdefault("counts", {n: int(len(f)) for n, f in self.tables().items()})
+        tmp = folder / "manifest.json.tmp"
+        tmp.write_text(json.dumps(manifest, indent=2, ensure_ascii=False, sort_keys=True) + "\n", encoding="utf-8")
+        tmp.replace(folder / "manifest.json")
+        return folder
+
+    @classmethod
+    def read(cls, folder) -> "Dataset":
+        """Read a folder written by :meth:`save`."""
+        folder = Path(folder)
+        if not (folder / "posts.parquet").is_file():
+            raise FileNotFoundError(f"{folder}: no processed dataset here (posts.parquet is missing); "
+                                    f"run `kommunsocial ingest` or `make reports` first")
+        tables = {n: pd.read_parquet(folder / f"{n}.parquet") for n in cls._TABLE_NAMES
+                  if (folder / f"{n}.parquet").is_file()}
+        manifest_path = folder / "manifest.json"
+        manifest = json.loads(manifest_path.read_text(encoding="utf-8")) if manifest_path.is_file() else {}
+        return cls(tables["pages"], tables["posts"], tables["comments"], tables.get("quarantine"), manifest=manifest)
+
+    # -- views ---------------------------------------------------------------------------------
+    def select(self, *, page=None, start=None, end=None) -> "Dataset":
+        """The same dataset narrowed to some pages and a period.
+
+        ``page`` is a page_id, municipality code, page name or handle (or a list of them);
+        ``start``/``end`` are dates (inclusive start, exclusive end) read as UTC.
+        """
+        pages, posts = self.pages, self.posts
+        if page not in (None, "", []):
+            wanted = {str(p) for p in (page if isinstance(page, (list, tuple, set)) else [page])}
+            hit = pd.Series(False, index=pages.index)
+            for col in ("page_id", "municipality_code", "page_name", "handle"):
+                hit |= pages[col].isin(wanted).fillna(False)
+            if not hit.any():
+                raise KeyError(f"no page matches {sorted(wanted)}; known codes: "
+                               f"{sorted(pages['municipality_code'].dropna().unique().tolist())}")
+            pages = pages[hit]
+            posts = posts[posts["page_id"].isin(pages["page_id"])]
+        if start not in (None, ""):
+            posts = posts[posts["created_at"] >= pd.Timestamp(start, tz="UTC")]
+        if end not in (None, ""):
+            posts = posts[posts["created_at"] < pd.Timestamp(end, tz="UTC")]
+        comments = self.comments[self.comments["post_id"].isin(posts["post_id"])]
+        return Dataset(pages, posts, comments, self.quarantine, manifest=self.manifest)
+
+    def summary(self) -> pd.DataFrame:
+        """One row per page: posts, comments, first and last post, share of comments by the page."""
+        posts = self.posts
+        per_post = self.comments.groupby("post_id", observed=True).agg(
+            comments=("comment_id", "size"), page_comments=("author_is_page", "sum"))
+        p = posts[["post_id", "page_id", "created_at"]].merge(per_post, on="post_id", how="left")
+        agg = p.groupby("page_id").agg(
+            posts=("post_id", "size"),
+            first_post=("created_at", "min"),
+            last_post=("created_at", "max"),
+            comments=("comments", "sum"),
+            page_comments=("page_comments", "sum"),
+        )
+        out = self.pages.set_index("page_id")[["page_name", "platform", "municipality_code", "country", "followers"]]
+        out = out.join(agg, how="left")
+        out[["posts", "comments", "page_comments"]] = out[["posts", "comments", "page_comments"]].fillna(0).astype(int)
+        return out
+
+
+def sha256_file(path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
