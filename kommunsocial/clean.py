@@ -103,7 +103,7 @@ def _detector():
 
     langs = [Language.SWEDISH, Language.BOKMAL, Language.NYNORSK, Language.DANISH, Language.FINNISH,
              Language.ENGLISH]
-    return LanguageDetectorBuilder.from_languages(*langs).with_minimum_relative_distance(0.05).build()
+    return LanguageDetectorBuilder.from_languages(*langs).build()
 
 
 _LINGUA_CODES = {"SWEDISH": "sv", "BOKMAL": "nb", "NYNORSK": "nn", "DANISH": "da", "FINNISH": "fi", "ENGLISH": "en"}
@@ -113,8 +113,9 @@ def detect_language(texts, *, min_words: int = 3, min_letters: int = 12) -> pd.S
     """Language of each text: sv, nb, nn, da, fi, en, or ``und``.
 
     Links, mentions and hashtags are ignored. A text with fewer than ``min_words`` words or
-    ``min_letters`` letters is ``und`` (too short to tell), as is one where the detector's top two
-    languages are too close to call (Norwegian Bokmål and Danish often are in short texts).
+    ``min_letters`` letters is ``und`` (too short to tell); otherwise the most likely of the six
+    languages (lingua's n-gram models, which ship inside its wheel) is taken. Bokmål and Danish are
+    close in short texts: check a page's language mix before relying on the split.
     """
     s = pd.Series(texts).astype("string").fillna("")
     stripped = s.str.replace(_STRIP_FOR_LANG, " ", regex=True)
@@ -149,8 +150,8 @@ def text_features(texts) -> pd.DataFrame:
     ``hashtags`` is the lower-cased tags without ``#``, space-separated, in order of appearance.
     An emoji with a skin tone or a zero-width-joiner sequence (👩‍👩‍👧) counts once.
 
-    >>> text_features(["Se www.sjovik.se #Snö #snöröjning 👍🏽 @sjovik", ""]).iloc[0].tolist()
-    [1, 2, 1, 1, 'snö snöröjning']
+    >>> text_features(["Se www.sjovik.se #Snö #snöröjning 👍🏽 @sjovik", ""]).iloc[0].to_dict()
+    {'n_urls': 1, 'n_hashtags': 2, 'n_mentions': 1, 'n_emoji': 1, 'hashtags': 'snö snöröjning'}
     """
     s = pd.Series(texts).astype("string").fillna("")
     no_urls = s.str.replace(_URL, " ", regex=True)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 
+import numpy as np
+
 import pandas as pd
 from tqdm.auto import tqdm
 
@@ -127,18 +129,35 @@ def _merge_pages(parts, posts):
     return pages.drop(columns=["_priority"])
 
 
+#: When one post or comment comes from several formats, values are taken in this order (the Graph
+#: API is the platform's own record; CrowdTangle and MCL are snapshots; DYI has no counts).
+FORMAT_PRECEDENCE = ("graph_api", "facepager", "instagram", "x_v2", "twarc2", "crowdtangle", "mcl", "dyi", "csv")
+
+
 def _deduplicate(frame, key, table, quarantine_rows):
-    """Drop exact repeats; quarantine a record whose id repeats with different content."""
+    """Drop exact repeats, merge one record read from several formats, quarantine true conflicts.
+
+    A record whose id repeats in the same format with different content is a conflict: the first
+    is kept and the other quarantined. The same id from different formats (CrowdTangle posts and
+    Graph API posts of the same page, say) is one record: each column takes the first value that
+    is not missing, formats ranked by :data:`FORMAT_PRECEDENCE`.
+    Returns ``(frame, n_exact_duplicates, n_merged)``.
+    """
     frame, n_exact = drop_exact_duplicates(frame)
-    if not len(frame):
-        return frame, n_exact
-    dup = frame.duplicated(key, keep="first")
-    if dup.any():
-        first = frame.drop_duplicates(key, keep="first").set_index(key)
-        for _, row in frame[dup].iterrows():
-            k = tuple(row[c] for c in key) if len(key) > 1 else row[key[0]]
-            orig = first.loc[k]
-            record = {c: (None if pd.isna(v) else str(v)) for c, v in row.items() if c not in PRIVATE_COLUMNS}
+    repeated = frame.duplicated(key, keep=False)
+    if not repeated.any():
+        return frame, n_exact, 0
+    rank = frame["source_format"].astype(str).map({f: i for i, f in enumerate(FORMAT_PRECEDENCE)})
+    frame = frame.assign(_rank=rank.fillna(len(FORMAT_PRECEDENCE)).to_numpy(), _pos=np.arange(len(frame)))
+    frame = frame.sort_values(["_rank", "_pos"], kind="mergesort")
+    same = frame.duplicated([*key, "source_format"], keep="first")
+    conflicts = frame[same]
+    if len(conflicts):
+        first = frame[~same].drop_duplicates([*key, "source_format"]).set_index([*key, "source_format"])
+        for _, row in conflicts.iterrows():
+            orig = first.loc[tuple(row[c] for c in [*key, "source_format"])]
+            record = {c: (None if pd.isna(v) else str(v)) for c, v in row.items()
+                      if c not in PRIVATE_COLUMNS and not c.startswith("_")}
             quarantine_rows.append({
                 "source_file": row["source_file"], "source_row": row["source_row"],
                 "source_format": row["source_format"], "table": table, "column": key[-1],
@@ -146,8 +165,12 @@ def _deduplicate(frame, key, table, quarantine_rows):
                           f"{orig['source_row']})",
                 "record": json.dumps(record, ensure_ascii=False),
             })
-        frame = frame[~dup].reset_index(drop=True)
-    return frame, n_exact
+    frame = frame[~same]
+    multi = frame.duplicated(key, keep=False)
+    merged = frame[multi].groupby(key, sort=False, dropna=False).first().reset_index()
+    n_merged = int(multi.sum() - len(merged))
+    out = pd.concat([frame[~multi], merged], ignore_index=True).sort_values("_pos", kind="mergesort")
+    return out.drop(columns=["_rank", "_pos"]).reset_index(drop=True), n_exact, n_merged
 
 
 def _assemble(parts, inputs, key) -> Dataset:
@@ -156,8 +179,8 @@ def _assemble(parts, inputs, key) -> Dataset:
     comments = _concat([p.comments for p in parts], "comments")
     if "platform" not in posts:
         posts["platform"] = "facebook"
-    posts, dup_posts = _deduplicate(posts, ["platform", "post_id"], "posts", quarantine_rows)
-    comments, dup_comments = _deduplicate(comments, ["comment_id"], "comments", quarantine_rows)
+    posts, dup_posts, merged_posts = _deduplicate(posts, ["platform", "post_id"], "posts", quarantine_rows)
+    comments, dup_comments, merged_comments = _deduplicate(comments, ["comment_id"], "comments", quarantine_rows)
 
     # comments whose post is not in the dataset cannot be analysed: quarantine them, counted
     orphan = ~comments["post_id"].isin(posts["post_id"])
@@ -200,6 +223,7 @@ def _assemble(parts, inputs, key) -> Dataset:
         "inputs": inputs,
         "quarantined_by_reason": {k: int(v) for k, v in reasons.items()},
         "duplicates_dropped": {"posts": dup_posts, "comments": dup_comments},
+        "merged_across_formats": {"posts": merged_posts, "comments": merged_comments},
         "replies_with_missing_parent": int(missing_parent.sum()),
     }
     dataset = Dataset(pages, conform("posts", posts), conform("comments", comments), quarantine, manifest=manifest)

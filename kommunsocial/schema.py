@@ -162,6 +162,9 @@ def _cast(series: pd.Series, col: Column) -> pd.Series:
         values = series.astype("string")
         if col.categories is not None:
             cats = list(col.categories)
+            unknown = sorted(set(values.dropna().unique()) - set(cats))
+            if unknown:
+                raise SchemaError("?", f"unknown values {unknown}; allowed: {cats}", column=col.name)
         else:
             cats = sorted(values.dropna().unique().tolist())
         return pd.Series(pd.Categorical(values.astype(object).where(values.notna(), None), categories=cats),

@@ -89,7 +89,7 @@ class Quarantine:
 # ---------------------------------------------------------------------------------------------
 # text and CSV
 # ---------------------------------------------------------------------------------------------
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 
 def decode_text(data: bytes, name: str) -> tuple[str, str]:
@@ -104,11 +104,19 @@ def decode_text(data: bytes, name: str) -> tuple[str, str]:
     if data[:4] == b"PK\x03\x04":
         raise LoadError(name, "this is a zip or Excel workbook, not a text file; save it as .xlsx and load that, "
                               "or export CSV")
+    head = data[:4096]
+    if head.count(b"\x00") * 3 > len(head) and head[1::2].count(b"\x00") * 2 > len(head[1::2]):
+        try:  # UTF-16 without a byte-order mark (Excel's "Unicode text")
+            return data.decode("utf-16-le"), "utf-16-le"
+        except UnicodeDecodeError:
+            pass
     try:
-        return data.decode("utf-8-sig"), "utf-8"
+        if b"\x00" not in head:
+            return data.decode("utf-8-sig"), "utf-8"
+        raise UnicodeDecodeError("utf-8", head, head.index(b"\x00"), head.index(b"\x00") + 1, "NUL byte")
     except UnicodeDecodeError as exc:
         utf8_error = exc
-    if b"\x00" in data[:4096]:
+    if b"\x00" in head:
         raise LoadError(name, "binary content: the file is neither UTF-8 nor a single-byte text encoding")
     try:
         text, enc = data.decode("cp1252"), "cp1252"
@@ -170,7 +178,10 @@ def read_csv_records(text: str, name: str, *, delimiter: str | None = None):
             else:
                 rows.append((number, fields))
     except csv.Error as exc:
-        raise LoadError(name, f"the file ends inside a quoted field or is not valid CSV: {exc}", row=number + 1) from None
+        raise LoadError(name, f"not valid CSV: {exc}", row=number + 1) from None
+    if not text.endswith(("\n", "\r")) and text.count('"') % 2 == 1:
+        # the last record opened a quoted field that never closes: the file was cut off
+        raise LoadError(name, "the file ends inside a quoted field: it looks truncated", row=number)
     return header, rows, bad
 
 

@@ -1,0 +1,125 @@
+"""The ``kommunsocial`` command: ingest, sample, run-notebook, index, report."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from . import __version__, config
+from .errors import KommunsocialError
+
+__all__ = ["main"]
+
+
+def _ingest(args):
+    from .ingest import ingest
+
+    ds = ingest(args.raw, args.out, format=args.format, salt=args.salt, progress=not args.quiet,
+                timezone=args.timezone)
+    reasons = ds.manifest.get("quarantined_by_reason", {})
+    print(f"{args.out}: {len(ds.pages)} pages, {len(ds.posts)} posts, {len(ds.comments)} comments, "
+          f"{len(ds.quarantine)} quarantined" + (f" ({', '.join(f'{k}: {v}' for k, v in reasons.items())})"
+                                                 if reasons else ""))
+
+
+def _sample(args):
+    from . import sample
+
+    corpus = sample.generate(n_pages=args.pages, years=args.years, seed=args.seed, activity=args.activity)
+    files = sample.write(corpus, args.out, format=args.format)
+    print(f"{args.out}: {len(corpus.pages)} pages, {len(corpus.posts)} posts, {len(corpus.comments)} comments "
+          f"({', '.join(p.name for p in files)})")
+
+
+def _params(args) -> dict:
+    params = {"dataset": args.dataset}
+    if args.municipality:
+        params["municipality"] = str(args.municipality)
+    for item in args.param or []:
+        key, _, value = item.partition("=")
+        params[key] = value
+    return params
+
+
+def _run_notebook(args):
+    from .reports import run_notebook
+
+    page = run_notebook(args.notebook, args.out, parameters=_params(args), kernel=args.kernel)
+    print(page)
+
+
+def _index(args):
+    from .reports import build_index
+
+    print(build_index(args.dataset, reports=args.reports))
+
+
+def _report(args):
+    from .ingest import ingest
+    from .reports import build_index, notebooks, run_notebook
+
+    processed = config.processed_dir(args.dataset)
+    if not (processed / "manifest.json").is_file():
+        ingest(config.raw_dir(args.dataset), processed, progress=True)
+    out = config.reports_dir(args.dataset) / (str(args.municipality) if args.municipality else "")
+    for nb in notebooks():
+        print(run_notebook(nb, out, parameters=_params(args)))
+    print(build_index(args.dataset))
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="kommunsocial", description=__doc__)
+    parser.add_argument("--version", action="version", version=f"kommunsocial {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("ingest", help="read raw exports into data/processed/NAME (Parquet + manifest)")
+    p.add_argument("raw", nargs="+", help="raw export files or folders")
+    p.add_argument("--out", required=True, help="processed dataset folder, e.g. data/processed/NAME")
+    p.add_argument("--format", default=None, help="force one reader for every file")
+    p.add_argument("--salt", default=None, help="pseudonymisation key (default: $KOMMUNSOCIAL_SALT or salt file)")
+    p.add_argument("--timezone", default=None, help="zone of naive timestamps in CSV files (default UTC)")
+    p.add_argument("--quiet", action="store_true", help="no progress bars")
+    p.set_defaults(func=_ingest)
+
+    p = sub.add_parser("sample", help="generate the synthetic corpus as raw export files")
+    p.add_argument("--out", required=True, help="folder to write, e.g. data/raw/NAME")
+    p.add_argument("--pages", type=int, default=12)
+    p.add_argument("--years", type=float, default=2)
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--activity", type=float, default=1.0, help="multiplies every page's posting rate")
+    p.add_argument("--format", default="csv")
+    p.set_defaults(func=_sample)
+
+    for name, func, help_ in (("run-notebook", _run_notebook, "execute one report notebook with papermill"),
+                              ("report", _report, "ingest if needed, run every report notebook, write the index")):
+        p = sub.add_parser(name, help=help_)
+        if name == "run-notebook":
+            p.add_argument("notebook")
+            p.add_argument("--out", required=True, help="reports folder")
+            p.add_argument("--kernel", default=None)
+            p.add_argument("--dataset", required=True)
+        else:
+            p.add_argument("dataset")
+        p.add_argument("--municipality", default="", help="municipality code, page id or name (kept as text)")
+        p.add_argument("-p", "--param", action="append", help="extra notebook parameter NAME=VALUE (as text)")
+        p.set_defaults(func=func)
+
+    p = sub.add_parser("index", help="write reports/NAME/index.html")
+    p.add_argument("dataset")
+    p.add_argument("--reports", default=None, help="reports folder (default reports/NAME)")
+    p.set_defaults(func=_index)
+    return parser
+
+
+def main(argv=None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        args.func(args)
+    except (KommunsocialError, FileNotFoundError) as exc:
+        print(f"kommunsocial: error: {exc}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,51 @@
+"""Shared fixtures: a fixed salt, the bundled sample ingested once per session into a temp folder."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+import kommunsocial as ks
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = Path(__file__).resolve().parent / "data"
+SAMPLE_RAW = ROOT / "data" / "raw" / "sample"
+SALT = "kommunsocial-test-salt"
+
+
+@pytest.fixture(autouse=True)
+def _no_project_salt(monkeypatch, tmp_path_factory):
+    """Tests never create or read the project's salt file."""
+    monkeypatch.setenv("KOMMUNSOCIAL_SALT_FILE", str(tmp_path_factory.getbasetemp() / "salt"))
+    monkeypatch.delenv("KOMMUNSOCIAL_SALT", raising=False)
+
+
+@pytest.fixture(scope="session")
+def sample_processed(tmp_path_factory) -> Path:
+    """The bundled sample ingested with the test salt into a temporary processed folder."""
+    out = tmp_path_factory.mktemp("processed") / "sample"
+    ks.ingest(SAMPLE_RAW, out, salt=SALT, progress=False)
+    return out
+
+
+@pytest.fixture(scope="session")
+def sample_dataset(sample_processed) -> ks.Dataset:
+    return ks.Dataset.read(sample_processed)
+
+
+def write(path: Path, text: str, encoding: str = "utf-8") -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(text.encode(encoding))
+    return path
+
+
+@pytest.fixture(scope="session")
+def executed(sample_processed, tmp_path_factory):
+    """Every report notebook executed on the sample: ``(reports folder, {name: html path})``."""
+    out = tmp_path_factory.mktemp("reports")
+    pages = {}
+    for nb in ks.reports.notebooks(ROOT / "notebooks"):
+        pages[nb.stem] = ks.reports.run_notebook(nb, out, parameters={"dataset": "sample",
+                                                                      "data_dir": str(sample_processed)})
+    return out, pages
