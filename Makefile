@@ -69,7 +69,7 @@ lab: $(ENV_STAMP)
 
 ## sample    : regenerate the bundled sample in data/raw/sample (seeded: same files every time)
 sample: | $(ENV_STAMP)
-	$(BIN)/kommunsocial sample --out data/raw/sample --pages 12 --years 2 --seed 0
+	$(BIN)/kommunsocial sample --out data/raw/sample --pages 12 --years 2 --seed 0 --format graph_api
 
 ## clean     : remove data/processed/$(DATASET) and reports/$(DATASET) (raw data is never touched)
 clean:

@@ -19,7 +19,8 @@ from .schema import PRIVATE_COLUMNS, Dataset, conform, empty, sha256_file
 __all__ = ["load", "ingest"]
 
 
-def load(paths, *, format=None, mapping=None, salt=None, progress=True, timezone=None) -> Dataset:
+def load(paths, *, format=None, mapping=None, salt=None, progress=True, timezone=None,
+         options=None) -> Dataset:
     """Read raw export files or folders into one :class:`Dataset`.
 
     Each file's format is detected from its content unless ``format`` is given. Records that
@@ -41,12 +42,16 @@ def load(paths, *, format=None, mapping=None, salt=None, progress=True, timezone
         Pseudonymisation key; default ``$KOMMUNSOCIAL_SALT`` or the project's salt file.
     timezone : str, optional
         Zone of naive timestamps in CSV files (default UTC), unless the mapping says otherwise.
+    options : dict, optional
+        Reader options passed to every reader, e.g. ``{"page_id": "100064512345678"}`` for Graph
+        API comment files that do not name their page, or ``{"account": "sjovikskommun"}`` for X.
     """
     files = list_inputs(paths)
     key = privacy.get_salt(salt)
+    reader_options = dict(options or {})
     parts, inputs = [], []
     for path, name in tqdm(files, desc="reading", unit="file", disable=not progress or len(files) < 2):
-        options = {"mapping": _mapping_for(mapping, name, path)}
+        options = {**reader_options, "mapping": _mapping_for(mapping, name, path)}
         if timezone and options["mapping"] is not None:
             options["mapping"] = {"timezone": timezone, **_as_settings(options["mapping"])}
         elif timezone:
@@ -173,6 +178,21 @@ def _deduplicate(frame, key, table, quarantine_rows):
     return out.drop(columns=["_rank", "_pos"]).reset_index(drop=True), n_exact, n_merged
 
 
+def _complete_post_ids(refs: pd.Series, post_ids: pd.Series) -> pd.Series:
+    """A bare Facebook post id (``812345678901234``) in a comments file whose page was not known
+    becomes the canonical ``<page_id>_<post_id>`` when exactly one post in the dataset ends so."""
+    refs = refs.astype("string")
+    missing = (~refs.isin(set(post_ids.dropna())) & ~refs.str.contains("_", regex=False)).fillna(False)
+    if not missing.any():
+        return refs
+    tails = post_ids.dropna().astype(str)
+    tails = tails[tails.str.contains("_", regex=False)]
+    by_tail = pd.Series(tails.to_numpy(), index=tails.str.split("_").str[-1].to_numpy())
+    by_tail = by_tail[~by_tail.index.duplicated(keep=False)].to_dict()
+    return pd.Series([by_tail.get(r, r) if m else r for r, m in zip(refs.tolist(), missing.tolist())],
+                     index=refs.index, dtype="string")
+
+
 def _assemble(parts, inputs, key) -> Dataset:
     quarantine_rows = [row for p in parts for row in p.quarantine]
     posts = _concat([p.posts for p in parts], "posts")
@@ -182,6 +202,7 @@ def _assemble(parts, inputs, key) -> Dataset:
     posts, dup_posts, merged_posts = _deduplicate(posts, ["platform", "post_id"], "posts", quarantine_rows)
     comments, dup_comments, merged_comments = _deduplicate(comments, ["comment_id"], "comments", quarantine_rows)
 
+    comments["post_id"] = _complete_post_ids(comments["post_id"], posts["post_id"])
     # comments whose post is not in the dataset cannot be analysed: quarantine them, counted
     orphan = ~comments["post_id"].isin(posts["post_id"])
     if orphan.any():
@@ -202,17 +223,21 @@ def _assemble(parts, inputs, key) -> Dataset:
     posts["lang"] = detect_language(posts["text"])
     comments["lang"] = detect_language(comments["text"])
 
-    comments, names = _pseudonymise(comments, posts, pages, key)
-    posts["text"] = privacy.redact(privacy.mask_names(posts["text"], names))
-    comments["text"] = privacy.redact(privacy.mask_names(comments["text"], names))
+    # features first: a masked mention or address still counts as one
     for frame in (posts, comments):
         feats = text_features(frame["text"])
         for c in feats:
             frame[c] = feats[c]
+    comments, names = _pseudonymise(comments, posts, pages, key)
+    page_handles = pages["handle"].dropna().tolist() if "handle" in pages else []
+    for frame in (posts, comments):
+        frame["text"] = privacy.redact(privacy.mask_mentions(privacy.mask_names(frame["text"], names),
+                                                             keep=page_handles))
 
     quarantine = pd.DataFrame(quarantine_rows, columns=list(empty("quarantine").columns))
     if len(quarantine):
-        quarantine["record"] = privacy.redact(privacy.mask_names(quarantine["record"], names))
+        quarantine["record"] = privacy.redact(privacy.mask_mentions(privacy.mask_names(quarantine["record"], names),
+                                                                    keep=page_handles))
     missing_parent = comments["parent_id"].notna() & ~comments["parent_id"].isin(comments["comment_id"]) \
         if "parent_id" in comments else pd.Series(False, index=comments.index)
     reasons = (quarantine["reason"].astype(str).str.split(":").str[0].str.split(" \\(").str[0]

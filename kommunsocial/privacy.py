@@ -18,6 +18,7 @@ __all__ = [
     "pseudonymise",
     "redact",
     "mask_names",
+    "mask_mentions",
     "MASKS",
 ]
 
@@ -225,3 +226,29 @@ def page_author_mask(author_key: pd.Series, author_name: pd.Series, page_id: pd.
     same_name = (norm(author_name) == norm(page_name)).fillna(False)
     same_handle = (norm(author_name) == norm(page_handle)).fillna(False)
     return (same_id | same_name | same_handle).astype(bool)
+
+
+_AT_MENTION = re.compile(r"(?<![\w.])@(\w{2,})")
+
+
+def mask_mentions(texts, *, keep=()) -> pd.Series:
+    """Replace ``@handle`` mentions by ``@[person]``, except the handles in ``keep`` (the pages').
+
+    On X and Instagram people address each other by handle; a handle identifies a person as well
+    as a name does.
+
+    >>> mask_mentions(["@anna_b håller med @SjovikKommun", "mejl a@b.se"], keep=["sjovikkommun"]).tolist()
+    ['@[person] håller med @SjovikKommun', 'mejl a@b.se']
+    """
+    kept = {str(k).lstrip("@").casefold() for k in keep if isinstance(k, str)}
+    s = pd.Series(texts).astype("string").fillna("")
+    has = s.str.contains("@", regex=False)
+    if not has.any():
+        return s
+
+    def sub(match: re.Match) -> str:
+        return match.group(0) if match.group(1).casefold() in kept else "@[person]"
+
+    out = s.copy()
+    out[has] = s[has].map(lambda t: _AT_MENTION.sub(sub, t))
+    return out.astype("string")

@@ -162,7 +162,7 @@ def _pages(rng, n_pages: int):
     # big municipalities write more formally (a confounder of naive comparisons)
     pages["_tone_logit"] = rng.normal(0.2, 0.8, len(pages)) - 0.9 * size
     pages["_engagement"] = np.exp(rng.normal(0, 0.25, len(pages)))
-    pages["_posts_per_day"] = np.clip(0.45 + 0.45 * size + rng.normal(0, 0.1, len(pages)), 0.2, 2.5)
+    pages["_posts_per_day"] = np.clip(0.32 + 0.35 * size + rng.normal(0, 0.08, len(pages)), 0.15, 2.5)
     # conversational pages answer more often and faster ("dialogue" pages)
     conv = 1 / (1 + np.exp(-pages["_tone_logit"]))
     pages["answer_prob"] = np.clip(0.08 + 0.6 * conv + rng.normal(0, 0.08, len(pages)), 0.03, 0.9).round(3)
@@ -175,7 +175,7 @@ def _local_times(rng, n, start, days, tz, crisis):
     """Posting times: fewer posts at weekends, office hours in local time (crisis posts any time)."""
     day_weights = np.array([1.0, 1.0, 1.0, 1.0, 0.9, 0.35, 0.3])
     dates = pd.date_range(start, periods=days, freq="D")
-    w = day_weights[dates.dayofweek]
+    w = day_weights[dates.day_of_week]
     day = rng.choice(days, size=n, p=w / w.sum())
     hours_office = np.array([0, 0, 0, 0, 0, 0, 1, 3, 9, 9, 7, 6, 5, 7, 7, 6, 4, 2, 2, 2, 2, 1, 0.5, 0.2])
     hours_any = np.array([1, 0.5, 0.5, 0.5, 1, 2, 4, 6, 7, 7, 6, 6, 6, 6, 6, 6, 5, 5, 5, 4, 4, 3, 2, 1.5])
@@ -257,7 +257,7 @@ def _page_content(rng, page, start, days, activity):
     post_type[(topic != "events") & (post_type == "event")] = "photo"
     logit = page["_tone_logit"] + np.array([TONE_BY_TOPIC[t] for t in topic])
     conversational = rng.random(n) < 1 / (1 + np.exp(-logit))
-    weekend = local.dayofweek >= 5
+    weekend = local.day_of_week >= 5
     evening = (local.hour >= 17) | (local.hour < 6)
     growth = 0.85 + 0.15 * (np.asarray((created - created.min()).total_seconds()) / max(1, days * 86400))
     followers_at = np.round(page["followers"] * growth).astype(int)
@@ -305,6 +305,11 @@ def _split_reactions(rng, total, topic):
     return {k: out[:, i] for i, k in enumerate(kinds)}
 
 
+def _capitalise(sentence: str) -> str:
+    """A sentence that starts with a slot ("{weekday} blir det …") still starts with a capital."""
+    return sentence[:1].upper() + sentence[1:]
+
+
 class _Filler:
     """Fills the phrase banks' slots; each page has its own pool of citizens."""
 
@@ -343,8 +348,8 @@ class _Filler:
         if key in ("date", "time"):
             ts = self.ts if self.ts is not None else pd.Timestamp("2024-01-01")
             when = ts + pd.Timedelta(days=int(rng.integers(1, 21)))
-            if key == "date":
-                return f"{when.day} {bank['month'][when.month - 1]}"
+            if key == "date":  # "15 mars" in Swedish, "15. mars" in Norwegian
+                return f"{when.day}{'.' if self.lang in ('nb', 'nn') else ''} {bank['month'][when.month - 1]}"
             return f"{int(rng.choice([8, 9, 10, 13, 14, 16, 17, 18, 19])):02d}.{int(rng.choice([0, 0, 15, 30])):02d}"
         if key == "email":
             first = self.pick(bank["first_names"]).lower()
@@ -366,7 +371,7 @@ class _Filler:
         chunks.extend(parts["bodies"][i] for i in idx)
         if rng.random() < 0.7:
             chunks.append(self.pick(parts["closings"]))
-        text = " ".join(self.fmt(c) for c in chunks)
+        text = " ".join(_capitalise(self.fmt(c)) for c in chunks)
         if rng.random() < 0.25:
             text += "\n" + self.fmt("{url}")
         if tone == "conversational" and rng.random() < 0.2:
@@ -390,7 +395,7 @@ class _Filler:
             text = self.pick(c["citizen_reply"])
         else:
             text = self.pick(c["page_answer"][kind])
-        text = self.fmt(text)
+        text = _capitalise(self.fmt(text))
         if kind in ("question", "remark") and self.rng.random() < 0.01:
             text += " " + self.pick(["Ring mig på", "Nå mig på", "Ring meg på"]) + " " + self._phone()
         return text
@@ -456,6 +461,7 @@ def _truth(pages, **params) -> dict:
                                         + (1 - QUESTION_SHARE) * page_truth["answer_prob"]).round(4)
     page_truth["language"] = pages["_lang"]
     page_truth["conversational_propensity"] = (1 / (1 + np.exp(-pages["_tone_logit"]))).round(3)
+    params = {k: (int(v) if isinstance(v, float) and v.is_integer() else v) for k, v in params.items()}
     return {
         "generator": params,
         "irr": IRR,
@@ -490,9 +496,13 @@ def write(corpus: SampleCorpus, folder, *, format: str = "csv") -> list[Path]:
     """
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
-    if format != "csv":
-        raise ValueError(f"unknown sample format {format!r}; available: 'csv'")
+    if format not in ("csv", "graph_api"):
+        raise ValueError(f"unknown sample format {format!r}; available: 'csv', 'graph_api'")
     written = []
+    if format == "graph_api":
+        written.append(_write_csv(corpus.pages.copy(), folder / "pages.csv"))
+        written += _write_graph_api(corpus, folder)
+        return written + _write_docs(corpus, folder, format)
     tz_of = dict(zip(corpus.pages["page_id"], corpus.pages["country"].map(page_timezone)))
 
     def local_iso(times, page_ids):
@@ -510,6 +520,11 @@ def write(corpus: SampleCorpus, folder, *, format: str = "csv") -> list[Path]:
     comments["created_at"] = local_iso(comments["created_at"], comments["page_id"])
     comments = comments.drop(columns=["page_id", "author_is_page"])
     written.append(_write_csv(comments, folder / "comments.csv"))
+    return written + _write_docs(corpus, folder, format)
+
+
+def _write_docs(corpus: SampleCorpus, folder: Path, format: str) -> list[Path]:
+    written = []
     truth_path = folder / "planted.json"
     truth_path.write_text(json.dumps(corpus.truth, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     written.append(truth_path)
@@ -531,6 +546,19 @@ def _readme(corpus: SampleCorpus, format: str) -> str:
         f"{p['conversational_propensity']:.2f} | {p['answer_prob']:.2f} | {p['question_answer_prob']:.2f} | "
         f"{p['thread_answer_rate']:.3f} | {p['median_hours_to_answer']:.1f} |" for p in t["pages"])
     tone = ", ".join(f"{k} {v:+.1f}" for k, v in t["tone_log_odds_by_topic"].items())
+    people = ("with the commenters' (invented) names and platform ids, as a raw export has them. "
+              "`kommunsocial ingest` replaces them\n  by keyed pseudonyms; the page's own answers are recognised "
+              "by the page's id.")
+    if format == "graph_api":
+        files = (f"- `posts.json`: {len(corpus.posts):,} posts over {g['years']} years, as saved pages of Facebook "
+                 f"Graph API `GET /{{page-id}}/posts`\n  responses (reaction counts by type, comments, shares; "
+                 f"shares absent when 0, as the API does).\n"
+                 f"- `comments.jsonl`: {len(corpus.comments):,} comments and replies, one `GET /{{post-id}}?fields="
+                 f"comments.filter(toplevel){{...,comments{{...}}}}`\n  node per post and line, {people}")
+    else:
+        files = (f"- `posts.csv`: {len(corpus.posts):,} posts over {g['years']} years, local times with their UTC "
+                 f"offset; counts of reactions by\n  type, comments, shares, followers at posting.\n"
+                 f"- `comments.csv`: {len(corpus.comments):,} comments and replies {people}")
     return f"""# The bundled sample
 
 A synthetic corpus written by `kommunsocial sample` (`kommunsocial.sample.generate(n_pages={g['n_pages']},
@@ -541,11 +569,7 @@ Norwegian kommunenummer). The same seed gives the same files byte for byte: rege
 
 - `pages.csv`: one row per municipality page ({len(corpus.pages)} pages): id, name, handle,
   municipality code (text, leading zeros kept), country, followers, population.
-- `posts.csv`: {len(corpus.posts):,} posts over {g['years']} years, local times with their UTC offset; counts of reactions by
-  type, comments, shares, followers at posting.
-- `comments.csv`: {len(corpus.comments):,} comments and replies with the commenters' (invented) names and
-  platform ids, as a raw export has them. `kommunsocial ingest` replaces them by keyed pseudonyms;
-  the page's own answers are recognised by the page's id.
+{files}
 - `planted.json`: the truth below, as data, for tests and notebooks (`kommunsocial.sample.planted()`).
 
 ## Planted effects
@@ -578,6 +602,90 @@ number, and some an e-mail address, to exercise masking.
 |---|---|---|---|---|---|---|---|---|
 {page_rows}
 """
+
+
+_GRAPH = "https://graph.facebook.com/v19.0"
+_POST_FIELDS = ("id,created_time,from,message,permalink_url,status_type,attachments{type},shares,"
+                "reactions.summary(total_count).limit(0),"
+                + ",".join(f"reactions.type({t.upper()}).limit(0).summary(total_count).as({t})"
+                           for t in ("like", "love", "care", "haha", "wow", "sad", "angry"))
+                + ",comments.summary(total_count).limit(0)")
+_COMMENT_FIELDS = "comments.filter(toplevel){id,created_time,from,message,like_count,comment_count," \
+                  "comments{id,created_time,from,message,like_count,comment_count,parent{id}}}"
+_STATUS_TYPE = {"photo": "added_photos", "video": "added_video", "link": "shared_story", "status": "mobile_status_update",
+                "event": "created_event"}
+_ATTACHMENT = {"photo": "photo", "video": "video_inline", "link": "share", "event": "event"}
+
+
+def _graph_time(ts) -> str:
+    return ts.tz_convert("UTC").strftime("%Y-%m-%dT%H:%M:%S+0000")
+
+
+def _write_graph_api(corpus: SampleCorpus, folder: Path) -> list[Path]:
+    """Posts as saved pages of ``GET /{page-id}/posts`` responses (one JSON file), comments as one
+    ``GET /{post-id}?fields=comments.filter(toplevel){...,comments{...}}`` node per line (JSONL).
+
+    Shares are left out when a post has none, as the API does; the request URL in ``paging`` says
+    that they were asked for.
+    """
+    names = dict(zip(corpus.pages["page_id"], corpus.pages["page_name"]))
+    responses = []
+    for page_id, posts in corpus.posts.groupby("page_id", sort=True):
+        records = []
+        for p in posts.itertuples(index=False):
+            rec = {"id": p.post_id, "created_time": _graph_time(p.created_at),
+                   "from": {"name": names[page_id], "id": page_id}}
+            if p.text:
+                rec["message"] = p.text
+            rec["permalink_url"] = p.url
+            rec["status_type"] = _STATUS_TYPE[p.post_type]
+            if p.post_type in _ATTACHMENT:
+                rec["attachments"] = {"data": [{"type": _ATTACHMENT[p.post_type]}]}
+            if p.n_shares:
+                rec["shares"] = {"count": int(p.n_shares)}
+            rec["reactions"] = {"data": [], "summary": {"total_count": int(p.n_reactions), "viewer_reaction": "NONE"}}
+            for t in ("like", "love", "care", "haha", "wow", "sad", "angry"):
+                rec[t] = {"data": [], "summary": {"total_count": int(getattr(p, f"n_{t}s" if t == "like" else f"n_{t}"))}}
+            rec["comments"] = {"data": [], "summary": {"order": "ranked", "total_count": int(p.n_comments),
+                                                       "can_comment": True}}
+            records.append(rec)
+        for start in range(0, len(records), 100):
+            chunk = records[start:start + 100]
+            url = f"{_GRAPH}/{page_id}/posts?fields={_POST_FIELDS}&limit=100"
+            paging = {"cursors": {"before": f"b{start}", "after": f"a{start + len(chunk)}"}}
+            if start + 100 < len(records):
+                paging["next"] = f"{url}&after=a{start + len(chunk)}"
+            if start:
+                paging["previous"] = f"{url}&before=b{start}"
+            responses.append({"data": chunk, "paging": paging})
+    posts_path = folder / "posts.json"
+    posts_path.write_text(json.dumps(responses, ensure_ascii=False, separators=(",", ":")) + "\n", encoding="utf-8")
+
+    lines = []
+    for post_id, thread in corpus.comments.groupby("post_id", sort=False):
+        top, replies = thread[thread["parent_id"].isna()], thread[thread["parent_id"].notna()]
+        by_parent = {k: g for k, g in replies.groupby("parent_id", sort=False)}
+
+        def record(c, parent=None):
+            rec = {"id": c.comment_id, "created_time": _graph_time(c.created_at),
+                   "from": {"name": c.author_name, "id": c.author_platform_id},
+                   "message": c.text, "like_count": int(c.n_likes), "comment_count": int(c.n_replies)}
+            if parent is not None:
+                rec["parent"] = {"id": parent}
+            return rec
+
+        data = []
+        for c in top.itertuples(index=False):
+            rec = record(c)
+            if c.comment_id in by_parent:
+                rec["comments"] = {"data": [record(r, c.comment_id) for r in by_parent[c.comment_id]
+                                            .itertuples(index=False)]}
+            data.append(rec)
+        lines.append(json.dumps({"comments": {"data": data}, "id": post_id}, ensure_ascii=False,
+                                separators=(",", ":")))
+    comments_path = folder / "comments.jsonl"
+    comments_path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return [posts_path, comments_path]
 
 
 def _write_csv(frame: pd.DataFrame, path: Path) -> Path:

@@ -53,3 +53,9 @@ def test_mask_names_only_full_known_names():
     texts = ["Anna Fiktiv tack för tipset!", "Hälsningar Anna", "Kalle Påhittad och Anna Fiktiv Svensson"]
     out = mask_names(texts, ["Anna Fiktiv", "Kalle Påhittad", "Ola"])
     assert out.tolist() == ["[person] tack för tipset!", "Hälsningar Anna", "[person] och [person] Svensson"]
+
+
+def test_mentions_of_people_are_masked_but_pages_kept():
+    out = privacy.mask_mentions(["@testa_testsson svarade @SjovikKommun", "info@sjovik.se", "@ab ok"],
+                                keep=["@sjovikkommun"])
+    assert out.tolist() == ["@[person] svarade @SjovikKommun", "info@sjovik.se", "@[person] ok"]

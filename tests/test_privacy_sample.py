@@ -1,5 +1,6 @@
 """End to end: no commenter's name or platform id from the raw sample reaches processed data or reports."""
 
+import json
 import re
 from pathlib import Path
 
@@ -11,10 +12,18 @@ WORD = re.compile(r"[^\W\d_]+(?:[-'][^\W\d_]+)*")
 
 
 def _commenters():
-    raw = pd.read_csv(SAMPLE_RAW / "comments.csv", dtype=str, keep_default_na=False)
-    pages = pd.read_csv(SAMPLE_RAW / "pages.csv", dtype=str)
-    citizens = raw[~raw["author_platform_id"].isin(pages["page_id"])]
-    return set(citizens["author_name"]), set(citizens["author_platform_id"])
+    """Names and ids of every citizen who comments in the raw sample (Graph API comment nodes)."""
+    pages = set(pd.read_csv(SAMPLE_RAW / "pages.csv", dtype=str)["page_id"])
+    names, ids = set(), set()
+    for line in (SAMPLE_RAW / "comments.jsonl").read_text().splitlines():
+        stack = list(json.loads(line)["comments"]["data"])
+        while stack:
+            c = stack.pop()
+            stack.extend(c.get("comments", {}).get("data", []))
+            if c["from"]["id"] not in pages:
+                names.add(c["from"]["name"])
+                ids.add(c["from"]["id"])
+    return names, ids
 
 
 def _find(text: str, names: set, ids: set):
@@ -30,14 +39,14 @@ def _processed_text(folder: Path) -> str:
         frame = pd.read_parquet(folder / f"{table}.parquet")
         for col in frame.columns:
             if frame[col].dtype == object or str(frame[col].dtype).startswith(("string", "str", "category")):
-                parts.append("\n".join(frame[col].astype(str)))
+                parts.append("\n".join(frame[col].astype(str).fillna("").tolist()))
     return "\n".join(parts)
 
 
 def test_sample_has_names_to_hide():
     names, ids = _commenters()
     assert len(names) > 100 and len(ids) > 100
-    raw_text = (SAMPLE_RAW / "comments.csv").read_text()
+    raw_text = json.dumps([json.loads(x) for x in (SAMPLE_RAW / "comments.jsonl").read_text().splitlines()], ensure_ascii=False)
     found_names, _ = _find(raw_text, names, ids)
     assert found_names  # names do appear in raw texts (people tag each other)
 

@@ -68,17 +68,34 @@ def test_conversational_posts_are_rarer_in_crises(small):
 def test_the_bundled_sample_is_the_generators_output(tmp_path):
     bundled = ROOT / "data" / "raw" / "sample"
     corpus = sample.generate(n_pages=12, years=2, seed=0)
-    sample.write(corpus, tmp_path)
-    for name in ("pages.csv", "posts.csv", "comments.csv", "planted.json", "README.md"):
+    sample.write(corpus, tmp_path, format="graph_api")
+    for name in ("pages.csv", "posts.json", "comments.jsonl", "planted.json", "README.md"):
         assert filecmp.cmp(bundled / name, tmp_path / name, shallow=False), f"{name}: run `make sample`"
     assert sum(f.stat().st_size for f in bundled.iterdir()) < 8_000_000
+
+
+def test_csv_and_graph_api_forms_load_to_the_same_dataset(small, tmp_path):
+    import kommunsocial as ks
+
+    sample.write(small, tmp_path / "csv", format="csv")
+    sample.write(small, tmp_path / "graph", format="graph_api")
+    a = ks.load(tmp_path / "csv", salt="s", progress=False)
+    b = ks.load(tmp_path / "graph", salt="s", progress=False)
+    assert len(a.quarantine) == len(b.quarantine) == 0
+    same = ["post_id", "page_id", "created_at", "text", "post_type", "n_reactions", "n_likes", "n_love", "n_care",
+            "n_haha", "n_wow", "n_sad", "n_angry", "n_comments", "n_shares", "lang"]
+    pd.testing.assert_frame_equal(a.posts[same], b.posts[same])
+    cols = [c for c in a.comments.columns if not c.startswith("source_")]
+    pd.testing.assert_frame_equal(a.comments[cols], b.comments[cols])
+    assert a.posts["followers_at_posting"].notna().all()  # only in the CSV form: Graph responses lack it
+    assert b.posts["followers_at_posting"].isna().all()
 
 
 def test_bundled_sample_mix(sample_dataset):
     posts = sample_dataset.posts
     assert 10 <= len(sample_dataset.pages) <= 14
     assert set(sample_dataset.pages["country"]) == {"SE", "NO"}
-    weekday = posts["created_at"].dt.tz_convert("Europe/Stockholm").dt.dayofweek
+    weekday = posts["created_at"].dt.tz_convert("Europe/Stockholm").dt.day_of_week
     assert (weekday >= 5).mean() < 0.15  # fewer posts at weekends
     assert set(posts["post_type"].unique()) >= {"photo", "link", "video", "status", "event"}
     assert sample_dataset.comments["author_is_page"].mean() > 0.05

@@ -56,7 +56,7 @@ def detect(path) -> str:
     path = Path(path)
     with open(path, "rb") as fh:
         head = fh.read(65536)
-    if not head.strip():
+    if not head.lstrip(b"\xef\xbb\xbf").strip():
         raise LoadError(path.name, "the file is empty")
     for fmt in READERS:
         module = _module(fmt)
@@ -74,6 +74,8 @@ def read_file(path, *, format: str | None = None, name: str | None = None, **opt
     """Read one raw export into data-model tables (not yet cleaned or pseudonymised)."""
     path = Path(path)
     name = name or path.name
+    if format is not None and path.stat().st_size == 0:
+        raise LoadError(name, "the file is empty")
     fmt = format or detect(path)
     module = _module(fmt)
     if module is None:

@@ -209,18 +209,24 @@ def parse_counts(values) -> tuple[pd.Series, pd.Series]:
     ([1433, <NA>, 7, <NA>, <NA>], [<NA>, <NA>, <NA>, 'negative count -2', "not a whole number: 'x'"])
     """
     s = _as_str(values)
-    na = _na_mask(s)
-    cleaned = s.where(~na, None)
-    thousands = cleaned.fillna("").str.match(_THOUSANDS)
-    cleaned = cleaned.where(~thousands, cleaned.str.replace(r"[,\u00a0\u202f ]", "", regex=True))
-    ok = cleaned.fillna("").str.match(_INT)
+    numbers = pd.Series(pd.NA, index=s.index, dtype="Int64")
     errors = pd.Series(pd.NA, index=s.index, dtype="string")
-    bad = ~na & ~ok
-    errors[bad] = [f"not a whole number: {v!r}" for v in s[bad]]
-    numbers = pd.to_numeric(cleaned.where(ok, None), errors="coerce").round().astype("Int64")
-    negative = (numbers < 0).fillna(False)
-    errors[negative] = [f"negative count {v}" for v in s[negative]]
-    numbers[negative | bad] = pd.NA
+    plain = s.fillna("").str.fullmatch(r"\d{1,15}")
+    if plain.any():  # the common case, fast: digits only
+        numbers[plain] = pd.to_numeric(s[plain]).astype("Int64")
+    rest = ~plain & ~_na_mask(s)
+    if rest.any():
+        r = s[rest]
+        thousands = r.str.match(_THOUSANDS)
+        cleaned = r.where(~thousands, r.str.replace(r"[,\u00a0\u202f ]", "", regex=True))
+        ok = cleaned.str.match(_INT) & (cleaned.str.lstrip("+-").str.split(".").str[0].str.len() <= 15)
+        bad = r[~ok]
+        errors[bad.index] = [f"not a whole number: {v!r}" if not _INT.match(c) else f"implausibly large count: {v!r}"
+                             for v, c in zip(bad, cleaned[~ok])]
+        good = pd.to_numeric(cleaned[ok]).round().astype("Int64")
+        negative = good < 0
+        errors[good[negative].index] = [f"negative count {v}" for v in r[ok][negative]]
+        numbers[good[~negative].index] = good[~negative]
     return numbers, errors
 
 

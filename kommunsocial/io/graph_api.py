@@ -1,0 +1,757 @@
+"""Facebook Graph API JSON: page posts (``/{page-id}/posts``, ``/feed``, ``/published_posts``) and
+their comments (``/{post-id}/comments``, ``filter=toplevel`` with nested ``comments{...}`` or
+``filter=stream``).
+
+What one file may hold
+----------------------
+Researchers save Graph responses in a handful of shapes; all are read the same way:
+
+* one response ``{"data": [...], "paging": {...}, "summary": {...}}`` (``paging`` and
+  ``summary`` optional);
+* a bare list of records ``[post, ...]`` (someone saved ``response["data"]``);
+* a list of responses ``[{"data": [...]}, {"data": [...]}]`` (every page of a collection in one
+  file, following ``paging.next``);
+* JSON Lines: one response, or one record, per line (collection scripts that append each page);
+* a node: ``GET /{post-id}?fields=...,comments{...}`` gives ``{"id": post, "comments": {...}}``
+  (its comments, and the post itself when its fields were requested);
+  ``GET /{page-id}?fields=name,fan_count,posts{...}`` gives the page with its posts;
+* a post whose ``comments`` edge was expanded (``fields=...,comments{...}``) yields its comments.
+
+Several files of one collection (one per post, or one per page of results) are merged by
+:func:`kommunsocial.load`, which drops exact duplicates.
+
+Mapping of post fields
+----------------------
+``id`` → ``post_id`` (the Graph form ``"{page_id}_{post_id}"``; a bare id gets the page id put in
+front when the page is known) and ``page_id`` (the part before ``_``); ``created_time`` →
+``created_at`` (UTC); ``message`` → ``text`` (absent → ``""``; ``story`` is Facebook's automatic
+text and is not used); ``permalink_url`` → ``url``; ``reactions.summary.total_count`` →
+``n_reactions``; per-type aliases (``like``, ``reactions_like``, ``like:reactions.type(LIKE)...``,
+``reactions.type(LOVE)...``…) → ``n_likes``, ``n_love``, ``n_haha``, ``n_wow``, ``n_sad``,
+``n_angry``, ``n_care`` (THANKFUL/PRIDE only count in the total); legacy ``likes.summary`` →
+``n_likes`` when no LIKE alias was requested; ``comments.summary.total_count`` → ``n_comments``;
+``shares.count`` → ``n_shares``; ``attachments.data[0].type``, else ``status_type``, else legacy
+``type`` → ``post_type``. Views and followers are not part of these responses (missing).
+
+**Shares.** The API leaves ``shares`` out when a post has 0 shares, but it also leaves it out
+when the field was not requested. An absent ``shares`` is therefore read as 0 only when the file
+shows that the field was requested: the request URL in ``paging`` lists ``shares`` in its
+``fields``, or another post of the same file carries ``shares``. Otherwise it is missing.
+
+Posts on the page's feed written by another account (``from.id`` ≠ the page) are not the page's
+posts: they are quarantined with that reason (the author's identity redacted).
+
+Mapping of comment fields
+-------------------------
+``id`` → ``comment_id`` (``"{object_id}_{comment_id}"`` as exported); ``parent.id`` →
+``parent_id`` (nesting gives the parent when ``parent`` was not requested; a parent that is the
+post itself → null); ``from.name`` / ``from.id`` → ``author_name`` / ``author_platform_id``
+(``from`` is absent unless the token may moderate the page → missing, not an error);
+``author_is_page`` is true when ``from.id`` is the page id, false for another ``from``, missing
+when there is no ``from`` or the page is unknown; ``message`` → ``text`` (``""`` for a sticker or
+photo comment); ``like_count`` → ``n_likes``; ``comment_count`` → ``n_replies``.
+
+**Which post a comment belongs to**, in this order: the post it is nested in (a post record or a
+``/{post-id}`` node); the request URL in ``paging`` (``/{page_id}_{post_id}/comments``); the file
+name when it contains ``{page_id}_{post_id}`` (e.g. ``comments_100064512345678_810987654321098.json``);
+``post_id=``/``page_id=`` passed to :func:`kommunsocial.io.read_file`; finally the object part of
+the comment id (``{object_id}_{comment_id}``), with the page id in front when the page is known
+from the file. Without a page id the post id stays bare and will not join Graph posts (see
+``info["bare_post_ids"]``). A comment without ``id`` (Page Public Content Access since v11) gets a
+stable id derived from its post, time, text and parent, so threads rebuilt from nesting survive.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import json
+import re
+from pathlib import Path
+from urllib.parse import parse_qs, unquote, urlparse
+
+import pandas as pd
+
+from ..errors import LoadError
+from ..schema import REACTION_COLUMNS
+from ._common import Parsed, Quarantine, decode_text, finish_table, normalise_post_type, parse_counts, parse_ids, \
+    parse_times
+
+FORMAT = "graph_api"
+
+__all__ = ["FORMAT", "sniff", "read"]
+
+
+# ---------------------------------------------------------------------------------------------
+# JSON loading, shared with the Instagram and DYI readers
+# ---------------------------------------------------------------------------------------------
+def key_pattern(*keys: str) -> re.Pattern:
+    """A regex finding any of ``keys`` used as a JSON object key (not inside an escaped string)."""
+    alt = "|".join(re.escape(k) for k in keys)
+    return re.compile(r'(?<![\\\w])"(?:' + alt + r')"\s*:')
+
+
+def head_text(head: bytes) -> str:
+    """The start of a file as text for sniffing: BOM and leading white space removed."""
+    if head[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        text = head.decode("utf-16", "replace")
+    else:
+        text = head.decode("utf-8", "replace")
+    return text.lstrip("\ufeff \t\r\n")
+
+
+def load_json(data: bytes, name: str, *, what: str, object_hook=None) -> list[tuple[int | None, object]]:
+    """Parse a JSON or JSON Lines file into ``[(line_or_None, value), ...]``.
+
+    Integers and decimals stay strings (``parse_int=str``), so 15–19 digit ids never pass through
+    floats. An empty file, an HTML page saved as ``.json``, text that is not JSON, a truncated
+    document or a broken JSON Lines line raise :class:`LoadError` naming the file (and the line).
+    ``what`` names the format in messages.
+    """
+    text, _ = decode_text(data, name)  # empty / binary files raise here
+    text = text.lstrip("\ufeff").strip()
+    if not text:
+        raise LoadError(name, "the file is empty")
+    if text[:1] == "<":
+        kind = "an HTML page (perhaps an error or login page saved by a browser)" \
+            if re.match(r"<(!doctype\s+html|html|head|body)", text[:200], re.I) else "XML or HTML, not JSON"
+        raise LoadError(name, f"this is {kind}, not a {what} JSON file")
+    if text[0] not in "[{":
+        raise LoadError(name, f"not a {what} JSON file: it starts with {text[:40]!r}")
+    kwargs = dict(parse_int=str, parse_float=str, parse_constant=lambda _: None, object_hook=object_hook)
+    try:
+        return [(None, json.loads(text, **kwargs))]
+    except json.JSONDecodeError as exc:
+        if exc.msg != "Extra data":
+            raise LoadError(name, f"not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno} "
+                                  f"(the file may be truncated or damaged)") from None
+    except RecursionError:
+        raise LoadError(name, "the JSON is nested too deeply to be an API response") from None
+    # several documents: JSON Lines, one value per line
+    out = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        line = line.strip()
+        if not line:
+            continue
+        try:
+            out.append((number, json.loads(line, **kwargs)))
+        except json.JSONDecodeError as exc:
+            raise LoadError(name, f"line {number} is not valid JSON ({exc.msg} at column {exc.colno}); the file "
+                                  f"may be truncated or hold several JSON documents that are not one per line",
+                            row=number) from None
+        except RecursionError:
+            raise LoadError(name, "the JSON is nested too deeply to be an API response", row=number) from None
+    return out
+
+
+class Bad(Exception):
+    """A record with a field of the wrong shape: quarantined with ``column`` and ``reason``."""
+
+    def __init__(self, column: str, reason: str):
+        super().__init__(reason)
+        self.column = column
+        self.reason = reason
+
+
+def kind_of(value) -> str:
+    """A short description of a JSON value's type, for messages."""
+    return {dict: "an object", list: "a list", bool: "true/false", str: "text", type(None): "null"}.get(
+        type(value), type(value).__name__)
+
+
+def get_text(rec: dict, key: str, column: str, *, default=None):
+    """A string field: absent/null → ``default``; anything but text is a :class:`Bad` record."""
+    value = rec.get(key)
+    if value is None:
+        return default
+    if not isinstance(value, str):
+        raise Bad(column, f"{key!r} should be text, found {kind_of(value)}")
+    return value
+
+
+def get_id(rec: dict, key: str, column: str):
+    """An id field as a string (numbers were kept as strings by :func:`load_json`)."""
+    value = rec.get(key)
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise Bad(column, f"{key!r} should be an id, found {kind_of(value)}")
+    value = value.strip()
+    return value or None
+
+
+def get_count(value, column: str, what: str):
+    """A raw count (string after ``parse_int=str``) or ``None``; other shapes are :class:`Bad`."""
+    if value is None:
+        return None
+    if isinstance(value, str):
+        return value
+    raise Bad(column, f"{what} should be a number, found {kind_of(value)}")
+
+
+def edge_records(edge):
+    """The records of an expanded edge ``{"data": [...]}``; anything else holds none."""
+    if isinstance(edge, dict) and isinstance(edge.get("data"), list):
+        return edge["data"]
+    return []
+
+
+def url_hint(paging) -> dict:
+    """What a response's ``paging.next`` / ``previous`` URL says about the request.
+
+    Returns ``{"node": id, "edge": "posts"|"comments"|…, "fields": "..."}`` (keys absent when
+    unknown). Example: ``https://graph.facebook.com/v20.0/100064512345678_810987654321098/comments?fields=...``
+    → node ``100064512345678_810987654321098``, edge ``comments``.
+    """
+    if not isinstance(paging, dict):
+        return {}
+    for key in ("next", "previous"):
+        url = paging.get(key)
+        if not isinstance(url, str) or "://" not in url:
+            continue
+        try:
+            parsed = urlparse(url)
+        except ValueError:
+            continue
+        parts = [p for p in parsed.path.split("/") if p]
+        if parts and re.fullmatch(r"v\d+(\.\d+)?", parts[0]):
+            parts = parts[1:]
+        out = {}
+        if len(parts) >= 2:
+            out["node"], out["edge"] = parts[-2], parts[-1]
+        elif len(parts) == 1:
+            out["node"] = parts[0]
+        fields = parse_qs(parsed.query).get("fields")
+        if fields:
+            out["fields"] = unquote(fields[0])
+        return out
+    return {}
+
+
+def id_pair_in_name(name: str):
+    """``("100064512345678", "810987654321098")`` when the file name holds ``<digits>_<digits>``."""
+    m = re.search(r"(?<!\d)(\d{5,})_(\d{5,})(?!\d)", Path(name).name)
+    return (m.group(1), m.group(2)) if m else None
+
+
+# ---------------------------------------------------------------------------------------------
+# sniffing
+# ---------------------------------------------------------------------------------------------
+_CREATED_TIME = key_pattern("created_time")
+#: Keys of the formats read elsewhere: MCL (creation_time, post_owner, parent_comment_id,
+#: statistics), Instagram (timestamp, media_type, media_product_type), X (created_at).
+_FOREIGN = key_pattern("creation_time", "post_owner", "parent_comment_id", "statistics", "timestamp",
+                       "media_type", "media_product_type", "created_at")
+_ERROR = re.compile(r'^\{\s*"error"\s*:\s*\{')
+_GRAPH_URL = re.compile(r"graph\.facebook\.com/(?:v[\d.]+/)?(?:\d+/(?:posts|feed|published_posts)|\d+_\d+/comments)\b")
+
+
+def sniff(head: bytes, name: str) -> bool:
+    """A JSON object or list whose records use Graph's ``created_time`` key, an empty page of Graph
+    results (recognised from its request URL), or a Graph error object."""
+    text = head_text(head)
+    if not text or text[0] not in "[{":
+        return False
+    if _ERROR.match(text) and "fbtrace_id" in text:
+        return True
+    if _FOREIGN.search(text):
+        return False
+    return bool(_CREATED_TIME.search(text) or _GRAPH_URL.search(text.replace("\\/", "/")))
+
+
+# ---------------------------------------------------------------------------------------------
+# reading
+# ---------------------------------------------------------------------------------------------
+_POST_EDGES = ("posts", "feed", "published_posts", "visitor_posts", "tagged")
+_POST_KEYS = {"status_type", "updated_time", "story", "full_picture", "picture", "shares", "reactions", "attachments",
+              "type", "is_published", "privacy", "likes", "story_tags", "properties", "promotable_id",
+              "call_to_action", "is_expired", "is_popular", "timeline_visibility", "icon"}
+_COMMENT_KEYS = {"like_count", "comment_count", "parent", "attachment", "can_comment", "user_likes", "can_remove",
+                 "can_hide", "can_like", "can_reply_privately", "object", "private_reply_conversation"}
+_REACTION_TYPES = ("like", "love", "wow", "haha", "sad", "angry", "care", "thankful", "pride")
+_ALIAS = re.compile(r"^(?:reactions?[_.:\-]?)?(like|love|wow|haha|sad|angry|care|thankful|pride)(?:$|[_.:\-(].*)",
+                    re.I)
+_TYPED = re.compile(r"type\((like|love|wow|haha|sad|angry|care|thankful|pride)\)", re.I)
+#: attachment type → data-model vocabulary (``normalise_post_type`` finishes the job)
+_ATTACHMENT_TYPES = {
+    "photo": "photo", "cover_photo": "photo", "profile_media": "photo", "animated_image_share": "photo",
+    "animated_image_video": "photo", "album": "album", "new_album": "album", "multi_share": "album",
+    "share": "link", "link": "link", "multi_share_no_end_card": "album", "video_inline": "video",
+    "video_autoplay": "video", "video": "video", "video_direct_response": "video", "video_share_youtube": "video",
+    "video_share_highlighted": "video", "live_video": "live", "live_video_complete": "live",
+    "live_video_scheduled": "live", "event": "event", "note": "status", "status": "status",
+    "native_templates": "other", "map": "other", "fundraiser_for_story": "other", "music_aggregation": "other",
+}
+_STATUS_TYPES = {
+    "added_photos": "photo", "tagged_in_photo": "photo", "added_video": "video", "shared_story": "link",
+    "created_event": "event", "mobile_status_update": "status", "published_story": "status", "wall_post": "status",
+    "created_note": "status", "created_group": "other", "approved_friend": "other",
+}
+_ABSENT = object()  # a post without ``shares``: 0 or missing, decided once the whole file is seen
+_PERSONAL = ["from", "to", "parent", "message_tags", "story_tags", "with_tags", "admin_creator", "comments"]
+
+
+@functools.lru_cache(maxsize=4096)
+def _reaction_column(key: str):
+    """The data-model column a per-type reaction alias fills (``"love"`` → ``n_love``), else ``None``.
+
+    THANKFUL and PRIDE have no column of their own: they only count in ``n_reactions``.
+    """
+    if key in ("reactions", "like_count", "likes"):
+        return None
+    m = _TYPED.search(key) or _ALIAS.match(key)
+    rtype = m.group(1).lower() if m else None
+    if rtype == "like":
+        return "n_likes"
+    return f"n_{rtype}" if rtype and f"n_{rtype}" in REACTION_COLUMNS else None
+
+
+
+def _summary_count(rec: dict, key: str, column: str):
+    """``rec[key].summary.total_count`` (or a flattened number) as a raw count; absent → ``None``."""
+    value = rec.get(key)
+    if value is None:
+        return None
+    if isinstance(value, str):
+        return value
+    if not isinstance(value, dict):
+        raise Bad(column, f"{key!r} should be an object with summary.total_count, found {kind_of(value)}")
+    summary = value.get("summary")
+    if summary is None:
+        return None
+    if not isinstance(summary, dict):
+        raise Bad(column, f"{key}.summary should be an object, found {kind_of(summary)}")
+    return get_count(summary.get("total_count"), column, f"{key}.summary.total_count")
+
+
+def _vote(records) -> str | None:
+    """Posts or comments, from the keys of (up to 50) records; ``None`` when undecided."""
+    p = c = 0
+    for rec in records[:50]:
+        if isinstance(rec, dict):
+            keys = set(rec)
+            p += len(keys & _POST_KEYS) + any(_reaction_column(k) for k in keys)
+            c += len(keys & _COMMENT_KEYS)
+    return "posts" if p > c else "comments" if c > p else None
+
+
+class _Reader:
+    """Walks the JSON of one file, collecting raw rows of posts and comments in reading order."""
+
+    def __init__(self, name: str, options: dict):
+        self.name = name
+        self.options = options or {}
+        self.row = 0
+        self.posts, self.post_raw = [], []
+        self.comments, self.comment_raw = [], []
+        self.pages: dict[str, dict] = {}
+        self.quarantine = Quarantine(name, FORMAT, personal=_PERSONAL)
+        self.shares_requested = False
+        self.bare_post_ids = 0
+        self.layout = set()
+
+    # -- structure -------------------------------------------------------------------------------
+    def units(self, docs):
+        """Split the documents into units ``(kind, records, context)`` without reading records yet."""
+        units = []
+        for line, doc in docs:
+            if isinstance(doc, dict):
+                unit = self._container(doc, line)
+                if unit is None:
+                    raise LoadError(self.name, "not a Graph API response: expected an object with a 'data' list, a "
+                                               f"post or comment, or a node with an expanded edge; found the keys "
+                                               f"{sorted(doc)[:8]}", row=line)
+                units.append(unit)
+            elif isinstance(doc, list):
+                loose = []
+                for item in doc:
+                    unit = self._container(item, line) if isinstance(item, dict) and not _is_record(item) else None
+                    if unit is not None:
+                        if loose:
+                            units.append((_vote(loose), loose, {}))
+                            loose = []
+                        units.append(unit)
+                    else:
+                        loose.append(item)
+                if loose:
+                    self.layout.add("list of records")
+                    units.append((_vote(loose), loose, {}))
+            else:
+                raise LoadError(self.name, f"not a Graph API response: the JSON is {kind_of(doc)}", row=line)
+        return units
+
+    def _container(self, obj: dict, line):
+        """A response, a page/post node with an expanded edge, or a single record; else ``None``."""
+        error = obj.get("error")
+        if isinstance(error, dict) and "data" not in obj:
+            msg = error.get("message") or "no message"
+            raise LoadError(self.name, f"the file holds a Graph API error, not data: {msg} (type "
+                                       f"{error.get('type')}, code {error.get('code')})", row=line)
+        if isinstance(obj.get("data"), list):
+            hint = url_hint(obj.get("paging"))
+            self._note_fields(hint.get("fields"))
+            edge = hint.get("edge")
+            kind = "posts" if edge in _POST_EDGES else "comments" if edge == "comments" else _vote(obj["data"])
+            if kind is None and isinstance(obj.get("summary"), dict) and "order" in obj["summary"]:
+                kind = "comments"  # the summary of a comments edge carries its order
+            ctx = {}
+            if kind == "posts" and hint.get("node") and edge in _POST_EDGES:
+                ctx["page_id"] = hint["node"]
+            if edge == "comments" and hint.get("node"):
+                ctx["node"] = hint["node"]  # a post id, or a comment id for replies
+            self.layout.add("response")
+            return kind, obj["data"], ctx
+        for edge in _POST_EDGES:
+            if isinstance(obj.get(edge), dict) and isinstance(obj[edge].get("data"), list):
+                page_id = get_id_safe(obj, "id")
+                if page_id:
+                    self._page(page_id, name=obj.get("name"), handle=obj.get("username"),
+                               followers=obj.get("followers_count", obj.get("fan_count")))
+                hint = url_hint(obj[edge].get("paging"))
+                self._note_fields(hint.get("fields"))
+                self.layout.add("page node")
+                return "posts", obj[edge]["data"], {"page_id": page_id}
+        if isinstance(obj.get("comments"), dict) and "created_time" not in obj:
+            hint = url_hint(obj["comments"].get("paging"))
+            self.layout.add("post node")
+            return "comments", edge_records(obj["comments"]), {"node": get_id_safe(obj, "id") or hint.get("node")}
+        if "created_time" in obj or "id" in obj:
+            return None if not _is_record(obj) else (None, [obj], {})
+        return None
+
+    def _note_fields(self, fields):
+        if fields and re.search(r"(?:^|[,{])shares(?:$|[,{}.])", fields):
+            self.shares_requested = True
+
+    def _page(self, page_id, *, name=None, handle=None, followers=None):
+        info = self.pages.setdefault(page_id, {})
+        for key, value in (("page_name", name), ("handle", handle), ("followers", followers)):
+            if isinstance(value, str) and value.strip() and not info.get(key):
+                info[key] = value.strip()
+
+    def _next_row(self) -> int:
+        self.row += 1
+        return self.row
+
+    # -- records ---------------------------------------------------------------------------------
+    def read(self, units):
+        known = [k for k, _, _ in units if k]
+        default = max(set(known), key=known.count) if known else (
+            "comments" if "comment" in Path(self.name).name.lower() else "posts")
+        self.default_page = self.options.get("page_id")
+        pair = id_pair_in_name(self.name)
+        self.name_pair = pair
+        # a page id the file reveals anywhere helps comments whose post id is bare
+        if not self.default_page:
+            for kind, records, ctx in units:
+                node = ctx.get("node") or ""
+                if ctx.get("page_id"):
+                    self.default_page = ctx["page_id"]
+                    break
+                if "_" in node and kind != "posts" and self._node_is_post(node, records):
+                    self.default_page = node.split("_", 1)[0]
+                    break
+        for kind, records, ctx in units:
+            kind = kind or default
+            if kind == "posts":
+                for rec in records:
+                    self._post(rec, ctx.get("page_id"))
+            else:
+                post_id, parent = self._comment_context(ctx.get("node"), records)
+                for rec in records:
+                    self._comment(rec, post_id=post_id, page_id=self._page_of(post_id), parent=parent)
+
+    @staticmethod
+    def _node_is_post(node: str, records) -> bool:
+        """``/{A_B}/comments`` is a post's comments unless the comments' ids start with ``A`` (then
+        ``A_B`` is a comment and these are its replies)."""
+        first, second = node.split("_", 1)
+        for rec in records[:20]:
+            cid = rec.get("id") if isinstance(rec, dict) else None
+            if isinstance(cid, str) and "_" in cid:
+                prefix = cid.split("_", 1)[0]
+                if prefix == second:
+                    return True
+                if prefix == first:
+                    return False
+        return True
+
+    def _comment_context(self, node, records):
+        """The post id (Graph form when possible) and the parent implied by the request."""
+        parent = None
+        post_id = None
+        if node and "_" in node:
+            if self._node_is_post(node, records):
+                post_id = node
+            else:
+                parent, post_id = node, node.split("_", 1)[0]
+        elif node:
+            post_id = node
+        if post_id is None and self.options.get("post_id"):
+            post_id = str(self.options["post_id"])
+        if post_id is None and self.name_pair:
+            post_id = "_".join(self.name_pair)
+        if post_id is not None:
+            post_id = self._canonical(post_id, self.default_page)
+        return post_id, parent
+
+    def _page_of(self, post_id):
+        if post_id and "_" in post_id:
+            return post_id.split("_", 1)[0]
+        return self.default_page
+
+    def _canonical(self, object_id: str, page_id) -> str:
+        if "_" in object_id or not page_id:
+            return object_id
+        return f"{page_id}_{object_id}"
+
+    def _post(self, rec, page_hint):
+        n = self._next_row()
+        if not isinstance(rec, dict):
+            self.quarantine.add(n, rec, f"a post should be a JSON object, found {kind_of(rec)}", table="posts",
+                                column="post_id")
+            return
+        raw = {k: v for k, v in rec.items() if k != "comments"}
+        try:
+            row = self._post_row(rec, page_hint)
+        except Bad as bad:
+            self.quarantine.add(n, raw, bad.reason, table="posts", column=bad.column)
+            row = None
+        else:
+            if row is None:
+                self.quarantine.add(n, raw, "posted on the page's feed by another account, not by the page",
+                                    table="posts", column="page_id")
+            else:
+                row["source_row"] = n
+                self.posts.append(row)
+                self.post_raw.append(raw)
+        # comments expanded inside the post are read even when the post itself was quarantined,
+        # so that every record is either loaded or quarantined
+        rid = rec.get("id") if isinstance(rec.get("id"), str) and rec["id"].strip() else None
+        post_id = row["post_id"] if row else rid and self._canonical(rid, page_hint or self.default_page)
+        page_id = row["page_id"] if row else (post_id.split("_", 1)[0] if post_id and "_" in post_id else None)
+        for child in edge_records(rec.get("comments")):
+            self._comment(child, post_id=post_id, page_id=page_id, parent=None)
+
+    def _post_row(self, rec, page_hint):
+        pid = get_id(rec, "id", "post_id")
+        page_id = None
+        if pid and "_" in pid:
+            page_id = pid.split("_", 1)[0]
+        author = rec.get("from")
+        if author is not None and not isinstance(author, dict):
+            raise Bad("page_id", f"'from' should be an object, found {kind_of(author)}")
+        author_id = get_id(author, "id", "page_id") if author else None
+        page_id = page_id or page_hint or self.default_page or author_id
+        if pid and page_id:
+            pid = self._canonical(pid, page_id)
+        if author_id and page_id and author_id != page_id:
+            return None
+        if author_id and page_id:
+            self._page(page_id, name=get_text(author, "name", "page_id"))
+        row = {
+            "post_id": pid, "page_id": page_id,
+            "created_at": get_text(rec, "created_time", "created_at"),
+            "text": get_text(rec, "message", "text", default=""),
+            "url": get_text(rec, "permalink_url", "url"),
+            "n_reactions": _summary_count(rec, "reactions", "n_reactions"),
+            "n_comments": _summary_count(rec, "comments", "n_comments"),
+            "post_type": self._post_type(rec),
+        }
+        typed = {}
+        for key in rec:
+            column = _reaction_column(key)
+            if column:
+                typed[column] = _summary_count(rec, key, column)
+        row.update(typed)
+        if "n_likes" not in typed and "likes" in rec:
+            row["n_likes"] = _summary_count(rec, "likes", "n_likes")  # legacy field, likes only
+        shares = rec.get("shares")
+        if shares is None:
+            row["n_shares"] = _ABSENT
+        elif isinstance(shares, dict):
+            row["n_shares"] = get_count(shares.get("count"), "n_shares", "shares.count")
+            self.shares_requested = True
+        elif isinstance(shares, str):
+            row["n_shares"] = shares
+            self.shares_requested = True
+        else:
+            raise Bad("n_shares", f"'shares' should be an object with 'count', found {kind_of(shares)}")
+        return row
+
+    @staticmethod
+    def _post_type(rec) -> str | None:
+        attachments = rec.get("attachments")
+        first = edge_records(attachments)[:1]
+        if first and isinstance(first[0], dict) and isinstance(first[0].get("type"), str):
+            t = first[0]["type"].strip().lower()
+            return _ATTACHMENT_TYPES.get(t, "other")
+        status = rec.get("status_type")
+        if isinstance(status, str) and status.strip():
+            return _STATUS_TYPES.get(status.strip().lower(), "other")
+        legacy = rec.get("type")
+        if isinstance(legacy, str) and legacy.strip():
+            return legacy.strip().lower()
+        return None
+
+    def _comment(self, rec, *, post_id, page_id, parent):
+        n = self._next_row()
+        if not isinstance(rec, dict):
+            self.quarantine.add(n, rec, f"a comment should be a JSON object, found {kind_of(rec)}",
+                                table="comments", column="comment_id")
+            return
+        raw = {k: v for k, v in rec.items() if k != "comments"}
+        try:
+            row = self._comment_row(rec, post_id, page_id, parent)
+        except Bad as bad:
+            self.quarantine.add(n, raw, bad.reason, table="comments", column=bad.column)
+            row = None
+        else:
+            row["source_row"] = n
+            self.comments.append(row)
+            self.comment_raw.append(raw)
+        # replies of a quarantined comment still point at its id when it had one
+        own = row["comment_id"] if row else (rec["id"].strip() if isinstance(rec.get("id"), str) else None)
+        for child in edge_records(rec.get("comments")):
+            self._comment(child, post_id=row["post_id"] if row else post_id, page_id=page_id, parent=own)
+
+    def _comment_row(self, rec, post_id, page_id, parent):
+        cid = get_id(rec, "id", "comment_id")
+        created = get_text(rec, "created_time", "created_at")
+        text = get_text(rec, "message", "text", default="")
+        author = rec.get("from")
+        if author is not None and not isinstance(author, dict):
+            raise Bad("author_platform_id", f"'from' should be an object, found {kind_of(author)}")
+        author_id = get_id(author, "id", "author_platform_id") if author else None
+        author_name = get_text(author, "name", "author_name") if author else None
+        given_parent = rec.get("parent")
+        if isinstance(given_parent, dict):
+            parent = get_id(given_parent, "id", "parent_id") or parent
+        elif isinstance(given_parent, str) and given_parent.strip():
+            parent = given_parent.strip()
+        elif given_parent is not None:
+            raise Bad("parent_id", f"'parent' should be an object with 'id', found {kind_of(given_parent)}")
+        if post_id is None and cid and "_" in cid:
+            post_id = self._canonical(cid.split("_", 1)[0], page_id)
+            page_id = self._page_of(post_id)
+        if post_id is None:
+            raise Bad("post_id", "cannot tell which post this comment belongs to: it has no id and the file shows "
+                                 "no post (name the file comments_<page_id>_<post_id>.json or pass post_id=)")
+        if "_" not in post_id:
+            self.bare_post_ids += 1
+        if parent is not None and parent in (post_id, post_id.split("_", 1)[-1]):
+            parent = None  # a reply to the post itself is a top-level comment
+        if not cid:
+            # Page Public Content Access gives no comment ids since v11: a stable stand-in, so the
+            # same comment read from two files is still one comment
+            digest = hashlib.sha1("\x1f".join(str(x) for x in (post_id, created, text, parent, author_id))
+                                  .encode("utf-8")).hexdigest()[:16]
+            cid = f"{post_id.split('_', 1)[-1]}_noid{digest}"
+        if author_id and page_id:
+            is_page = author_id == page_id
+            if is_page:
+                self._page(page_id, name=author_name)
+        elif author_name and page_id and self.pages.get(page_id, {}).get("page_name"):
+            is_page = author_name == self.pages[page_id]["page_name"]
+        else:
+            is_page = None
+        return {
+            "comment_id": cid, "post_id": post_id, "parent_id": parent, "author_name": author_name,
+            "author_platform_id": author_id, "author_is_page": is_page, "created_at": created, "text": text,
+            "n_likes": get_count(rec.get("like_count"), "n_likes", "'like_count'"),
+            "n_replies": get_count(rec.get("comment_count"), "n_replies", "'comment_count'"),
+        }
+
+    # -- tables ----------------------------------------------------------------------------------
+    def tables(self) -> Parsed:
+        parsed = Parsed(quarantine=self.quarantine.rows)
+        if self.posts:
+            for row in self.posts:
+                if row["n_shares"] is _ABSENT:
+                    row["n_shares"] = "0" if self.shares_requested else None
+            counts = ["n_reactions", "n_likes", *REACTION_COLUMNS, "n_comments", "n_shares"]
+            parsed.posts = build_table(self.posts, self.post_raw, self.quarantine, "posts",
+                                       ids=["post_id", "page_id"], counts=counts, texts=["url"],
+                                       required=["post_id", "page_id", "created_at"], platform="facebook")
+        if self.comments:
+            parsed.comments = build_table(self.comments, self.comment_raw, self.quarantine, "comments",
+                                          ids=["comment_id", "post_id", "parent_id", "author_platform_id"],
+                                          counts=["n_likes", "n_replies"], texts=["author_name"],
+                                          required=["comment_id", "post_id", "created_at"])
+        page_ids = set(parsed.posts["page_id"].dropna()) if len(parsed.posts) else set()
+        rows = [{"page_id": pid, "platform": "facebook", **info} for pid, info in sorted(self.pages.items())
+                if info.get("page_name") and (pid in page_ids or not len(parsed.posts))]
+        if rows:
+            pages = pd.DataFrame(rows)
+            pages["page_id"] = pages["page_id"].astype("string")
+            if "followers" in pages:
+                pages["followers"], _ = parse_counts(pages["followers"])
+            parsed.pages = pages
+        # records refused while walking the JSON and those refused by the value parsers, in file order
+        parsed.quarantine = sorted(self.quarantine.rows, key=lambda r: r["source_row"] or 0)
+        parsed.info = {"layout": ", ".join(sorted(self.layout)) or "records"}
+        if self.bare_post_ids:
+            parsed.info["bare_post_ids"] = self.bare_post_ids
+        return parsed
+
+
+def get_id_safe(obj: dict, key: str):
+    value = obj.get(key)
+    return value.strip() or None if isinstance(value, str) else None
+
+
+def _is_record(obj: dict) -> bool:
+    """A post or comment (rather than a response or node wrapper)."""
+    if isinstance(obj.get("data"), list):
+        return False
+    if any(isinstance(obj.get(e), dict) and isinstance(obj[e].get("data"), list) for e in _POST_EDGES):
+        return False
+    if isinstance(obj.get("comments"), dict) and "created_time" not in obj:
+        return False
+    return True
+
+
+def build_table(rows: list[dict], raw: list, quarantine: Quarantine, table: str, *, ids, counts, texts=(),
+                required=(), platform=None, times=("created_at",), tz="UTC") -> pd.DataFrame:
+    """Raw string rows → a data-model table using the shared parsers; bad values are quarantined.
+
+    ``rows`` hold strings (or ``None``) keyed by data-model column, plus ``source_row``;
+    ``raw`` holds the original records, aligned, for the quarantine.
+    """
+    frame = pd.DataFrame(rows)
+    out = pd.DataFrame(index=frame.index)
+    errors = {}
+    for col in ids:
+        if col in frame:
+            out[col] = parse_ids(frame[col])
+    for col in times:
+        out[col], errors[col] = parse_times(frame[col], tz=tz)
+    if "text" in frame:
+        out["text"] = frame["text"].fillna("").astype("string")
+    for col in texts:
+        if col in frame:
+            out[col] = frame[col].astype("string")
+    for col in counts:
+        if col in frame:
+            out[col], errors[col] = parse_counts(frame[col])
+    if "post_type" in frame:
+        out["post_type"] = normalise_post_type(frame["post_type"])
+    if "author_is_page" in frame:
+        out["author_is_page"] = frame["author_is_page"].astype("boolean")
+    if platform:
+        out["platform"] = platform
+    out["source_row"] = frame["source_row"].astype("Int64")
+    out["source_format"] = quarantine.source_format
+    out["source_file"] = quarantine.source_file
+    return finish_table(out, errors, raw, quarantine, table=table, required=required)
+
+
+def read(path, *, name: str, options: dict) -> Parsed:
+    """Read one Graph API JSON / JSON Lines file of page posts and/or comments (see the module doc)."""
+    docs = load_json(Path(path).read_bytes(), name, what="Graph API")
+    reader = _Reader(name, options)
+    units = reader.units(docs)
+    reader.read(units)
+    if reader.row == 0:
+        raise LoadError(name, "the Graph API response holds no posts or comments (an empty 'data' list)")
+    return reader.tables()
