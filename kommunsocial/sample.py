@@ -145,7 +145,9 @@ def _pages(rng, n_pages: int):
                 break
         if country == "SE":
             lang = "sv"
-            name = f"{base}{'s' if not base.endswith(('s', 'x', 'z')) and rng.random() < 0.6 else ''} kommun"
+            # the genitive s of "Sjöviks kommun" follows a consonant; "Älvby kommun", "Lövsala kommun" take none
+            genitive = rng.random() < 0.7 and base[-1].lower() not in "aeiouyåäösxz"
+            name = f"{base}{'s' if genitive else ''} kommun"
         else:
             lang = "nn" if rng.random() < 0.35 else "nb"
             name = f"{base} kommune"
@@ -496,9 +498,13 @@ def write(corpus: SampleCorpus, folder, *, format: str = "csv") -> list[Path]:
     """
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
-    if format not in ("csv", "graph_api"):
-        raise ValueError(f"unknown sample format {format!r}; available: 'csv', 'graph_api'")
+    if format not in ("csv", "graph_api", "crowdtangle"):
+        raise ValueError(f"unknown sample format {format!r}; available: 'csv', 'graph_api', 'crowdtangle'")
     written = []
+    if format == "crowdtangle":
+        written.append(_write_csv(corpus.pages.copy(), folder / "pages.csv"))
+        written.append(_write_crowdtangle(corpus, folder / "crowdtangle.csv"))
+        return written + _write_docs(corpus, folder, format)
     if format == "graph_api":
         written.append(_write_csv(corpus.pages.copy(), folder / "pages.csv"))
         written += _write_graph_api(corpus, folder)
@@ -549,7 +555,11 @@ def _readme(corpus: SampleCorpus, format: str) -> str:
     people = ("with the commenters' (invented) names and platform ids, as a raw export has them. "
               "`kommunsocial ingest` replaces them\n  by keyed pseudonyms; the page's own answers are recognised "
               "by the page's id.")
-    if format == "graph_api":
+    if format == "crowdtangle":
+        files = (f"- `crowdtangle.csv`: {len(corpus.posts):,} posts over {g['years']} years as a CrowdTangle "
+                 f"Historical Data export (2024 layout, 41 columns,\n  times in US/Eastern with EDT/EST). "
+                 f"CrowdTangle has no comments.")
+    elif format == "graph_api":
         files = (f"- `posts.json`: {len(corpus.posts):,} posts over {g['years']} years, as saved pages of Facebook "
                  f"Graph API `GET /{{page-id}}/posts`\n  responses (reaction counts by type, comments, shares; "
                  f"shares absent when 0, as the API does).\n"
@@ -686,6 +696,42 @@ def _write_graph_api(corpus: SampleCorpus, folder: Path) -> list[Path]:
     comments_path = folder / "comments.jsonl"
     comments_path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return [posts_path, comments_path]
+
+
+_CT_HEADER = ["Page Name", "User Name", "Facebook Id", "Page Category", "Page Admin Top Country", "Page Description",
+              "Page Created", "Likes at Posting", "Followers at Posting", "Post Created", "Post Created Date",
+              "Post Created Time", "Type", "Total Interactions", "Likes", "Comments", "Shares", "Love", "Wow", "Haha",
+              "Sad", "Angry", "Care", "Video Share Status", "Is Video Owner?", "Post Views", "Total Views",
+              "Total Views For All Crossposts", "Video Length", "URL", "Message", "Link", "Final Link", "Image Text",
+              "Link Text", "Description", "Sponsor Id", "Sponsor Name", "Sponsor Category",
+              "Total Interactions (weighted  \u2014  Likes 1x Shares 1x Comments 1x Love 1x Wow 1x Haha 1x Sad 1x "
+              "Angry 1x Care 1x )", "Overperforming Score"]
+_CT_TYPE = {"photo": "Photo", "video": "Native Video", "link": "Link", "status": "Status", "event": "Event"}
+
+
+def _write_crowdtangle(corpus: SampleCorpus, path: Path) -> Path:
+    """Posts as a CrowdTangle "Historical Data" CSV (2024 layout, 41 columns): times in the
+    dashboard's US/Eastern zone with EDT/EST, interaction totals with thousands separators."""
+    import csv
+
+    pages = corpus.pages.set_index("page_id")
+    local = corpus.posts["created_at"].dt.tz_convert("America/New_York")
+    with open(path, "w", encoding="utf-8", newline="") as fh:
+        writer = csv.writer(fh, lineterminator="\n")
+        writer.writerow(_CT_HEADER)
+        for p, when in zip(corpus.posts.itertuples(index=False), local):
+            page = pages.loc[p.page_id]
+            total = int(p.n_reactions + p.n_comments + p.n_shares)
+            video = p.post_type == "video"
+            writer.writerow([
+                page["page_name"], page["handle"], p.page_id, "GOVERNMENT_ORGANIZATION", page["country"],
+                f"{page['page_name']}s officiella sida.", "2011-03-14 09:12:45", "", int(p.followers_at_posting),
+                when.strftime("%Y-%m-%d %H:%M:%S %Z"), when.strftime("%Y-%m-%d"), when.strftime("%H:%M:%S"),
+                _CT_TYPE[p.post_type], f"{total:,}", int(p.n_likes), int(p.n_comments), int(p.n_shares),
+                int(p.n_love), int(p.n_wow), int(p.n_haha), int(p.n_sad), int(p.n_angry), int(p.n_care),
+                "owned" if video else "", "Yes" if video else "-", 0, 0, 0, "00:01:30" if video else "N/A", p.url,
+                p.text, "", "", "", "", "", "", "", "", f"{total:,}", "1.00"])
+    return path
 
 
 def _write_csv(frame: pd.DataFrame, path: Path) -> Path:

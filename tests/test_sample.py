@@ -101,3 +101,35 @@ def test_bundled_sample_mix(sample_dataset):
     assert sample_dataset.comments["author_is_page"].mean() > 0.05
     assert np.isclose(posts["n_comments"].sum(), len(sample_dataset.comments))
     assert pd.api.types.is_integer_dtype(posts["followers_at_posting"])
+
+
+def test_crowdtangle_form_gives_the_same_posts_and_joins_graph_comments(small, tmp_path):
+    """One corpus in three real forms: the same posts and counts, and a folder mixing formats joins."""
+    import shutil
+
+    import kommunsocial as ks
+
+    sample.write(small, tmp_path / "csv", format="csv")
+    sample.write(small, tmp_path / "ct", format="crowdtangle")
+    sample.write(small, tmp_path / "graph", format="graph_api")
+    a = ks.load(tmp_path / "csv", salt="s", progress=False)
+    ct = ks.load(tmp_path / "ct", salt="s", progress=False)
+    assert len(ct.comments) == 0 and len(ct.quarantine) == 0
+    same = ["post_id", "page_id", "created_at", "text", "post_type", "n_reactions", "n_likes", "n_love", "n_care",
+            "n_haha", "n_wow", "n_sad", "n_angry", "n_comments", "n_shares", "followers_at_posting"]
+    pd.testing.assert_frame_equal(a.posts[same], ct.posts[same])
+    # CrowdTangle posts plus Graph API comments of the same pages, in one folder
+    mixed = tmp_path / "mixed"
+    shutil.copytree(tmp_path / "ct", mixed)
+    shutil.copy(tmp_path / "graph" / "comments.jsonl", mixed)
+    m = ks.load(mixed, salt="s", progress=False)
+    assert len(m.quarantine) == 0
+    cols = [c for c in a.comments.columns if not c.startswith("source_")]
+    pd.testing.assert_frame_equal(a.comments[cols], m.comments[cols])
+    # the same posts from two formats are merged into one record each, not duplicated
+    shutil.copy(tmp_path / "graph" / "posts.json", mixed)
+    both = ks.load(mixed, salt="s", progress=False)
+    assert len(both.posts) == len(a.posts)
+    assert both.manifest["merged_across_formats"]["posts"] == len(a.posts)
+    assert (both.posts["source_format"] == "graph_api").all()  # the platform's own record wins…
+    assert both.posts["followers_at_posting"].notna().all()  # …and CrowdTangle fills what it lacks
