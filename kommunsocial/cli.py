@@ -4,11 +4,21 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 
 from . import __version__, config
 from .errors import KommunsocialError
 
 __all__ = ["main"]
+
+
+def _show(path) -> str:
+    """A path as the user would type it: relative to the current folder when it is inside it."""
+    path = Path(path).resolve()
+    try:
+        return str(path.relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
 
 
 def _ingest(args):
@@ -45,13 +55,13 @@ def _run_notebook(args):
     from .reports import run_notebook
 
     page = run_notebook(args.notebook, args.out, parameters=_params(args), kernel=args.kernel)
-    print(page)
+    print(_show(page))
 
 
 def _index(args):
     from .reports import build_index
 
-    print(build_index(args.dataset, reports=args.reports))
+    print(_show(build_index(args.dataset, reports=args.reports)))
 
 
 def _report(args):
@@ -63,8 +73,8 @@ def _report(args):
         ingest(config.raw_dir(args.dataset), processed, progress=True)
     out = config.reports_dir(args.dataset) / (str(args.municipality) if args.municipality else "")
     for nb in notebooks():
-        print(run_notebook(nb, out, parameters=_params(args)))
-    print(build_index(args.dataset))
+        print(_show(run_notebook(nb, out, parameters=_params(args))))
+    print(_show(build_index(args.dataset)))
 
 
 def build_parser() -> argparse.ArgumentParser:
