@@ -35,7 +35,7 @@ import pandas as pd
 from .config import page_timezone
 from .schema import Dataset
 
-__all__ = ["generate", "write", "planted", "TOPICS", "IRR", "SampleCorpus"]
+__all__ = ["generate", "write", "planted", "read_planted", "planted_tone_irr", "TOPICS", "IRR", "SampleCorpus"]
 
 TOPICS = ("snow", "water", "school", "events", "crisis", "jobs", "council", "roads", "waste", "care", "leisure")
 
@@ -89,18 +89,26 @@ class SampleCorpus:
     seed: int
 
     def dataset(self) -> Dataset:
-        """The corpus as a :class:`Dataset`, commenters pseudonymised (salt fixed by the seed)."""
+        """The corpus as a :class:`Dataset` without the reading and cleaning steps, for benchmarks
+        of the analyses: commenters pseudonymised (salt fixed by the seed), languages not detected."""
         from . import privacy
+        from .clean import text_features
 
         key = f"sample-{self.seed}".encode()
         comments = self.comments.copy()
         keys = "facebook:" + comments["author_platform_id"].astype("string")
         comments["author_id"] = privacy.pseudonymise(keys, key).where(~comments["author_is_page"],
                                                                       comments["page_id"])
-        comments = comments.drop(columns=["author_name", "author_platform_id", "page_id"])
+        comments = comments.drop(columns=["author_name", "author_platform_id", "page_id"]
+                                 + [c for c in comments if c.startswith("_")])
         posts = self.posts.drop(columns=[c for c in self.posts if c.startswith("_")])
-        for frame, fmt in ((posts, "csv"), (comments, "csv")):
-            frame["source_format"] = fmt
+        for frame in (posts, comments):
+            frame["source_format"] = "csv"
+            frame["source_file"] = "sample"
+            frame["source_row"] = np.arange(1, len(frame) + 1)
+            feats = text_features(frame["text"])
+            for col in feats:
+                frame[col] = feats[col]
         return Dataset(self.pages, posts, comments, validate_links=True)
 
 
@@ -489,6 +497,22 @@ def planted(*, n_pages: int = 12, years: float = 2, seed: int = 0, start: str = 
     return _truth(pages, seed=seed, n_pages=n_pages, years=years, start=start, activity=activity)
 
 
+def read_planted(dataset: str) -> dict | None:
+    """The truth planted in a generated dataset (``data/raw/<dataset>/planted.json``), or None for
+    real data."""
+    from .config import raw_dir
+
+    path = raw_dir(dataset) / "planted.json"
+    return json.loads(path.read_text(encoding="utf-8")) if path.is_file() else None
+
+
+def planted_tone_irr(dataset: str) -> dict | None:
+    """The planted IRR of a conversational tone per outcome (``{"comments": 1.6, …}``) of a
+    generated dataset, or None for real data."""
+    truth = read_planted(dataset)
+    return {outcome: terms["conversational"] for outcome, terms in truth["irr"].items()} if truth else None
+
+
 # ---------------------------------------------------------------------------------------------
 def write(corpus: SampleCorpus, folder, *, format: str = "csv") -> list[Path]:
     """Write the corpus as raw export files in ``folder`` plus ``planted.json`` and ``README.md``.
@@ -530,7 +554,19 @@ def write(corpus: SampleCorpus, folder, *, format: str = "csv") -> list[Path]:
 
 
 def _write_docs(corpus: SampleCorpus, folder: Path, format: str) -> list[Path]:
+    """planted.json, README.md, and two simulated coders' sheets of 200 posts under coding/."""
+    from .tone import coding
+
     written = []
+    names = corpus.pages.set_index("page_id")["page_name"]
+    sheets = coding.simulate_coders(corpus.posts.assign(page=corpus.posts["page_id"].map(names)), n=200,
+                                    seed=corpus.seed)
+    (folder / "coding").mkdir(exist_ok=True)
+    for name, sheet in sheets.items():
+        written.append(_write_csv(sheet, folder / "coding" / f"{name}.csv"))
+    codebook = folder / "coding" / "codebook.md"
+    codebook.write_text(coding.CODEBOOK, encoding="utf-8")
+    written.append(codebook)
     truth_path = folder / "planted.json"
     truth_path.write_text(json.dumps(corpus.truth, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     written.append(truth_path)
@@ -581,6 +617,9 @@ Norwegian kommunenummer). The same seed gives the same files byte for byte: rege
   municipality code (text, leading zeros kept), country, followers, population.
 {files}
 - `planted.json`: the truth below, as data, for tests and notebooks (`kommunsocial.sample.planted()`).
+- `coding/coder_a.csv`, `coding/coder_b.csv`, `coding/codebook.md`: 200 posts hand-coded for tone and
+  formality by two simulated coders who disagree sometimes (each errs at its own rate around the
+  planted tone), for the reliability and validation sections of the tone report.
 
 ## Planted effects
 

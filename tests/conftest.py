@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import papermill
 import pytest
 
 import kommunsocial as ks
@@ -46,6 +47,8 @@ def executed(sample_processed, tmp_path_factory):
     out = tmp_path_factory.mktemp("reports")
     pages = {}
     for nb in ks.reports.notebooks(ROOT / "notebooks"):
-        pages[nb.stem] = ks.reports.run_notebook(nb, out, parameters={"dataset": "sample",
-                                                                      "data_dir": str(sample_processed)})
+        params = {"dataset": "sample", "data_dir": str(sample_processed)}
+        if "out_dir" in papermill.inspect_notebook(str(nb)):
+            params["out_dir"] = str(out / "exports")  # never write under reports/ in a test
+        pages[nb.stem] = ks.reports.run_notebook(nb, out, parameters=params)
     return out, pages

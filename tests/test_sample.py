@@ -69,9 +69,10 @@ def test_the_bundled_sample_is_the_generators_output(tmp_path):
     bundled = ROOT / "data" / "raw" / "sample"
     corpus = sample.generate(n_pages=12, years=2, seed=0)
     sample.write(corpus, tmp_path, format="graph_api")
-    for name in ("pages.csv", "posts.json", "comments.jsonl", "planted.json", "README.md"):
+    for name in ("pages.csv", "posts.json", "comments.jsonl", "planted.json", "README.md", "coding/coder_a.csv",
+                 "coding/coder_b.csv", "coding/codebook.md"):
         assert filecmp.cmp(bundled / name, tmp_path / name, shallow=False), f"{name}: run `make sample`"
-    assert sum(f.stat().st_size for f in bundled.iterdir()) < 8_000_000
+    assert sum(f.stat().st_size for f in bundled.rglob("*") if f.is_file()) < 8_000_000
 
 
 def test_csv_and_graph_api_forms_load_to_the_same_dataset(small, tmp_path):

@@ -1,0 +1,41 @@
+"""Quality of the formality index and the default ToneClassifier on the development set's TEST split.
+
+Prints, per language: test posts, macro-F1 of the index and of the classifier (formal vs
+conversational), and Spearman's rho between the index and the 1–5 formality ratings. The bar:
+macro-F1 >= 0.93 and rho >= 0.85 for every language with at least 30 test posts.
+
+    python benchmarks/tone_quality.py
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+from scipy.stats import spearmanr
+from sklearn.metrics import f1_score
+
+from kommunsocial.tone import ToneClassifier, index, resources
+
+
+def main():
+    dev = resources.devset()
+    test = dev[dev["split"] == "test"].rename(columns={"formality": "rating"})
+    scored = index.score(test["text"], lang=test["lang"].to_numpy())
+    test = test.assign(index_formality=scored["formality"], index_tone=scored["tone"],
+                       clf_tone=ToneClassifier.default().predict(test[["text", "lang"]]))
+    rows = []
+    for lang, g in list(test.groupby("lang")) + [("all", test)]:
+        rows.append({"lang": lang, "test_posts": len(g),
+                     "index_macro_f1": f1_score(g["label"], g["index_tone"], average="macro"),
+                     "classifier_macro_f1": f1_score(g["label"], g["clf_tone"], average="macro"),
+                     "index_spearman": spearmanr(g["index_formality"], g["rating"]).statistic})
+    table = pd.DataFrame(rows).set_index("lang").round(3)
+    print(table.to_string())
+    per_lang = table.drop(index="all")
+    per_lang = per_lang[per_lang["test_posts"] >= 30]
+    ok = ((per_lang[["index_macro_f1", "classifier_macro_f1"]] >= 0.93).all(axis=None)
+          and (per_lang["index_spearman"] >= 0.85).all())
+    print("bar met" if ok else "BAR NOT MET")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,9 @@
+"""Engagement: per-post metrics, Bonsón et al.'s page metrics, topics and count models."""
+
+from . import plots
+from .metrics import WEEKDAYS, page_metrics, post_metrics
+from .models import MIN_CLUSTERS, TONE_TERM, compare_models, fit, irr_table, tone_effect
+from .topics import topics
+
+__all__ = ["post_metrics", "page_metrics", "fit", "irr_table", "compare_models", "tone_effect", "topics", "plots",
+           "WEEKDAYS", "TONE_TERM", "MIN_CLUSTERS"]

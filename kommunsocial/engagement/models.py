@@ -1,0 +1,173 @@
+"""Count regressions of engagement (negative binomial, Poisson) with incidence-rate-ratio tables."""
+
+from __future__ import annotations
+
+import re
+import warnings
+
+import numpy as np
+import pandas as pd
+
+__all__ = ["fit", "irr_table", "compare_models", "tone_effect", "TONE_TERM", "MIN_CLUSTERS"]
+
+#: Fewer clusters than this (one municipality, say) give HC1 instead of cluster-robust errors.
+MIN_CLUSTERS = 5
+
+
+def fit(posts: pd.DataFrame, *, formula: str, family: str = "negbin", cluster: str | None = "page_id",
+        exposure: str | None = None, maxiter: int = 200):
+    """Fit a count model of engagement with statsmodels' formula API.
+
+    Parameters
+    ----------
+    posts : DataFrame
+        One row per post, e.g. :func:`post_metrics` (with ``topic`` from :func:`topics` when the
+        formula uses it).
+    formula : str
+        Patsy formula, e.g. ``"comments ~ C(tone, Treatment('formal')) + C(topic) + C(page_id)"``;
+        ``C(page_id)`` gives page fixed effects. Rows with a missing value in a used column are
+        dropped (the results' ``nobs`` says how many were used).
+    family : "negbin" (default) or "poisson"
+        ``negbin`` is NB2 (variance μ + αμ²) with α estimated by maximum likelihood; ``poisson``
+        is a Poisson GLM, a check that is robust to misspecified variance when standard errors are
+        clustered.
+    cluster : str or None
+        Column whose groups get cluster-robust standard errors (default the page); None for the
+        model-based ones. With fewer than :data:`MIN_CLUSTERS` groups (one municipality) the
+        errors are heteroskedasticity-robust (HC1) instead.
+    exposure : str or None
+        Column of exposure (e.g. ``"followers"``): the model is then for the rate per follower,
+        with ``log(exposure)`` as an offset.
+
+    Returns
+    -------
+    statsmodels results; :func:`irr_table` turns them into a tidy table.
+
+    Notes
+    -----
+    Cameron, A. C. & Trivedi, P. K. (2013). *Regression Analysis of Count Data*, 2nd ed.,
+    Cambridge University Press: NB2, Poisson quasi-likelihood and cluster-robust variance.
+    """
+    import statsmodels.formula.api as smf
+
+    if family not in ("negbin", "poisson"):
+        raise ValueError("family must be 'negbin' or 'poisson'")
+    data = posts.copy()
+    used = set(re.findall(r"[A-Za-z_][A-Za-z0-9_]*", formula)) & set(data.columns)
+    extra = [c for c in (cluster, exposure) if c]
+    missing = [c for c in extra if c not in data.columns]
+    if missing:
+        raise KeyError(f"columns {missing} are not in the posts table")
+    data = data[sorted(used | set(extra))]
+    for col in data.columns:  # statsmodels wants plain numpy dtypes, not pandas' nullable ones
+        if isinstance(data[col].dtype, pd.CategoricalDtype):
+            data[col] = data[col].astype(object).where(data[col].notna(), None)
+        elif str(data[col].dtype) in ("Int64", "Float64", "boolean"):
+            data[col] = data[col].astype("float64")
+        elif isinstance(data[col].dtype, pd.StringDtype) or data[col].dtype == object:
+            data[col] = data[col].astype(object).where(data[col].notna(), None)
+    data = data.dropna()
+    if exposure:
+        data = data[data[exposure] > 0]
+    if data.empty:
+        raise ValueError("no post has every value the formula needs")
+    kwargs = {"exposure": np.asarray(data[exposure], dtype=float)} if exposure else {}
+    fit_kw, n_clusters = {}, None
+    if cluster:
+        n_clusters = int(data[cluster].nunique())
+        # cluster-robust errors need several clusters; with fewer, heteroskedasticity-robust ones
+        fit_kw = ({"cov_type": "cluster", "cov_kwds": {"groups": pd.factorize(data[cluster])[0]}}
+                  if n_clusters >= MIN_CLUSTERS else {"cov_type": "HC1"})
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # convergence chatter is checked below, not printed
+        if family == "negbin":
+            model = smf.negativebinomial(formula, data=data, **kwargs)
+            result = model.fit(disp=False, maxiter=maxiter, method="bfgs", **fit_kw)
+            if not result.mle_retvals.get("converged", True):
+                result = model.fit(disp=False, maxiter=maxiter * 2, method="newton",
+                                   start_params=result.params, **fit_kw)
+        else:
+            import statsmodels.api as sm
+
+            model = smf.glm(formula, data=data, family=sm.families.Poisson(), **kwargs)
+            result = model.fit(**fit_kw)
+    result.kommunsocial = {"formula": formula, "family": family, "exposure": exposure, "n_clusters": n_clusters,
+                           "cov_type": fit_kw.get("cov_type", "nonrobust")}
+    return result
+
+
+def irr_table(result, *, hide=("page_id",)) -> pd.DataFrame:
+    """Incidence-rate ratios with 95 % confidence intervals, one row per term.
+
+    ``irr`` is exp(coefficient): the factor by which the expected count changes for that term
+    (against the reference level of a categorical). The intercept, NB's dispersion ``alpha`` and
+    the dummies of the variables in ``hide`` (by default the page fixed effects; add ``"topic"``
+    to leave out controls nobody reads) are left out.
+    """
+    params, ci, p = result.params, result.conf_int(), result.pvalues
+    hidden = tuple(f"C({v}" for v in hide) + tuple(f"{v}[" for v in hide)
+    rows = []
+    for term in params.index:
+        if term in ("Intercept", "alpha") or term.startswith(hidden):
+            continue
+        rows.append({"term": _label(term), "irr": float(np.exp(params[term])), "ci_low": float(np.exp(ci.loc[term, 0])),
+                     "ci_high": float(np.exp(ci.loc[term, 1])), "p_value": float(p[term]), "coef": float(params[term]),
+                     "raw_term": term})
+    return pd.DataFrame(rows)
+
+
+def _label(term: str) -> str:
+    """``C(tone, Treatment('formal'))[T.conversational]`` → ``tone: conversational``."""
+    m = re.match(r"C\((\w+).*?\)\[T\.(.+)\]$", term)
+    if m:
+        return f"{m.group(1)}: {m.group(2)}"
+    m = re.match(r"(\w+)\[T\.(.+)\]$", term)
+    return f"{m.group(1)}: {m.group(2)}" if m else term
+
+
+def compare_models(posts: pd.DataFrame, *, outcome: str, term: str, models: dict, **common) -> pd.DataFrame:
+    """Fit several models of one outcome and line up the IRR of one term (e.g. naive vs adjusted).
+
+    ``models`` maps a model name to its right-hand side, or to a dict of :func:`fit` arguments
+    with the right-hand side under ``"rhs"`` (``{"rhs": "C(tone)", "exposure": None}``);
+    ``common`` are arguments shared by all. One row per model: ``irr``, ``ci_low``, ``ci_high``,
+    ``p_value``, ``n`` (posts used).
+    """
+    rows = []
+    for name, spec in models.items():
+        spec = {"rhs": spec} if isinstance(spec, str) else dict(spec)
+        rhs = spec.pop("rhs")
+        result = fit(posts, formula=f"{outcome} ~ {rhs}", **{**common, **spec})
+        table = irr_table(result)
+        hit = table[table["term"] == term]
+        if hit.empty:
+            raise KeyError(f"term {term!r} is not in model {name!r}: {table['term'].tolist()}")
+        rows.append({"model": name, **hit.iloc[0][["irr", "ci_low", "ci_high", "p_value"]].to_dict(),
+                     "n": int(result.nobs)})
+    return pd.DataFrame(rows).set_index("model")
+
+
+#: The tone term of the models: conversational against formal posts.
+TONE_TERM = "C(tone, Treatment('formal'))"
+
+
+def tone_effect(posts: pd.DataFrame, *, formula: str, outcomes=("comments", "reactions", "shares"),
+                exposure: str | None = "followers", **kwargs) -> pd.DataFrame:
+    """The IRR of a conversational tone, naive and adjusted, for each outcome.
+
+    The adjusted model is ``formula``'s right-hand side (which must contain the tone term
+    :data:`TONE_TERM`) with ``exposure``; the naive model is the tone term alone, no exposure:
+    the plain ratio of mean counts. One row per outcome and model.
+    """
+    rhs = formula.split("~", 1)[1].strip() if "~" in formula else formula
+    if TONE_TERM not in rhs:
+        raise ValueError(f"the formula must contain {TONE_TERM}")
+    frames = []
+    for outcome in outcomes:
+        if posts[outcome].notna().sum() == 0:
+            continue
+        t = compare_models(posts, outcome=outcome, term="tone: conversational",
+                           models={"naive": {"rhs": TONE_TERM, "exposure": None},
+                                   "adjusted": {"rhs": rhs, "exposure": exposure}}, **kwargs)
+        frames.append(t.reset_index().assign(outcome=outcome))
+    return pd.concat(frames, ignore_index=True)[["outcome", "model", "irr", "ci_low", "ci_high", "p_value", "n"]]

@@ -1,0 +1,192 @@
+"""Figures of the engagement report: distributions, tone gaps, forest plots, trends."""
+
+from __future__ import annotations
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+import seaborn as sns
+
+from ..plots import MAX_PAGES_DRAWN, setup
+
+__all__ = ["distributions", "by_tone", "by_municipality", "forest", "naive_vs_adjusted", "tone_share_vs_engagement",
+           "trends"]
+
+OUTCOMES = ("reactions", "comments", "shares")
+TONE_COLOURS = {"formal": "#4C72B0", "conversational": "#DD8452"}
+
+
+def _empty(message: str) -> plt.Figure:
+    fig, ax = plt.subplots(figsize=(9, 1.6))
+    ax.text(0.5, 0.5, message, ha="center", va="center")
+    ax.axis("off")
+    return fig
+
+
+def distributions(m: pd.DataFrame) -> plt.Figure:
+    """Histograms of reactions, comments and shares per post on a log scale (zeros counted apart)."""
+    setup()
+    fig, axes = plt.subplots(1, 3, figsize=(12, 3.4))
+    for ax, col in zip(axes, OUTCOMES):
+        values = m[col].dropna().astype(float)
+        if values.empty:
+            ax.text(0.5, 0.5, f"no {col} counts\nin this export", ha="center", va="center", transform=ax.transAxes)
+            ax.set_axis_off()
+            continue
+        positive = values[values > 0]
+        bins = np.logspace(0, np.log10(max(positive.max(), 10)) + 0.05, 25) if len(positive) else 10
+        ax.hist(positive, bins=bins, color=sns.color_palette()[0])
+        ax.set_xscale("log")
+        ax.set_xlabel(f"{col} per post (log scale)")
+        ax.set_title(f"{col}: {int((values == 0).sum()):,} posts with none", fontsize=11)
+    axes[0].set_ylabel("posts")
+    fig.tight_layout()
+    return fig
+
+
+def by_tone(m: pd.DataFrame) -> plt.Figure:
+    """Mean reactions, comments and shares per 1,000 followers, formal against conversational posts."""
+    setup()
+    if "tone" not in m or m["tone"].dropna().empty:
+        return _empty("No tone in this selection")
+    rows = []
+    for col in OUTCOMES:
+        per = m[f"{col}_per_1000"].astype(float)
+        for tone, g in per.groupby(m["tone"].astype(str)):
+            g = g.dropna()
+            if len(g):
+                rows.append({"outcome": col, "tone": tone, "mean": g.mean(), "se": g.std(ddof=1) / np.sqrt(len(g))})
+    data = pd.DataFrame(rows)
+    fig, ax = plt.subplots(figsize=(8, 3.6))
+    width = 0.38
+    x = np.arange(len(OUTCOMES))
+    for i, tone in enumerate(("formal", "conversational")):
+        d = data[data["tone"] == tone].set_index("outcome").reindex(OUTCOMES)
+        ax.bar(x + (i - 0.5) * width, d["mean"], width, yerr=1.96 * d["se"], capsize=3, label=tone,
+               color=TONE_COLOURS[tone])
+    ax.set_xticks(x, OUTCOMES)
+    ax.set_ylabel("mean per 1,000 followers")
+    ax.legend(frameon=False)
+    ax.set_title("Raw means by tone (95 % CI), before any adjustment")
+    fig.tight_layout()
+    return fig
+
+
+def by_municipality(m: pd.DataFrame) -> plt.Figure:
+    """Median interactions per 1,000 followers per page, formal and conversational posts side by side."""
+    setup()
+    if "tone" not in m:
+        return _empty("No tone in this selection")
+    med = (m.assign(v=m["interactions_per_1000"].astype(float))
+           .groupby(["page_name", m["tone"].astype(str)], observed=True)["v"].median().unstack())
+    if med.empty:
+        return _empty("No interactions in this selection")
+    if len(med) > MAX_PAGES_DRAWN:
+        med = med.loc[med.mean(axis=1).sort_values(ascending=False).index[:MAX_PAGES_DRAWN]]
+    med = med.loc[med.mean(axis=1).sort_values().index]
+    fig, ax = plt.subplots(figsize=(8, 0.36 * len(med) + 1.4))
+    y = np.arange(len(med))
+    for tone, marker in (("formal", "o"), ("conversational", "D")):
+        if tone in med:
+            ax.scatter(med[tone], y, marker=marker, s=42, color=TONE_COLOURS[tone], label=tone, zorder=3)
+    ax.set_yticks(y, med.index)
+    ax.set_xlabel("median interactions per 1,000 followers")
+    ax.legend(frameon=False, loc="lower right")
+    fig.tight_layout()
+    return fig
+
+
+def forest(table: pd.DataFrame, *, title: str = "", planted: dict | None = None) -> plt.Figure:
+    """Incidence-rate ratios with 95 % CIs on a log axis; ``planted`` marks known true values."""
+    setup()
+    if table.empty:
+        return _empty("No model terms")
+    t = table.iloc[::-1].reset_index(drop=True)
+    fig, ax = plt.subplots(figsize=(8, 0.32 * len(t) + 1.3))
+    y = np.arange(len(t))
+    ax.hlines(y, t["ci_low"], t["ci_high"], color="#555555", lw=1.6)
+    ax.scatter(t["irr"], y, color=sns.color_palette()[0], zorder=3, s=28)
+    if planted:
+        for i, term in enumerate(t["term"]):
+            if term in planted:
+                ax.scatter(planted[term], i, marker="|", s=220, color="#C44E52", zorder=4,
+                           label="planted" if i == int(np.flatnonzero(t["term"].isin(planted.keys()))[0]) else None)
+        ax.legend(frameon=False, loc="lower right")
+    ax.axvline(1, color="#999999", ls="--", lw=1)
+    ax.set_xscale("log")
+    ax.set_yticks(y, t["term"])
+    ax.set_xlabel("incidence-rate ratio (log scale)")
+    if title:
+        ax.set_title(title)
+    fig.tight_layout()
+    return fig
+
+
+def naive_vs_adjusted(table: pd.DataFrame, *, planted: dict | None = None) -> plt.Figure:
+    """The tone IRR of each outcome in the naive and the adjusted model (and the planted value)."""
+    setup()
+    outcomes = list(dict.fromkeys(table["outcome"]))
+    fig, axes = plt.subplots(1, len(outcomes), figsize=(4.4 * len(outcomes), 2.9), squeeze=False)
+    for ax, outcome in zip(axes[0], outcomes):
+        t = table[table["outcome"] == outcome].iloc[::-1]
+        y = np.arange(len(t))
+        ax.hlines(y, t["ci_low"], t["ci_high"], color="#555555", lw=1.6)
+        ax.scatter(t["irr"], y, color=sns.color_palette()[0], zorder=3)
+        if planted and outcome in planted:
+            ax.axvline(planted[outcome], color="#C44E52", lw=1.5, label="planted")
+        ax.axvline(1, color="#999999", ls="--", lw=1)
+        ax.set_yticks(y, t["model"])
+        ax.set_title(outcome)
+        ax.set_xlabel("IRR conversational vs formal")
+    if planted:
+        fig.legend(*axes[0, 0].get_legend_handles_labels(), frameon=False, loc="upper right")
+    fig.tight_layout(rect=(0, 0, 0.93 if planted else 1, 1))
+    return fig
+
+
+def tone_share_vs_engagement(pm: pd.DataFrame) -> plt.Figure:
+    """Each municipality's share of conversational posts against its Bonsón engagement E."""
+    setup()
+    d = pm.dropna(subset=["share_conversational", "E"]) if "share_conversational" in pm else pm.iloc[:0]
+    if d.empty:
+        return _empty("No tone or engagement to compare")
+    fig, ax = plt.subplots(figsize=(7.5, 4.6))
+    ax.scatter(d["share_conversational"] * 100, d["E"], s=40, color=sns.color_palette()[0])
+    if len(d) <= MAX_PAGES_DRAWN:
+        _label_points(ax, d["share_conversational"].to_numpy() * 100, d["E"].to_numpy(), d["page_name"].astype(str))
+    ax.set_xlabel("conversational posts (%)")
+    ax.set_ylabel("engagement E (per 1,000 followers)")
+    fig.tight_layout()
+    return fig
+
+
+def _label_points(ax, x, y, labels):
+    """Label points, nudging a label down when it would sit on one already placed."""
+    xr = (np.nanmax(x) - np.nanmin(x)) or 1.0
+    yr = (np.nanmax(y) - np.nanmin(y)) or 1.0
+    placed = []
+    for i in np.argsort(-y):
+        dy = 3
+        for px, py, pdy in placed:
+            if abs(x[i] - px) < 0.18 * xr and abs(y[i] - py) < 0.05 * yr and dy > pdy - 11:
+                dy = pdy - 11
+        placed.append((x[i], y[i], dy))
+        ax.annotate(labels.iloc[i], (x[i], y[i]), fontsize=8.5, xytext=(5, dy), textcoords="offset points")
+
+
+def trends(m: pd.DataFrame) -> plt.Figure:
+    """Monthly mean interactions per 1,000 followers, by tone."""
+    setup()
+    if "tone" not in m or m.empty:
+        return _empty("No tone in this selection")
+    d = (m.assign(v=m["interactions_per_1000"].astype(float), month=pd.PeriodIndex(m["month"], freq="M")
+                  .to_timestamp())
+         .groupby(["month", m["tone"].astype(str)], observed=True)["v"].mean().unstack())
+    fig, ax = plt.subplots(figsize=(10, 3.4))
+    for tone in ("formal", "conversational"):
+        if tone in d:
+            ax.plot(d.index, d[tone], marker="o", ms=3, label=tone, color=TONE_COLOURS[tone])
+    ax.set_ylabel("mean interactions\nper 1,000 followers")
+    ax.legend(frameon=False)
+    fig.tight_layout()
+    return fig

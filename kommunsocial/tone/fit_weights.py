@@ -1,0 +1,97 @@
+"""Fit the formality index's published weights on the development set's train split (run once).
+
+``python -m kommunsocial.tone.fit_weights`` prints the constants; ``--write`` replaces the block
+between ``# BEGIN FITTED WEIGHTS`` and ``# END FITTED WEIGHTS`` in ``kommunsocial/tone/index.py``.
+The fit is deterministic (L-BFGS on a convex objective, no randomness): the same data gives the
+same constants. Only the train split is used; the test split stays untouched for evaluation.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import re
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from . import features as _features
+from . import index as _index
+from . import resources
+
+__all__ = ["fit", "render", "C"]
+
+#: Inverse L2 regularisation strength of the logistic regression (scikit-learn's ``C``).
+C = 1.0
+
+
+def fit(devset: pd.DataFrame | None = None) -> dict:
+    """Centre / scale per language and logistic-regression weights, from the train split only."""
+    from sklearn.linear_model import LogisticRegression
+
+    dev = resources.devset() if devset is None else devset
+    train = dev[dev["split"] == "train"].reset_index(drop=True)
+    feats = _features.features(train["text"], lang=train["lang"].to_numpy())
+    raw = _index._raw_design(feats)
+    center, scale = {}, {}
+    for code, rows in raw.groupby(train["lang"].to_numpy()):
+        mu = rows.mean()
+        sd = rows.std(ddof=0).replace(0.0, 1.0).fillna(1.0)
+        center[code] = {k: round(float(v), 6) for k, v in mu.items()}
+        scale[code] = {k: round(float(v), 6) for k, v in sd.items()}
+    z = _index.design_matrix(feats, train["lang"].to_numpy(), center=center, scale=scale)
+    y = (train["label"] == "formal").astype(int).to_numpy()
+    model = LogisticRegression(C=C, max_iter=5000, tol=1e-10).fit(z.to_numpy(), y)
+    digest = hashlib.sha256("\n".join(train["id"] + "\t" + train["text"] + "\t" + train["label"])
+                            .encode()).hexdigest()[:16]
+    return {
+        "weights": {k: round(float(w), 6) for k, w in zip(z.columns, model.coef_[0])},
+        "intercept": round(float(model.intercept_[0]), 6),
+        "center": center,
+        "scale": scale,
+        "info": {"data": "kommunsocial/data/tone/devset_{sv,nb,nn,da,en}.csv, split == 'train'",
+                 "n_train": int(len(train)),
+                 "n_by_lang": {k: int(v) for k, v in train["lang"].value_counts().sort_index().items()},
+                 "train_sha256": digest,
+                 "model": f"sklearn LogisticRegression(C={C}, L2), inputs standardised per language",
+                 "script": "python -m kommunsocial.tone.fit_weights --write"},
+    }
+
+
+def render(fitted: dict) -> str:
+    """The constants block as Python source."""
+    def fmt(d, indent=4):
+        pad = " " * indent
+        return "{\n" + "".join(f"{pad}{k!r}: {v!r},\n" for k, v in d.items()) + " " * (indent - 4) + "}"
+
+    lines = ["# BEGIN FITTED WEIGHTS (written by `python -m kommunsocial.tone.fit_weights --write`; "
+             "do not edit by hand)",
+             "#: Weights on the standardised inputs (log-odds of 'formal' per standard deviation).",
+             f"WEIGHTS: dict = {fmt(fitted['weights'])}",
+             f"INTERCEPT: float = {fitted['intercept']!r}",
+             "#: Per-language mean and standard deviation of each input on the train split.",
+             "CENTER: dict = {\n" + "".join(f"    {k!r}: {fmt(v, 8)},\n" for k, v in fitted['center'].items()) + "}",
+             "SCALE: dict = {\n" + "".join(f"    {k!r}: {fmt(v, 8)},\n" for k, v in fitted['scale'].items()) + "}",
+             f"#: What the weights were fitted on and how to refit them.",
+             f"FIT_INFO: dict = {fmt(fitted['info'])}",
+             "# END FITTED WEIGHTS"]
+    return "\n".join(lines)
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--write", action="store_true", help="write the constants into tone/index.py")
+    args = parser.parse_args(argv)
+    block = render(fit())
+    print(block)
+    if args.write:
+        path = Path(_index.__file__)
+        src = path.read_text(encoding="utf-8")
+        new = re.sub(r"# BEGIN FITTED WEIGHTS.*?# END FITTED WEIGHTS", lambda m: block, src, count=1, flags=re.S)
+        path.write_text(new, encoding="utf-8")
+        print(f"written to {path}")
+
+
+if __name__ == "__main__":
+    main()

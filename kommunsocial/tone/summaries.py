@@ -1,0 +1,132 @@
+"""Tables for the tone report: formality by group, what drives the index, example posts, coders."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from . import coding
+from .features import FEATURES
+from .index import INTERCEPT, MODEL_FEATURES, WEIGHTS, design_matrix
+from . import features as _features
+
+__all__ = ["scored_posts", "by_group", "weights_table", "drivers", "examples", "coding_dir", "agreement",
+           "against_coders"]
+
+
+def scored_posts(ds, *, method: str = "index", threshold: float = 50.0) -> pd.DataFrame:
+    """The dataset's posts with ``formality``, ``tone``, ``page`` (name) and ``month`` (UTC) columns."""
+    from .tagging import add_tone
+
+    posts = add_tone(ds.posts, method=method, threshold=threshold)
+    names = ds.pages.set_index("page_id")["page_name"]
+    posts["page"] = posts["page_id"].map(names).fillna(posts["page_id"]).astype(str)
+    posts["month"] = posts["created_at"].dt.tz_localize(None).dt.to_period("M").dt.to_timestamp()
+    return posts
+
+
+def by_group(posts: pd.DataFrame, by: str) -> pd.DataFrame:
+    """Per group: posts, mean and median formality, and the share (%) of conversational posts.
+
+    >>> p = pd.DataFrame({"page": ["A", "A", "B"], "formality": [80.0, 20.0, 10.0],
+    ...                   "tone": ["formal", "conversational", "conversational"]})
+    >>> by_group(p, "page").to_dict("index")["A"]
+    {'posts': 2, 'mean_formality': 50.0, 'median_formality': 50.0, 'conversational_%': 50.0}
+    """
+    data = posts.dropna(subset=["formality"])
+    g = data.groupby(by, observed=True)
+    out = pd.DataFrame({
+        "posts": g.size(),
+        "mean_formality": g["formality"].mean().round(1),
+        "median_formality": g["formality"].median().round(1),
+        "conversational_%": (g["tone"].apply(lambda t: (t == "conversational").mean()) * 100).round(1),
+    })
+    out["posts"] = out["posts"].astype(int)
+    return out
+
+
+def weights_table() -> pd.DataFrame:
+    """The index's published weights with what each input measures, strongest first."""
+    w = pd.Series(WEIGHTS)[list(MODEL_FEATURES)]
+    out = pd.DataFrame({"weight": w.round(3), "pushes towards": np.where(w > 0, "formal", "conversational"),
+                        "input": pd.Series(MODEL_FEATURES)})
+    out = out.reindex(w.abs().sort_values(ascending=False).index)
+    out.index.name = "feature"
+    return out
+
+
+def drivers(posts: pd.DataFrame) -> pd.DataFrame:
+    """Mean contribution (log-odds) of each feature to the index in these posts, by language.
+
+    Positive: on average the feature made posts look more formal than the language's reference
+    (the development set's mean); negative: more conversational.
+    """
+    data = posts[posts["lang"].isin(_features.resources.LANGS)] if "lang" in posts else posts
+    data = data.dropna(subset=["formality"]) if "formality" in data else data
+    if not len(data):
+        return pd.DataFrame(columns=list(MODEL_FEATURES))
+    langs = data["lang"].astype(str).to_numpy()
+    feats = _features.features(data["text"], lang=langs)
+    contrib = design_matrix(feats, langs) * pd.Series(WEIGHTS)[list(MODEL_FEATURES)]
+    table = contrib.groupby(langs).mean().T.round(2)
+    table.index.name = "feature"
+    table.columns.name = "lang"
+    return table.reindex(table.abs().max(axis=1).sort_values(ascending=False).index)
+
+
+def examples(posts: pd.DataFrame, *, n: int = 3, max_chars: int = 280) -> pd.DataFrame:
+    """``n`` posts from the formal end, the middle and the conversational end of the index.
+
+    Posts with fewer than five words are left out (their score says little). Texts are shown as
+    they are stored: already pseudonymised and masked.
+    """
+    data = posts.dropna(subset=["formality"])
+    data = data[data["text"].str.split().str.len() >= 5].sort_values(["formality", "post_id"], kind="mergesort")
+    if not len(data):
+        return pd.DataFrame(columns=["where", "page", "formality", "text"])
+    mid = len(data) // 2
+    parts = [("most formal", data.iloc[::-1].head(n)),
+             ("middle", data.iloc[max(0, mid - n // 2): mid - n // 2 + n]),
+             ("most conversational", data.head(n))]
+    rows = []
+    for where, frame in parts:
+        for _, r in frame.iterrows():
+            text = str(r["text"]).replace("\n", " ")
+            rows.append({"where": where, "page": r.get("page", r.get("page_id")), "formality": round(r["formality"], 1),
+                         "text": text if len(text) <= max_chars else text[: max_chars - 1] + "…"})
+    return pd.DataFrame(rows)
+
+
+def coding_dir(dataset: str, coding_dir: str = "") -> Path:
+    """Where the coders' sheets are: ``coding_dir`` if given, else ``data/raw/<dataset>/coding``."""
+    from .. import config
+
+    return Path(coding_dir) if coding_dir else config.raw_dir(dataset) / "coding"
+
+
+def agreement(coded: pd.DataFrame, *, n_boot: int = 1000, seed: int = 0) -> pd.DataFrame:
+    """Reliability of tone (nominal) and formality (ordinal) side by side, with bootstrap 95 % CIs."""
+    if not len(coded):
+        return pd.DataFrame()
+    tone = coding.reliability(coded, level="nominal", n_boot=n_boot, seed=seed).assign(variable="tone (nominal)")
+    form = coding.reliability(coded, level="ordinal", n_boot=n_boot, seed=seed).assign(
+        variable="formality 1–5 (ordinal)")
+    out = pd.concat([tone, form]).reset_index().set_index(["variable", "measure"])
+    return out.round(3)
+
+
+def against_coders(posts: pd.DataFrame, coded: pd.DataFrame) -> dict:
+    """:func:`coding.validate` of the posts' ``tone`` against the coders' majority code, by language,
+    plus the Spearman correlation of ``formality`` with the coders' mean 1–5 rating."""
+    if not len(coded):
+        return {"scores": pd.DataFrame(), "confusion": pd.DataFrame(), "spearman": np.nan, "n": 0}
+    by_id = posts.assign(post_id=posts["post_id"].astype(str)).set_index("post_id")
+    result = coding.validate(by_id["tone"], coded, lang=by_id["lang"] if "lang" in by_id else None)
+    rating = coded.dropna(subset=["formality"]).groupby("post_id")["formality"].mean().astype(float)
+    both = pd.DataFrame({"index": by_id["formality"].reindex(rating.index), "rating": rating}).dropna()
+    result["spearman"] = round(float(both["index"].corr(both["rating"], method="spearman")), 3) if len(both) > 2 \
+        else np.nan
+    result["n"] = int(len(both))
+    return result

@@ -1,0 +1,85 @@
+"""The formality index: the quality bar on the development set's test split, determinism, fallbacks."""
+
+import numpy as np
+import pandas as pd
+import pytest
+from scipy.stats import spearmanr
+from sklearn.metrics import f1_score
+
+import kommunsocial as ks
+from kommunsocial.tone import index, resources
+
+
+@pytest.fixture(scope="module")
+def test_split():
+    dev = resources.devset()
+    test = dev[dev["split"] == "test"].rename(columns={"formality": "rating"})
+    scored = index.score(test["text"], lang=test["lang"].to_numpy())
+    return test.join(scored[["formality", "tone"]])
+
+
+@pytest.mark.parametrize("lang", resources.LANGS)
+def test_quality_bar_on_the_test_split(test_split, lang):
+    g = test_split[test_split["lang"] == lang]
+    assert len(g) >= 30
+    assert f1_score(g["label"], g["tone"], average="macro") >= 0.93
+    assert spearmanr(g["formality"], g["rating"]).statistic >= 0.85
+
+
+def test_weights_were_fitted_on_train_only_and_point_the_right_way():
+    assert index.FIT_INFO["n_train"] == int((resources.devset()["split"] == "train").sum())
+    for name in ("officialese", "nominal", "s_passive", "long_words"):
+        assert index.WEIGHTS[name] > 0
+    for name in ("address", "we", "questions", "exclamations", "emoji", "greetings", "signoffs"):
+        assert index.WEIGHTS[name] < 0
+
+
+def test_refitting_gives_the_published_constants():
+    from kommunsocial.tone import fit_weights
+
+    fitted = fit_weights.fit()
+    assert fitted["weights"] == pytest.approx(index.WEIGHTS, abs=1e-5)
+    assert fitted["intercept"] == pytest.approx(index.INTERCEPT, abs=1e-5)
+
+
+def test_same_text_same_score_whatever_the_batch():
+    text = "Vi ber om överseende med eventuella olägenheter."
+    alone = index.score([text], lang="sv")["formality"].iloc[0]
+    batch = index.score(["Hej!", text, "Wow 🎉"], lang="sv")["formality"].iloc[1]
+    assert alone == batch
+    assert 0 <= alone <= 100
+
+
+def test_index_threshold_and_columns():
+    out = index.score(pd.Series(["Härmed kallas till sammanträde i enlighet med kommunallagen."], index=["x"]),
+                      lang="sv", threshold=99.99)
+    assert list(out.index) == ["x"]
+    assert {"formality", "tone", "lang", "officialese", "lix", "emoji", "greetings"} <= set(out.columns)
+    assert out["tone"].iloc[0] == ("formal" if out["formality"].iloc[0] >= 99.99 else "conversational")
+
+
+def test_und_uses_the_batch_language_and_finnish_is_not_scored():
+    texts = ["Kommunfullmäktige sammanträder i kommunhuset på torsdag kväll.",
+             "Välkomna alla!", "Tervetuloa kaikki kirjastoon lauantaina kello kymmenen."]
+    out = index.score(texts)
+    assert out["lang_detected"].tolist()[1] == "und"
+    assert out["lang"].tolist()[:2] == ["sv", "sv"]
+    assert out["lang"].iloc[2] == "fi" and pd.isna(out["formality"].iloc[2]) and pd.isna(out["tone"].iloc[2])
+
+
+def test_explain_contributions_add_up():
+    e = index.explain("Hej alla! Vi ses på lördag 😊", "sv")
+    logit = e["contribution"].sum()
+    assert 100 / (1 + np.exp(-logit)) == pytest.approx(e.attrs["formality"])
+    assert e.loc["emoji", "towards"] == "conversational"
+    with pytest.raises(TypeError):
+        index.explain(["a list"], "sv")
+
+
+def test_index_recovers_the_planted_tone_of_the_sample():
+    corpus = ks.sample.generate(n_pages=4, years=1, seed=1)
+    posts = corpus.posts
+    lang = posts["page_id"].map(corpus.pages.set_index("page_id")["country"]).map({"SE": "sv", "NO": None})
+    scored = ks.tone.add_tone(posts.assign(lang=lang.fillna("und")))
+    agree = (scored["tone"] == posts["_tone"]).mean()
+    assert agree >= 0.9
