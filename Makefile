@@ -24,8 +24,19 @@ INGEST_CODE := $(filter kommunsocial/io/% kommunsocial/clean.py kommunsocial/pri
 RAW_FILES := $(sort $(shell find $(RAW) -type f ! -name '.*' 2>/dev/null))
 NOTEBOOKS := $(sort $(wildcard notebooks/[0-9][0-9]-*.ipynb))
 HTML := $(patsubst notebooks/%.ipynb,$(REPORTS)/%.html,$(NOTEBOOKS))
+# the comparison across municipalities is a dataset-level report only
+PER_MUNICIPALITY := $(filter-out 05-%,$(notdir $(basename $(NOTEBOOKS))))
 
-.PHONY: help env data reports test lab sample clean
+# `make municipality-reports` needs the dataset's municipality codes: read from the processed pages
+# table into a generated makefile (only for that goal, and unless MUNICIPALITIES is given)
+ifneq ($(filter municipality-reports,$(MAKECMDGOALS)),)
+ifeq ($(origin MUNICIPALITIES),undefined)
+include $(PROCESSED)/municipalities.mk
+endif
+endif
+MUNI_HTML := $(foreach m,$(MUNICIPALITIES),$(foreach n,$(PER_MUNICIPALITY),reports/$(DATASET)/$(m)/$(n).html))
+
+.PHONY: help env data reports municipality-reports test lab sample clean
 
 ## help      : list the targets
 help:
@@ -48,16 +59,27 @@ data: $(PROCESSED)/manifest.json
 
 $(PROCESSED)/manifest.json: $(RAW_FILES) $(INGEST_CODE) | $(ENV_STAMP)
 	@test -d $(RAW) || { echo "no raw data in $(RAW)/: put your exports there (see README.md)"; exit 1; }
-	$(BIN)/kommunsocial ingest $(RAW) --out $(PROCESSED) --quiet
+	$(BIN)/kommunsocial ingest $(RAW) --out $(PROCESSED)
 
 ## reports   : run every notebook on $(DATASET) and write reports/$(DATASET)/index.html
 reports: reports/$(DATASET)/index.html
 
-reports/$(DATASET)/index.html: $(HTML) | $(ENV_STAMP)
+reports/$(DATASET)/index.html: $(HTML) $(MUNI_HTML) | $(ENV_STAMP)
 	$(BIN)/kommunsocial index $(DATASET)
 
 $(REPORTS)/%.html: notebooks/%.ipynb $(PROCESSED)/manifest.json $(PACKAGE) | $(ENV_STAMP)
 	$(BIN)/kommunsocial run-notebook $< --out $(REPORTS) --dataset $(DATASET) --municipality '$(MUNICIPALITY)'
+
+## municipality-reports : one set of reports per municipality of $(DATASET) (use -j), the comparison and the index
+municipality-reports: reports/$(DATASET)/index.html
+
+$(PROCESSED)/municipalities.mk: $(PROCESSED)/manifest.json | $(ENV_STAMP)
+	$(BIN)/kommunsocial municipalities $(DATASET) --make > $@
+
+# reports/<dataset>/<code>/<notebook>.html: the code reaches papermill as text, leading zeros kept
+.SECONDEXPANSION:
+$(MUNI_HTML): reports/$(DATASET)/%.html: notebooks/$$(notdir $$*).ipynb $(PROCESSED)/manifest.json $(PACKAGE) | $(ENV_STAMP)
+	$(BIN)/kommunsocial run-notebook $< --out $(@D) --dataset $(DATASET) --municipality '$(patsubst %/,%,$(dir $*))'
 
 ## test      : the whole test suite, every notebook executed on the sample
 test: $(ENV_STAMP)

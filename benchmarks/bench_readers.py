@@ -22,6 +22,8 @@ from kommunsocial.io import read_file
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "tests" / "data"
+GENERATED = {"csv": ("posts.csv", "comments.csv"), "graph_api": ("posts.json", "comments.jsonl"),
+             "crowdtangle": ("crowdtangle.csv",)}
 REPEATED = {  # format -> fixture file whose records are repeated
     "facepager": "facepager/fp_all_nodes.csv",
     "mcl": "mcl/posts.csv",
@@ -76,7 +78,7 @@ def main(argv=None) -> None:
     for fmt in ("csv", "graph_api", "crowdtangle"):
         folder = args.out / fmt
         sample.write(corpus, folder, format=fmt)
-        files[fmt] = [p for p in folder.iterdir() if p.suffix in (".csv", ".json", ".jsonl") and p.name != "pages.csv"]
+        files[fmt] = [folder / n for n in GENERATED[fmt]]
     for fmt, rel in REPEATED.items():
         folder = args.out / fmt
         folder.mkdir(exist_ok=True)

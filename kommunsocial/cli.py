@@ -54,8 +54,16 @@ def _params(args) -> dict:
 def _run_notebook(args):
     from .reports import run_notebook
 
-    page = run_notebook(args.notebook, args.out, parameters=_params(args), kernel=args.kernel)
+    page = run_notebook(args.notebook, args.out, parameters=_params(args), kernel=args.kernel,
+                        progress=sys.stderr.isatty())
     print(_show(page))
+
+
+def _municipalities(args):
+    from .reports import municipalities
+
+    codes = municipalities(args.dataset)
+    print(f"MUNICIPALITIES := {' '.join(codes)}" if args.make else "\n".join(codes))
 
 
 def _index(args):
@@ -113,6 +121,11 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument("--municipality", default="", help="municipality code, page id or name (kept as text)")
         p.add_argument("-p", "--param", action="append", help="extra notebook parameter NAME=VALUE (as text)")
         p.set_defaults(func=func)
+
+    p = sub.add_parser("municipalities", help="the municipality codes (else page ids) of a processed dataset")
+    p.add_argument("dataset")
+    p.add_argument("--make", action="store_true", help="as a Makefile variable assignment")
+    p.set_defaults(func=_municipalities)
 
     p = sub.add_parser("index", help="write reports/NAME/index.html")
     p.add_argument("dataset")

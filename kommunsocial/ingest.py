@@ -50,7 +50,10 @@ def load(paths, *, format=None, mapping=None, salt=None, progress=True, timezone
     key = privacy.get_salt(salt)
     reader_options = dict(options or {})
     parts, inputs = [], []
-    for path, name in tqdm(files, desc="reading", unit="file", disable=not progress or len(files) < 2):
+    # one step per file, then deduplicate, clean, detect languages, pseudonymise (None: only on a terminal)
+    bar = tqdm(total=len(files) + 4, unit="step", disable=None if progress else True, leave=False)
+    for path, name in files:
+        bar.set_description(f"reading {name}")
         options = {**reader_options, "mapping": _mapping_for(mapping, name, path)}
         if timezone and options["mapping"] is not None:
             options["mapping"] = {"timezone": timezone, **_as_settings(options["mapping"])}
@@ -71,7 +74,11 @@ def load(paths, *, format=None, mapping=None, salt=None, progress=True, timezone
             "comments": len(parsed.comments), "quarantined": len(parsed.quarantine),
             **{k: v for k, v in parsed.info.items() if k not in ("format", "columns")},
         })
-    return _assemble(parts, inputs, key)
+        bar.update()
+    try:
+        return _assemble(parts, inputs, key, bar)
+    finally:
+        bar.close()
 
 
 def ingest(raw, out, **kwargs) -> Dataset:
@@ -193,7 +200,8 @@ def _complete_post_ids(refs: pd.Series, post_ids: pd.Series) -> pd.Series:
                      index=refs.index, dtype="string")
 
 
-def _assemble(parts, inputs, key) -> Dataset:
+def _assemble(parts, inputs, key, bar) -> Dataset:
+    bar.set_description("deduplicating")
     quarantine_rows = [row for p in parts for row in p.quarantine]
     posts = _concat([p.posts for p in parts], "posts")
     comments = _concat([p.comments for p in parts], "comments")
@@ -218,10 +226,16 @@ def _assemble(parts, inputs, key) -> Dataset:
     pages = _merge_pages(parts, posts)
 
     # text: repair, normalise, language, features
+    bar.update()
+    bar.set_description("cleaning texts")
     posts["text"] = clean_texts(posts["text"] if "text" in posts else pd.Series("", index=posts.index))
     comments["text"] = clean_texts(comments["text"] if "text" in comments else pd.Series("", index=comments.index))
+    bar.update()
+    bar.set_description("detecting languages")
     posts["lang"] = detect_language(posts["text"])
     comments["lang"] = detect_language(comments["text"])
+    bar.update()
+    bar.set_description("pseudonymising")
 
     # features first: a masked mention or address still counts as one
     for frame in (posts, comments):
@@ -234,6 +248,7 @@ def _assemble(parts, inputs, key) -> Dataset:
         frame["text"] = privacy.redact(privacy.mask_mentions(privacy.mask_names(frame["text"], names),
                                                              keep=page_handles))
 
+    bar.update()
     quarantine = pd.DataFrame(quarantine_rows, columns=list(empty("quarantine").columns))
     if len(quarantine):
         quarantine["record"] = privacy.redact(privacy.mask_mentions(privacy.mask_names(quarantine["record"], names),
@@ -251,6 +266,9 @@ def _assemble(parts, inputs, key) -> Dataset:
         "merged_across_formats": {"posts": merged_posts, "comments": merged_comments},
         "replies_with_missing_parent": int(missing_parent.sum()),
     }
+    if len(posts):
+        manifest["period"] = {"first_post": posts["created_at"].min().isoformat(),
+                              "last_post": posts["created_at"].max().isoformat()}
     dataset = Dataset(pages, conform("posts", posts), conform("comments", comments), quarantine, manifest=manifest)
     dataset.manifest["counts"] = {n: int(len(t)) for n, t in dataset.tables().items()}
     return dataset

@@ -16,7 +16,7 @@ from . import __version__, config
 from .errors import KommunsocialError
 from .schema import Dataset
 
-__all__ = ["open_dataset", "run_notebook", "build_index", "notebooks", "ReportError", "KERNEL_NAME"]
+__all__ = ["open_dataset", "run_notebook", "build_index", "notebooks", "municipalities", "ReportError", "KERNEL_NAME"]
 
 #: The Jupyter kernel `make` registers inside the project's virtual environment.
 KERNEL_NAME = "kommunsocial"
@@ -40,6 +40,21 @@ def open_dataset(dataset: str, *, data_dir: str = "", municipality: str = "", st
     return ds
 
 
+def municipalities(dataset: str, *, data_dir=None) -> list[str]:
+    """Each page's municipality code, or its page id when it has none: what ``MUNICIPALITY=`` takes.
+
+    Read from the processed pages table alone, so it is quick for ``make``.
+    """
+    import pandas as pd
+
+    folder = Path(data_dir) if data_dir else config.processed_dir(dataset)
+    if not (folder / "pages.parquet").is_file():
+        raise FileNotFoundError(f"{folder}: no processed dataset here; run `make data DATASET={dataset}` first")
+    pages = pd.read_parquet(folder / "pages.parquet", columns=["page_id", "municipality_code"])
+    codes = pages["municipality_code"].astype("string").fillna(pages["page_id"].astype("string"))
+    return sorted(dict.fromkeys(codes.tolist()))
+
+
 def notebooks(folder=None) -> list[Path]:
     """The report notebooks, in order (``notebooks/NN-*.ipynb``)."""
     folder = Path(folder) if folder else config.project_root() / "notebooks"
@@ -56,32 +71,38 @@ def _kernel_available(name: str) -> bool:
 
 
 def run_notebook(notebook, out_dir, *, parameters: dict | None = None, kernel: str | None = None,
-                 html_output: bool = True) -> Path:
+                 html_output: bool = True, progress: bool = False) -> Path:
     """Execute ``notebook`` with ``parameters`` into ``out_dir`` and convert it to HTML without code.
 
     Writes ``<out_dir>/<name>.ipynb`` (the executed notebook, with papermill's provenance in its
-    metadata) and ``<out_dir>/<name>.html``. Both are written under temporary names and moved into
-    place only when everything succeeded, so a failure leaves no half-written report. A failing
-    cell raises :class:`ReportError` naming the notebook, the cell and the cause.
+    metadata) and ``<out_dir>/<name>.html``; a notebook with an ``out_dir`` parameter saves its
+    figures, tables and graphs in ``<out_dir>/<name>/``. The report is written under temporary names
+    and moved into place only when everything succeeded, so a failure leaves no half-written report.
+    A failing cell raises :class:`ReportError` naming the notebook, the cell and the cause.
+    ``progress`` shows a bar of the cells executed.
     """
     import papermill as pm
 
     notebook, out_dir = Path(notebook), Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     kernel = kernel or (KERNEL_NAME if _kernel_available(KERNEL_NAME) else "python3")
+    parameters = dict(parameters or {})
+    if "out_dir" not in parameters and "out_dir" in pm.inspect_notebook(str(notebook)):
+        # figures, tables and graphs go beside the report, in a folder named after it
+        parameters["out_dir"] = str(out_dir / notebook.stem)
     executed = out_dir / f"{notebook.stem}.ipynb"
     page = out_dir / f"{notebook.stem}.html"
     with tempfile.TemporaryDirectory(dir=out_dir, prefix=".run-") as tmp:
         tmp_nb = Path(tmp) / executed.name
         started = time.time()
         try:
-            pm.execute_notebook(str(notebook), str(tmp_nb), parameters=parameters or {}, kernel_name=kernel,
-                                progress_bar=False, log_output=False, cwd=str(config.project_root()))
+            pm.execute_notebook(str(notebook), str(tmp_nb), parameters=parameters, kernel_name=kernel,
+                                progress_bar=progress, log_output=False, cwd=str(config.project_root()))
         except pm.PapermillExecutionError as exc:
             raise ReportError(f"{notebook.name}: cell {exc.exec_count} failed: {exc.ename}: {exc.evalue}") from None
         except Exception as exc:  # kernel died, missing kernel, unreadable notebook
             raise ReportError(f"{notebook.name}: could not be executed: {type(exc).__name__}: {exc}") from None
-        _add_provenance(tmp_nb, parameters or {}, time.time() - started)
+        _add_provenance(tmp_nb, {k: v for k, v in parameters.items() if k != "out_dir"}, time.time() - started)
         outputs = [(tmp_nb, executed)]
         if html_output:
             tmp_html = Path(tmp) / page.name
@@ -143,6 +164,7 @@ table{border-collapse:collapse;width:100%;font-size:.92rem} th,td{text-align:lef
 border-bottom:1px solid #e6e8ee;vertical-align:top} th{background:#f4f6fa}
 td.n{text-align:right;font-variant-numeric:tabular-nums} a{color:#1f5fbf}
 code{background:#f4f6fa;padding:0 .25rem;border-radius:3px;font-size:.85rem}
+td.files{font-size:.85rem;max-width:26rem;word-break:break-word}
 .cards{display:flex;gap:1rem;flex-wrap:wrap} .card{flex:1;min-width:9rem;background:#f4f6fa;border-radius:8px;
 padding:.7rem 1rem} .card b{display:block;font-size:1.4rem}
 """
@@ -168,18 +190,30 @@ def build_index(dataset: str, *, reports=None, data_dir=None) -> Path:
                        ("quarantine", "quarantined records")):
         parts.append(f"<div class='card'><b>{counts.get(key, '–'):,}</b>{label}</div>"
                      if isinstance(counts.get(key), int) else f"<div class='card'><b>–</b>{label}</div>")
-    parts.append("</div><h2>Reports</h2><table><tr><th>report</th><th>parameters</th><th>run</th></tr>")
-    for page in sorted(reports.rglob("*.html")):
-        if page.name == "index.html" or any(p.startswith(".") for p in page.relative_to(reports).parts):
-            continue
-        rel = page.relative_to(reports).as_posix()
-        meta = _report_meta(page.with_suffix(".ipynb"))
-        params = ", ".join(f"{k}={v!r}" for k, v in meta.get("parameters", {}).items() if v not in ("", None))
-        run = f"{meta.get('run_seconds', '?')} s · manifest {meta.get('manifest_sha256') or '–'} · " \
-              f"v{meta.get('version', '?')}"
-        parts.append(f"<tr><td><a href='{esc(rel)}'>{esc(meta.get('title') or page.stem)}</a><br>"
-                     f"<code>{esc(rel)}</code></td><td><code>{esc(params)}</code></td><td>{esc(run)}</td></tr>")
+    parts.append("</div>")
+    period = manifest.get("period")
+    if period:
+        parts.append(f"<p class='sub'>Posts from {esc(period['first_post'][:10])} to {esc(period['last_post'][:10])} "
+                     f"(UTC).</p>")
+    parts += _headlines(reports)
+    dataset_pages = sorted(p for p in reports.glob("*.html") if p.name != "index.html")
+    parts.append("<h2>Reports</h2><table><tr><th>report</th><th>figures, tables and graphs</th><th>parameters</th>"
+                 "<th>run</th></tr>")
+    for page in dataset_pages:
+        parts.append(_report_row(page, reports))
     parts.append("</table>")
+    folders = sorted(d for d in reports.iterdir() if d.is_dir() and not d.name.startswith(".")
+                     and any(d.glob("*.html"))) if reports.is_dir() else []
+    if folders:
+        names = _page_names(data_dir)
+        stems = sorted({p.stem for d in folders for p in d.glob("*.html")})
+        parts.append("<h2>Per municipality</h2><table><tr><th>municipality</th>"
+                     + "".join(f"<th>{esc(s)}</th>" for s in stems) + "</tr>")
+        for d in folders:
+            cells = "".join(f"<td><a href='{esc(d.name)}/{esc(s)}.html'>{esc(s.split('-', 1)[-1])}</a></td>"
+                            if (d / f"{s}.html").is_file() else "<td>–</td>" for s in stems)
+            parts.append(f"<tr><td>{esc(names.get(d.name, d.name))} <code>{esc(d.name)}</code></td>{cells}</tr>")
+        parts.append("</table>")
     inputs = manifest.get("inputs", [])
     if inputs:
         parts.append("<h2>Sources</h2><table><tr><th>file</th><th>format</th><th class='n'>posts</th>"
@@ -202,6 +236,58 @@ def build_index(dataset: str, *, reports=None, data_dir=None) -> Path:
     tmp.write_text("\n".join(parts), encoding="utf-8")
     os.replace(tmp, out)
     return out
+
+
+_EXPORT_KINDS = (("figures", (".png", ".svg")), ("tables", (".csv",)), ("graphs", (".gexf", ".graphml")))
+
+
+def _report_row(page: Path, reports: Path) -> str:
+    esc = html.escape
+    rel = page.relative_to(reports).as_posix()
+    meta = _report_meta(page.with_suffix(".ipynb"))
+    params = ", ".join(f"{k}={v!r}" for k, v in meta.get("parameters", {}).items() if v not in ("", None))
+    run = f"{meta.get('run_seconds', '?')} s · manifest {meta.get('manifest_sha256') or '–'} · v{meta.get('version', '?')}"
+    exports = page.with_suffix("")
+    links = []
+    if exports.is_dir():
+        for kind, suffixes in _EXPORT_KINDS:
+            files = sorted(f for f in exports.rglob("*") if f.suffix in suffixes)
+            if files:
+                items = ", ".join(f"<a href='{esc(f.relative_to(reports).as_posix())}'>{esc(f.name)}</a>" for f in files)
+                links.append(f"<b>{kind}</b>: {items}")
+    return (f"<tr><td><a href='{esc(rel)}'>{esc(meta.get('title') or page.stem)}</a><br><code>{esc(rel)}</code></td>"
+            f"<td class='files'>{'<br>'.join(links) or '–'}</td><td><code>{esc(params)}</code></td>"
+            f"<td>{esc(run)}</td></tr>")
+
+
+def _page_names(data_dir: Path) -> dict:
+    """Municipality code (or page id) → page name, for the index's per-municipality table."""
+    import pandas as pd
+
+    path = data_dir / "pages.parquet"
+    if not path.is_file():
+        return {}
+    pages = pd.read_parquet(path, columns=["page_id", "page_name", "municipality_code"])
+    codes = pages["municipality_code"].astype("string").fillna(pages["page_id"].astype("string"))
+    return dict(zip(codes, pages["page_name"].astype(str)))
+
+
+def _headlines(reports: Path) -> list[str]:
+    """Headline figures from the comparison report's table, when it has been built."""
+    import pandas as pd
+
+    tables = sorted((reports / "05-compare-municipalities").glob("*.csv")) if reports.is_dir() else []
+    if not tables:
+        return []
+    table = pd.read_csv(tables[0])
+    facts = []
+    for col, label, fmt in (("share_conversational", "conversational posts (median municipality)", "{:.0%}"),
+                            ("E", "engagement E per 1,000 followers (median)", "{:.1f}"),
+                            ("answer_rate", "threads answered by the municipality (median)", "{:.0%}"),
+                            ("median_hours_to_answer", "hours to the first answer (median municipality)", "{:.1f}")):
+        if col in table and table[col].notna().any():
+            facts.append(f"<div class='card'><b>{fmt.format(table[col].median())}</b>{html.escape(label)}</div>")
+    return ["<h2>Headline figures</h2><div class='cards'>", *facts, "</div>"] if facts else []
 
 
 def _report_meta(executed: Path) -> dict:

@@ -46,3 +46,13 @@ def test_every_parameter_the_makefile_passes_exists_in_every_notebook():
     for nb in ks.reports.notebooks(ROOT / "notebooks"):
         params = pm.inspect_notebook(str(nb))
         assert flags <= set(params), f"{nb.name} lacks {flags - set(params)}"
+
+
+def test_municipality_reports_one_set_per_code_and_no_comparison_per_municipality():
+    out = make("-n", "-B", "municipality-reports", "MUNICIPALITIES=0187 4631")
+    per_muni = [line for line in out.splitlines() if "--out reports/sample/0187 " in line]
+    names = {nb.stem for nb in ks.reports.notebooks(ROOT / "notebooks")}
+    expected = {n for n in names if not n.startswith("05-")}
+    assert {re.search(r"notebooks/(\S+)\.ipynb", line).group(1) for line in per_muni} == expected
+    assert all("--municipality '0187'" in line for line in per_muni)
+    assert "--out reports/sample/4631 " in out and "kommunsocial index sample" in out

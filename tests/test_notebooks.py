@@ -98,3 +98,19 @@ def test_a_failing_notebook_names_the_cell_and_leaves_nothing(tmp_path):
     with pytest.raises(ks.reports.ReportError, match=r"99-broken.ipynb: cell 2 failed: ZeroDivisionError"):
         run_notebook(path, out)
     assert not list(out.glob("*"))
+
+
+def test_every_report_runs_for_one_municipality(sample_processed, sample_dataset, tmp_path):
+    """What `make municipality-reports` runs: each per-municipality notebook for one page."""
+    code = sorted(sample_dataset.pages["municipality_code"])[0]
+    name = sample_dataset.pages.set_index("municipality_code").loc[code, "page_name"]
+    for nb in REPORT_NOTEBOOKS:
+        if nb.stem.startswith(("01-", "05-")):
+            continue
+        page = run_notebook(nb, tmp_path, parameters={"dataset": "sample", "municipality": code,
+                                                      "data_dir": str(sample_processed)})
+        outputs = _outputs(tmp_path / f"{nb.stem}.ipynb")
+        assert not [o for o in outputs if o["output_type"] == "error" or o.get("name") == "stderr"], nb.name
+        assert name in page.read_text()
+    # figures and tables land beside the report, in a folder named after it
+    assert list((tmp_path / "03-engagement").glob("*.png")) and list((tmp_path / "03-engagement").glob("*.csv"))
