@@ -22,28 +22,41 @@ def _empty(message: str):
     return fig
 
 
+BANDS = ((0, 20, "0–20 very conversational"), (20, 40, "20–40"), (40, 60, "40–60 mixed"), (60, 80, "60–80"),
+         (80, 100.0001, "80–100 very formal"))
+
+
 def formality_distributions(posts: pd.DataFrame, *, threshold: float = 50.0) -> plt.Figure:
-    """Box plots of formality per municipality page and per language, the threshold marked."""
+    """The share of posts in each fifth of the formality index, per municipality page and per language.
+
+    Stacked bars rather than box plots: the index is a probability, so most posts sit near one end
+    and a box would stretch from 0 to 100 for any page that writes both ways.
+    """
     _plots.setup()
     data = posts.dropna(subset=["formality"])
     if not len(data):
         return _empty("No scored posts in this selection")
-    pages = data.groupby("page")["formality"].median().sort_values().index.tolist()
-    if len(pages) > MAX_PAGES_DRAWN:
-        pages = pages[:: int(np.ceil(len(pages) / MAX_PAGES_DRAWN))]
-    langs = sorted(data["lang"].astype(str).unique())
-    fig, axes = plt.subplots(1, 2, figsize=(11, 0.34 * len(pages) + 2.2),
-                             gridspec_kw={"width_ratios": [3, 1.3]})
-    sns.boxplot(data=data[data["page"].isin(pages)], x="formality", y="page", order=pages, ax=axes[0],
-                color=sns.color_palette("colorblind")[0], fliersize=1.5, linewidth=0.8)
-    sns.boxplot(data=data.assign(lang=data["lang"].astype(str)), x="formality", y="lang", order=langs, ax=axes[1],
-                color=sns.color_palette("colorblind")[2], fliersize=1.5, linewidth=0.8)
-    for ax, title in zip(axes, ("by municipality page", "by language")):
-        ax.axvline(threshold, color="0.3", linestyle="--", linewidth=1)
+    band = pd.cut(data["formality"].astype(float), bins=[b[0] for b in BANDS] + [BANDS[-1][1]], right=False,
+                  labels=[b[2] for b in BANDS])
+    by_page = pd.crosstab(data["page"], band, normalize="index") * 100
+    by_page = by_page.loc[data.groupby("page")["formality"].mean().sort_values().index]
+    if len(by_page) > MAX_PAGES_DRAWN:
+        by_page = by_page.iloc[:: int(np.ceil(len(by_page) / MAX_PAGES_DRAWN))]
+    by_lang = pd.crosstab(data["lang"].astype(str), band, normalize="index") * 100
+    colours = sns.color_palette("RdBu_r", len(BANDS))
+    fig, axes = plt.subplots(1, 2, figsize=(11, 0.34 * len(by_page) + 2.4), gridspec_kw={"width_ratios": [3, 1.3]})
+    for ax, table, title in ((axes[0], by_page, "by municipality page"), (axes[1], by_lang, "by language")):
+        left = np.zeros(len(table))
+        for colour, (_, _, label) in zip(colours, BANDS):
+            values = table[label].to_numpy() if label in table else np.zeros(len(table))
+            ax.barh(table.index.astype(str), values, left=left, color=colour, label=label, height=0.75)
+            left += values
         ax.set_xlim(0, 100)
-        ax.set_xlabel("formality (0 conversational – 100 formal)")
-        ax.set_ylabel("")
+        ax.set_xlabel("share of posts (%)")
         ax.set_title(f"Formality {title}")
+        ax.invert_yaxis()
+    axes[0].legend(ncols=len(BANDS), loc="lower center", bbox_to_anchor=(0.7, 1.06), frameon=False, fontsize=8.5,
+                   title=f"formality index (posts at {threshold:g} or above are formal)", title_fontsize=9)
     fig.tight_layout()
     return fig
 
