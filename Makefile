@@ -86,7 +86,7 @@ test: $(ENV_STAMP)
 	$(BIN)/python -m pytest
 
 ## lab       : JupyterLab with the project's kernel, for seminars and exploration
-lab: $(ENV_STAMP)
+lab: $(ENV_STAMP) $(PROCESSED)/manifest.json
 	$(BIN)/jupyter lab notebooks/
 
 ## sample    : regenerate the bundled sample in data/raw/sample (seeded: same files every time)

@@ -16,10 +16,11 @@ from .ingest import ingest, load  # noqa: E402
 from .schema import Dataset  # noqa: E402
 
 __all__ = ["Dataset", "load", "ingest", "LoadError", "SchemaError", "KommunsocialError", "__version__",
-           "sample", "tone", "engagement", "network", "plots", "reports", "io", "clean", "privacy", "config"]
+           "sample", "tone", "engagement", "network", "plots", "reports", "io", "clean", "privacy", "config",
+           "quality", "compare", "seminar"]
 
 _LAZY = {"sample", "tone", "engagement", "network", "plots", "reports", "io", "clean", "privacy", "config",
-         "schema", "quality"}
+         "schema", "quality", "compare", "seminar"}
 
 
 def __getattr__(name):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 from pathlib import Path
 
@@ -47,8 +48,17 @@ def _params(args) -> dict:
         params["municipality"] = str(args.municipality)
     for item in args.param or []:
         key, _, value = item.partition("=")
-        params[key] = value
+        params[key] = _literal(value)
     return params
+
+
+def _literal(value: str):
+    """``-p n=12`` is the number 12, ``-p code=0180`` stays the text "0180" (a leading zero is a code)."""
+    if re.fullmatch(r"-?(0|[1-9]\d*)", value):
+        return int(value)
+    if re.fullmatch(r"-?(0|[1-9]\d*)\.\d+", value):
+        return float(value)
+    return value
 
 
 def _run_notebook(args):
@@ -119,7 +129,9 @@ def build_parser() -> argparse.ArgumentParser:
         else:
             p.add_argument("dataset")
         p.add_argument("--municipality", default="", help="municipality code, page id or name (kept as text)")
-        p.add_argument("-p", "--param", action="append", help="extra notebook parameter NAME=VALUE (as text)")
+        p.add_argument("-p", "--param", action="append",
+                       help="extra notebook parameter NAME=VALUE (whole and decimal numbers become numbers, "
+                            "except with a leading zero)")
         p.set_defaults(func=func)
 
     p = sub.add_parser("municipalities", help="the municipality codes (else page ids) of a processed dataset")

@@ -23,3 +23,10 @@ def test_a_bad_file_is_one_line_naming_it(tmp_path, capsys):
     err = capsys.readouterr().err
     assert err.startswith("kommunsocial: error: export.json: this is an HTML page") and "Traceback" not in err
     assert not (tmp_path / "p").exists()
+
+
+def test_parameters_keep_codes_as_text():
+    from kommunsocial.cli import _literal
+
+    assert (_literal("12"), _literal("0.5"), _literal("0180"), _literal("abc"), _literal("-3")) == (12, 0.5, "0180",
+                                                                                                 "abc", -3)
