@@ -17,10 +17,10 @@ from .schema import Dataset  # noqa: E402
 
 __all__ = ["Dataset", "load", "ingest", "LoadError", "SchemaError", "KommunsocialError", "__version__",
            "sample", "tone", "engagement", "network", "plots", "reports", "io", "clean", "privacy", "config",
-           "quality", "compare", "seminar"]
+           "quality", "compare", "compare_plots", "seminar"]
 
 _LAZY = {"sample", "tone", "engagement", "network", "plots", "reports", "io", "clean", "privacy", "config",
-         "schema", "quality", "compare", "seminar"}
+         "schema", "quality", "compare", "compare_plots", "seminar"}
 
 
 def __getattr__(name):

@@ -6,6 +6,11 @@ from pathlib import Path
 
 import papermill
 import pytest
+from hypothesis import settings
+
+# property tests draw the same examples on every run and machine: results are reproducible
+settings.register_profile("kommunsocial", derandomize=True, print_blob=True)
+settings.load_profile("kommunsocial")
 
 import kommunsocial as ks
 

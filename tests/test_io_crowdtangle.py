@@ -381,6 +381,7 @@ def test_mangled_records_are_loaded_or_quarantined(edits):
     loaded = parsed.posts["source_row"].tolist() if len(parsed.posts) else []
     assert sorted(loaded + [q["source_row"] for q in parsed.quarantine]) == \
         list(range(1, len(rows) + 1))
-    counts = parsed.posts[[c for c in parsed.posts if c.startswith("n_")]]
-    assert not (counts < 0).any().any()
-    assert parsed.posts["created_at"].notna().all() and parsed.posts["post_id"].notna().all()
+    if len(parsed.posts):  # every row may have been quarantined
+        counts = parsed.posts[[c for c in parsed.posts if c.startswith("n_")]]
+        assert not (counts < 0).any().any()
+        assert parsed.posts["created_at"].notna().all() and parsed.posts["post_id"].notna().all()
