@@ -82,10 +82,12 @@ def fit(posts: pd.DataFrame, *, formula: str, family: str = "negbin", cluster: s
         warnings.simplefilter("ignore")  # convergence chatter is checked below, not printed
         if family == "negbin":
             model = smf.negativebinomial(formula, data=data, **kwargs)
-            result = model.fit(disp=False, maxiter=maxiter, method="bfgs", **fit_kw)
+            # Newton with the analytic Hessian converges in a handful of steps even with hundreds of
+            # page dummies (BFGS needed ~10x longer); BFGS remains the fallback
+            result = model.fit(disp=False, maxiter=maxiter, method="newton", **fit_kw)
             if not result.mle_retvals.get("converged", True):
-                result = model.fit(disp=False, maxiter=maxiter * 2, method="newton",
-                                   start_params=result.params, **fit_kw)
+                result = model.fit(disp=False, maxiter=maxiter * 2, method="bfgs", start_params=result.params,
+                                   **fit_kw)
         else:
             import statsmodels.api as sm
 
