@@ -385,3 +385,22 @@ def test_mangled_records_are_loaded_or_quarantined(edits):
         counts = parsed.posts[[c for c in parsed.posts if c.startswith("n_")]]
         assert not (counts < 0).any().any()
         assert parsed.posts["created_at"].notna().all() and parsed.posts["post_id"].notna().all()
+
+
+def test_an_export_rewritten_by_r_reads_the_same(tmp_path):
+    """Researchers often pass CrowdTangle files through R: write.csv adds a row-name column with an
+    empty header, quotes every string and writes missing values as NA."""
+    src = DATA / "ct_2024_41col.csv"
+    rows = list(csv.reader(io.StringIO(src.read_text(encoding="utf-8-sig"), newline="")))
+    out = io.StringIO()
+    writer = csv.writer(out, quoting=csv.QUOTE_NONNUMERIC, lineterminator="\n")
+    writer.writerow([""] + rows[0])
+    for i, row in enumerate(rows[1:], 1):
+        writer.writerow([str(i)] + ["NA" if v == "" else v for v in row])
+    path = tmp_path / "from_r.csv"
+    path.write_text(out.getvalue(), encoding="utf-8")
+    original, from_r = read_file(src), read_file(path, format="crowdtangle")
+    cols = ["post_id", "created_at", "text", "post_type", "n_reactions", "n_likes", "n_comments", "n_shares",
+            "followers_at_posting", "url"]
+    pd.testing.assert_frame_equal(original.posts[cols].reset_index(drop=True), from_r.posts[cols].reset_index(drop=True))
+    assert from_r.quarantine == []

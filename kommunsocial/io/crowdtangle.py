@@ -336,7 +336,8 @@ def read(path, *, name: str, options: dict) -> Parsed:
         not_measured = (views == 0).fillna(False) & ~out["post_type"].isin(_VIDEO_TYPES)
         out["n_views"] = views.where(~not_measured, pd.NA)
     if source["text"] is not None:
-        out["text"] = col("text").map(lambda v: "" if v is None else str(v)).astype("string")
+        # an export re-written by R's write.csv has "NA" where CrowdTangle left the message empty
+        out["text"] = col("text").map(lambda v: "" if v is None or v == "NA" else str(v)).astype("string")
     else:
         out["text"] = pd.Series("", index=out.index, dtype="string")
     out["url"] = _text_or_na(urls)
