@@ -51,7 +51,7 @@ $(ENV_STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
-	$(BIN)/python -m ipykernel install --sys-prefix --name kommunsocial --display-name "Python (kommunsocial)" >/dev/null
+	$(BIN)/kommunsocial kernel
 	touch $@
 
 ## data      : ingest data/raw/$(DATASET) into data/processed/$(DATASET) (Parquet + manifest.json)

@@ -76,6 +76,12 @@ def _municipalities(args):
     print(f"MUNICIPALITIES := {' '.join(codes)}" if args.make else "\n".join(codes))
 
 
+def _kernel(args):
+    from .reports import install_kernel
+
+    print(f"Jupyter kernel installed: {_show(install_kernel())}")
+
+
 def _index(args):
     from .reports import build_index
 
@@ -138,6 +144,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("dataset")
     p.add_argument("--make", action="store_true", help="as a Makefile variable assignment")
     p.set_defaults(func=_municipalities)
+
+    p = sub.add_parser("kernel", help="register the project's Jupyter kernel inside the environment")
+    p.set_defaults(func=_kernel)
 
     p = sub.add_parser("index", help="write reports/NAME/index.html")
     p.add_argument("dataset")

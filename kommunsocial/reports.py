@@ -16,7 +16,8 @@ from . import __version__, config
 from .errors import KommunsocialError
 from .schema import Dataset
 
-__all__ = ["open_dataset", "run_notebook", "build_index", "notebooks", "municipalities", "ReportError", "KERNEL_NAME"]
+__all__ = ["open_dataset", "run_notebook", "build_index", "notebooks", "municipalities", "install_kernel", "ReportError",
+           "KERNEL_NAME"]
 
 #: The Jupyter kernel `make` registers inside the project's virtual environment.
 KERNEL_NAME = "kommunsocial"
@@ -59,6 +60,25 @@ def notebooks(folder=None) -> list[Path]:
     """The report notebooks, in order (``notebooks/NN-*.ipynb``)."""
     folder = Path(folder) if folder else config.project_root() / "notebooks"
     return sorted(p for p in folder.glob("[0-9][0-9]-*.ipynb"))
+
+
+def install_kernel(name: str = KERNEL_NAME) -> Path:
+    """Register this environment's Python as the Jupyter kernel ``name`` inside the environment.
+
+    The kernel logs only errors: ipykernel's notice about unencrypted local TCP would otherwise be
+    printed once for every report a batch runs.
+    """
+    import sys
+
+    from ipykernel.kernelspec import install
+
+    folder = Path(install(kernel_name=name, display_name=f"Python ({name})", prefix=sys.prefix))
+    spec = json.loads((folder / "kernel.json").read_text(encoding="utf-8"))
+    flag = "--IPKernelApp.log_level=ERROR"
+    if flag not in spec["argv"]:
+        spec["argv"].append(flag)
+    (folder / "kernel.json").write_text(json.dumps(spec, indent=1) + "\n", encoding="utf-8")
+    return folder
 
 
 def _kernel_available(name: str) -> bool:

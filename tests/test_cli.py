@@ -30,3 +30,16 @@ def test_parameters_keep_codes_as_text():
 
     assert (_literal("12"), _literal("0.5"), _literal("0180"), _literal("abc"), _literal("-3")) == (12, 0.5, "0180",
                                                                                                  "abc", -3)
+
+
+def test_kernel_logs_errors_only(tmp_path, monkeypatch):
+    import json
+    import sys
+
+    from kommunsocial import reports
+
+    monkeypatch.setattr(sys, "prefix", str(tmp_path))
+    folder = reports.install_kernel("kommunsocial-test")
+    spec = json.loads((folder / "kernel.json").read_text())
+    assert spec["argv"][-1] == "--IPKernelApp.log_level=ERROR" and spec["display_name"] == "Python (kommunsocial-test)"
+    assert folder.is_relative_to(tmp_path)
