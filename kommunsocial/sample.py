@@ -240,9 +240,7 @@ def _page_content(rng, page, start, days, activity):
     lang, tz = page["_lang"], page_timezone(page["country"])
     bank = _bank(lang)
     n = rng.poisson(page["_posts_per_day"] * days * activity)
-    month_of = None
     # topic depends on the season: snow only in winter months
-    topics = np.array(TOPICS)
     probs_winter = np.array([TOPIC_WEIGHTS[t] for t in TOPICS])
     probs_summer = probs_winter.copy()
     probs_summer[TOPICS.index("snow")] = 0

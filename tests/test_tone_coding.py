@@ -1,6 +1,5 @@
 """Hand-coding workflow: textbook agreement values, sheets, errors, simulated coders, validation."""
 
-import numpy as np
 import pandas as pd
 import pytest
 from sklearn.metrics import cohen_kappa_score

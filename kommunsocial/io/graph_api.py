@@ -678,18 +678,8 @@ class _Reader:
                                           ids=["comment_id", "post_id", "parent_id", "author_platform_id"],
                                           counts=["n_likes", "n_replies"], texts=["author_name"],
                                           required=["comment_id", "post_id", "created_at"])
-        page_ids = set(parsed.posts["page_id"].dropna()) if len(parsed.posts) else set()
-        rows = [{"page_id": pid, "platform": "facebook", **info} for pid, info in sorted(self.pages.items())
-                if info.get("page_name") and (pid in page_ids or not len(parsed.posts))]
-        if rows:
-            pages = pd.DataFrame(rows)
-            pages["page_id"] = pages["page_id"].astype("string")
-            if "followers" in pages:
-                pages["followers"], _ = parse_counts(pages["followers"])
-            parsed.pages = pages
-        # records refused while walking the JSON and those refused by the value parsers, in file order
-        parsed.quarantine = sorted(self.quarantine.rows, key=lambda r: r["source_row"] or 0)
-        parsed.info = {"layout": ", ".join(sorted(self.layout)) or "records"}
+        pages = {pid: info for pid, info in self.pages.items() if info.get("page_name")}
+        finish_parsed(parsed, pages, "facebook", self.quarantine, self.layout)
         if self.bare_post_ids:
             parsed.info["bare_post_ids"] = self.bare_post_ids
         return parsed
@@ -709,6 +699,24 @@ def _is_record(obj: dict) -> bool:
     if isinstance(obj.get("comments"), dict) and "created_time" not in obj:
         return False
     return True
+
+
+def finish_parsed(parsed: Parsed, pages: dict, platform: str, quarantine: Quarantine, layout) -> Parsed:
+    """Add the pages its posts belong to (all pages when it has no posts), the quarantine in file
+    order and the layout to ``parsed``; shared with the Instagram reader."""
+    used = set(parsed.posts["page_id"].dropna()) if len(parsed.posts) else set()
+    rows = [{"page_id": pid, "platform": platform, **info} for pid, info in sorted(pages.items())
+            if pid in used or not len(parsed.posts)]
+    if rows:
+        frame = pd.DataFrame(rows)
+        frame["page_id"] = frame["page_id"].astype("string")
+        if "followers" in frame:
+            frame["followers"], _ = parse_counts(frame["followers"])
+        parsed.pages = frame
+    # records refused while walking the JSON and those refused by the value parsers, in file order
+    parsed.quarantine = sorted(quarantine.rows, key=lambda r: r["source_row"] or 0)
+    parsed.info = {"layout": ", ".join(sorted(layout)) or "records"}
+    return parsed
 
 
 def build_table(rows: list[dict], raw: list, quarantine: Quarantine, table: str, *, ids, counts, texts=(),

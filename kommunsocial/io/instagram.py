@@ -50,12 +50,10 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-import pandas as pd
-
 from ..errors import LoadError
-from ._common import Parsed, Quarantine, parse_counts
-from .graph_api import Bad, build_table, edge_records, get_count, get_id, get_text, head_text, key_pattern, kind_of, \
-    load_json, url_hint
+from ._common import Parsed, Quarantine
+from .graph_api import (Bad, build_table, edge_records, finish_parsed, get_count, get_id, get_text, head_text,
+                        key_pattern, kind_of, load_json, url_hint)
 
 FORMAT = "instagram"
 
@@ -306,19 +304,7 @@ class _Reader:
                                           ids=["comment_id", "post_id", "parent_id", "author_platform_id"],
                                           counts=["n_likes"], texts=["author_name"],
                                           required=["comment_id", "post_id", "created_at"])
-        used = set(parsed.posts["page_id"].dropna()) if len(parsed.posts) else set()
-        rows = [{"page_id": pid, "platform": "instagram", **info} for pid, info in sorted(self.pages.items())
-                if pid in used or not len(parsed.posts)]
-        if rows:
-            pages = pd.DataFrame(rows)
-            pages["page_id"] = pages["page_id"].astype("string")
-            if "followers" in pages:
-                pages["followers"], _ = parse_counts(pages["followers"])
-            parsed.pages = pages
-        # records refused while walking the JSON and those refused by the value parsers, in file order
-        parsed.quarantine = sorted(self.quarantine.rows, key=lambda r: r["source_row"] or 0)
-        parsed.info = {"layout": ", ".join(sorted(self.layout)) or "records"}
-        return parsed
+        return finish_parsed(parsed, self.pages, "instagram", self.quarantine, self.layout)
 
 
 def read(path, *, name: str, options: dict) -> Parsed:

@@ -13,7 +13,6 @@ import hashlib
 import re
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 
 from . import features as _features
@@ -73,7 +72,7 @@ def render(fitted: dict) -> str:
              "#: Per-language mean and standard deviation of each input on the train split.",
              "CENTER: dict = {\n" + "".join(f"    {k!r}: {fmt(v, 8)},\n" for k, v in fitted['center'].items()) + "}",
              "SCALE: dict = {\n" + "".join(f"    {k!r}: {fmt(v, 8)},\n" for k, v in fitted['scale'].items()) + "}",
-             f"#: What the weights were fitted on and how to refit them.",
+             "#: What the weights were fitted on and how to refit them.",
              f"FIT_INFO: dict = {fmt(fitted['info'])}",
              "# END FITTED WEIGHTS"]
     return "\n".join(lines)

@@ -8,8 +8,7 @@ import numpy as np
 import pandas as pd
 
 from . import coding
-from .features import FEATURES
-from .index import INTERCEPT, MODEL_FEATURES, WEIGHTS, design_matrix
+from .index import MODEL_FEATURES, WEIGHTS, design_matrix
 from . import features as _features
 
 __all__ = ["scored_posts", "by_group", "weights_table", "drivers", "examples", "coding_dir", "agreement",
