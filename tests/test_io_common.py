@@ -97,3 +97,9 @@ def test_csv_records_keep_quoted_newlines_and_flag_ragged_rows():
 def test_csv_unterminated_quote_names_the_row():
     with pytest.raises(LoadError, match=r"x.csv, row 2"):
         read_csv_records('a,b\n1,2\n3,"open\n' + "x" * 10, "x.csv")
+
+
+def test_a_head_cut_inside_a_character_still_decodes():
+    # detection reads the first 64 KiB, which can end inside a multi-byte character such as an emoji
+    data = "Page Name,Message\nSjöviks kommun,Snö ❄️".encode("utf-8")
+    assert decode_text(data[:-2], "x.csv") == ("Page Name,Message\nSjöviks kommun,Snö ❄", "utf-8")

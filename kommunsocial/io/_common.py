@@ -112,7 +112,13 @@ def decode_text(data: bytes, name: str) -> tuple[str, str]:
             pass
     try:
         if b"\x00" not in head:
-            return data.decode("utf-8-sig"), "utf-8"
+            try:
+                return data.decode("utf-8-sig"), "utf-8"
+            except UnicodeDecodeError as exc:
+                if exc.reason != "unexpected end of data":
+                    raise
+                # the first 64 KiB handed to a sniffer can end inside a character: drop that one
+                return data[:exc.start].decode("utf-8-sig"), "utf-8"
         raise UnicodeDecodeError("utf-8", head, head.index(b"\x00"), head.index(b"\x00") + 1, "NUL byte")
     except UnicodeDecodeError as exc:
         utf8_error = exc
