@@ -151,12 +151,16 @@ def sniff_delimiter(text: str) -> str:
     return best if counts[best] else ","
 
 
-def read_csv_records(text: str, name: str, *, delimiter: str | None = None):
+def read_csv_records(text: str, name: str, *, delimiter: str | None = None, strict_quotes: bool = False):
     """Parse CSV text into ``(header, rows, bad)``.
 
     ``rows`` is a list of ``(record_number, fields)``, 1-based over data records (the header is
     not counted); newlines inside quoted fields are kept. ``bad`` lists ``(record_number, fields,
     reason)`` for records with the wrong number of fields.
+
+    A quoted field that never closes swallows every later record, so it is an error: always when
+    the file does not end with a line break (a cut-off download), and with ``strict_quotes`` for
+    any odd number of ``"`` (for exporters that quote by RFC 4180 and so never leave a stray one).
     """
     delimiter = delimiter or sniff_delimiter(text)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=False)
@@ -185,9 +189,10 @@ def read_csv_records(text: str, name: str, *, delimiter: str | None = None):
                 rows.append((number, fields))
     except csv.Error as exc:
         raise LoadError(name, f"not valid CSV: {exc}", row=number + 1) from None
-    if not text.endswith(("\n", "\r")) and text.count('"') % 2 == 1:
-        # the last record opened a quoted field that never closes: the file was cut off
-        raise LoadError(name, "the file ends inside a quoted field: it looks truncated", row=number)
+    if text.count('"') % 2 == 1 and (strict_quotes or not text.endswith(("\n", "\r"))):
+        raise LoadError(name, "the file ends inside a quoted field (truncated download, or an unmatched quote "
+                              f"that swallows the rest of the file); the open quote is in record {number} or "
+                              "earlier", row=number)
     return header, rows, bad
 
 

@@ -141,15 +141,6 @@ def sniff(head: bytes, name: str) -> bool:
 # ---------------------------------------------------------------------------------------------
 # helpers
 # ---------------------------------------------------------------------------------------------
-def _check_quotes(text: str, last_row: int, name: str):
-    """An odd number of ``"`` means a quoted field never ends (a cut-off file): every later row would
-    vanish into that field, so stop with an error rather than lose them silently."""
-    if text.count('"') % 2:
-        raise LoadError(name, "the file ends inside a quoted field (truncated download, or an unmatched quote "
-                              f"that swallows the rest of the file); the open quote is in record {last_row} or "
-                              "earlier", row=last_row)
-
-
 def _clean(value):
     """A cell as text, or None for Facepager's ``None`` and the other NA tokens."""
     if value is None or value is pd.NA or (isinstance(value, float) and np.isnan(value)):
@@ -265,8 +256,7 @@ def read(path, *, name: str, options: dict) -> Parsed:
     path = Path(path)
     text, encoding = decode_text(path.read_bytes(), name)
     delimiter = sniff_delimiter(text.lstrip("\ufeff"))
-    header, rows, bad = read_csv_records(text, name, delimiter=delimiter)
-    _check_quotes(text, max([n for n, _ in rows] + [n for n, _, _ in bad] + [1]), name)
+    header, rows, bad = read_csv_records(text, name, delimiter=delimiter, strict_quotes=True)
     table = _Table(header, rows, name)
     personal = [h for h in header if re.sub(r"^lvl_\d+_", "", h.lower()) in
                 {"from.name", "from.id", "from", "name", "parent", "parent.from.name", "parent.from.id"}]
