@@ -85,9 +85,10 @@ def fit(posts: pd.DataFrame, *, formula: str, family: str = "negbin", cluster: s
             # Newton with the analytic Hessian converges in a handful of steps even with hundreds of
             # page dummies (BFGS needed ~10x longer); BFGS remains the fallback
             result = model.fit(disp=False, maxiter=maxiter, method="newton", **fit_kw)
-            if not result.mle_retvals.get("converged", True):
-                result = model.fit(disp=False, maxiter=maxiter * 2, method="bfgs", start_params=result.params,
-                                   **fit_kw)
+            if not (result.mle_retvals.get("converged", True) and np.isfinite(result.params).all()
+                    and np.isfinite(result.bse).all()):
+                # near-Poisson data push alpha towards 0, where Newton steps can fail
+                result = model.fit(disp=False, maxiter=maxiter * 2, method="bfgs", **fit_kw)
         else:
             import statsmodels.api as sm
 
