@@ -36,7 +36,7 @@ endif
 endif
 MUNI_HTML := $(foreach m,$(MUNICIPALITIES),$(foreach n,$(PER_MUNICIPALITY),reports/$(DATASET)/$(m)/$(n).html))
 
-.PHONY: help env data reports municipality-reports test lab sample clean
+.PHONY: help env data reports municipality-reports test bench lab sample clean
 
 ## help      : list the targets
 help:
@@ -84,6 +84,12 @@ $(MUNI_HTML): reports/$(DATASET)/%.html: notebooks/$$(notdir $$*).ipynb $(PROCES
 ## test      : the whole test suite, every notebook executed on the sample
 test: $(ENV_STAMP)
 	$(BIN)/python -m pytest
+
+## bench     : country scale (290 pages x 5 years, ~600k posts): every stage timed -> benchmarks/results.md
+##             (BENCH_ARGS="--profile ingest" profiles one stage; "--only tone,network" runs some)
+bench: $(ENV_STAMP)
+	$(BIN)/python -c 'import pyinstrument' 2>/dev/null || $(BIN)/python -m pip install --quiet -e '.[bench]'
+	$(BIN)/python benchmarks/run.py $(BENCH_ARGS)
 
 ## lab       : JupyterLab with the project's kernel, for seminars and exploration
 lab: $(ENV_STAMP) $(PROCESSED)/manifest.json

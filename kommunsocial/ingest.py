@@ -20,7 +20,7 @@ __all__ = ["load", "ingest"]
 
 
 def load(paths, *, format=None, mapping=None, salt=None, progress=True, timezone=None,
-         options=None) -> Dataset:
+         options=None, on_stage=None) -> Dataset:
     """Read raw export files or folders into one :class:`Dataset`.
 
     Each file's format is detected from its content unless ``format`` is given. Records that
@@ -45,8 +45,14 @@ def load(paths, *, format=None, mapping=None, salt=None, progress=True, timezone
     options : dict, optional
         Reader options passed to every reader, e.g. ``{"page_id": "100064512345678"}`` for Graph
         API comment files that do not name their page, or ``{"account": "sjovikskommun"}`` for X.
+    on_stage : callable, optional
+        Called with the name of each stage as it starts (``"read"``, ``"deduplicate"``,
+        ``"clean"``, ``"language"``, ``"features"``, ``"pseudonymise"``, ``"mask"``,
+        ``"validate"``), and with ``None`` at the end: how ``make bench`` times them.
     """
     files = list_inputs(paths)
+    stage = _Stages(on_stage)
+    stage("read")
     key = privacy.get_salt(salt)
     reader_options = dict(options or {})
     parts, inputs = [], []
@@ -76,8 +82,9 @@ def load(paths, *, format=None, mapping=None, salt=None, progress=True, timezone
         })
         bar.update()
     try:
-        return _assemble(parts, inputs, key, bar)
+        return _assemble(parts, inputs, key, bar, stage)
     finally:
+        stage(None)
         bar.close()
 
 
@@ -89,6 +96,46 @@ def ingest(raw, out, **kwargs) -> Dataset:
 
 
 # ---------------------------------------------------------------------------------------------
+class _Stages:
+    """Announces each stage of :func:`load` to an optional callback."""
+
+    def __init__(self, callback):
+        self.callback = callback
+
+    def __call__(self, name):
+        if self.callback is not None:
+            self.callback(name)
+
+
+class _Texts:
+    """The texts of several tables as their distinct values plus codes, to process each text once.
+
+    ``apply(fn)`` maps the distinct texts through ``fn`` (a function of a Series of texts that
+    treats each text on its own) and re-codes them, since two texts can become one;
+    ``spread(values)`` gives, for each table, the value of each row's text.
+    """
+
+    def __init__(self, columns):
+        self.lengths = [len(c) for c in columns]
+        joined = pd.concat([c.astype("string").fillna("") for c in columns], ignore_index=True)
+        codes, uniques = pd.factorize(joined, use_na_sentinel=False)
+        self.codes, self.unique = codes, pd.Series(uniques, dtype="string")
+
+    def apply(self, fn):
+        mapped = pd.Series(fn(self.unique), dtype="string").fillna("").to_numpy()
+        codes, uniques = pd.factorize(mapped, use_na_sentinel=False)
+        self.codes, self.unique = codes[self.codes], pd.Series(uniques, dtype="string")
+
+    def spread(self, values):
+        """``values`` (one per distinct text, a Series or DataFrame) → one per row of each table."""
+        rows = values.iloc[self.codes].reset_index(drop=True)
+        out, start = [], 0
+        for n in self.lengths:
+            out.append(rows.iloc[start:start + n].reset_index(drop=True))
+            start += n
+        return out
+
+
 def _as_settings(mapping):
     if mapping and not (set(mapping) & {"table", "platform", "timezone", "dayfirst", "columns"}):
         return {"columns": mapping}
@@ -200,7 +247,8 @@ def _complete_post_ids(refs: pd.Series, post_ids: pd.Series) -> pd.Series:
                      index=refs.index, dtype="string")
 
 
-def _assemble(parts, inputs, key, bar) -> Dataset:
+def _assemble(parts, inputs, key, bar, stage) -> Dataset:
+    stage("deduplicate")
     bar.set_description("deduplicating")
     quarantine_rows = [row for p in parts for row in p.quarantine]
     posts = _concat([p.posts for p in parts], "posts")
@@ -225,30 +273,36 @@ def _assemble(parts, inputs, key, bar) -> Dataset:
 
     pages = _merge_pages(parts, posts)
 
-    # text: repair, normalise, language, features
+    # text: repair, normalise, language, features. Every step is a function of the text alone, so
+    # each distinct text is processed once (comments repeat: "Tack!", "👍") and the results spread
     bar.update()
     bar.set_description("cleaning texts")
-    posts["text"] = clean_texts(posts["text"] if "text" in posts else pd.Series("", index=posts.index))
-    comments["text"] = clean_texts(comments["text"] if "text" in comments else pd.Series("", index=comments.index))
+    stage("clean")
+    texts = _Texts([f["text"] if "text" in f else pd.Series("", index=f.index, dtype="string")
+                    for f in (posts, comments)])
+    texts.apply(clean_texts)
     bar.update()
     bar.set_description("detecting languages")
-    posts["lang"] = detect_language(posts["text"])
-    comments["lang"] = detect_language(comments["text"])
+    stage("language")
+    posts["lang"], comments["lang"] = (s.array for s in texts.spread(detect_language(texts.unique)))
     bar.update()
     bar.set_description("pseudonymising")
 
     # features first: a masked mention or address still counts as one
-    for frame in (posts, comments):
-        feats = text_features(frame["text"])
+    stage("features")
+    feats = text_features(texts.unique)
+    for frame, part in zip((posts, comments), texts.spread(feats)):
         for c in feats:
-            frame[c] = feats[c]
+            frame[c] = part[c].array
+    stage("pseudonymise")
     comments, names = _pseudonymise(comments, posts, pages, key)
+    stage("mask")
     page_handles = pages["handle"].dropna().tolist() if "handle" in pages else []
-    for frame in (posts, comments):
-        frame["text"] = privacy.redact(privacy.mask_mentions(privacy.mask_names(frame["text"], names),
-                                                             keep=page_handles))
+    texts.apply(lambda u: privacy.redact(privacy.mask_mentions(privacy.mask_names(u, names), keep=page_handles)))
+    posts["text"], comments["text"] = (s.array for s in texts.spread(texts.unique))
 
     bar.update()
+    stage("validate")
     quarantine = pd.DataFrame(quarantine_rows, columns=list(empty("quarantine").columns))
     if len(quarantine):
         quarantine["record"] = privacy.redact(privacy.mask_mentions(privacy.mask_names(quarantine["record"], names),

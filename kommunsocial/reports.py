@@ -35,7 +35,13 @@ def open_dataset(dataset: str, *, data_dir: str = "", municipality: str = "", st
     ``data/processed/<dataset>``).
     """
     folder = Path(data_dir) if data_dir else config.processed_dir(dataset)
-    ds = Dataset.read(folder)
+    pages = None
+    if municipality and (folder / "pages.parquet").is_file():
+        # read only the municipality's partitions; select() below still checks and narrows
+        ds_pages = Dataset.read_pages(folder)
+        hit = Dataset.match_pages(ds_pages, municipality)
+        pages = ds_pages.loc[hit, "page_id"].tolist() if hit.any() else None
+    ds = Dataset.read(folder, pages=pages)
     if municipality or start or end:
         ds = ds.select(page=municipality or None, start=start or None, end=end or None)
     return ds

@@ -516,20 +516,24 @@ def write(corpus: SampleCorpus, folder, *, format: str = "csv") -> list[Path]:
     """Write the corpus as raw export files in ``folder`` plus ``planted.json`` and ``README.md``.
 
     ``format="csv"`` writes kommunsocial's CSV layout (``pages.csv``, ``posts.csv``,
-    ``comments.csv``, timestamps in local time with their UTC offset).
+    ``comments.csv``, timestamps in local time with their UTC offset). ``"graph_api"`` writes the
+    Graph API responses as collected by a script (``posts.json``, ``comments.jsonl``);
+    ``"graph_api_jsonl"`` the same with one posts response per line (``posts.jsonl``), as a
+    collector that appends each page of results writes it; ``"crowdtangle"`` a CrowdTangle CSV.
     """
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
-    if format not in ("csv", "graph_api", "crowdtangle"):
-        raise ValueError(f"unknown sample format {format!r}; available: 'csv', 'graph_api', 'crowdtangle'")
+    formats = ("csv", "graph_api", "graph_api_jsonl", "crowdtangle")
+    if format not in formats:
+        raise ValueError(f"unknown sample format {format!r}; available: {', '.join(map(repr, formats))}")
     written = []
     if format == "crowdtangle":
         written.append(_write_csv(corpus.pages.copy(), folder / "pages.csv"))
         written.append(_write_crowdtangle(corpus, folder / "crowdtangle.csv"))
         return written + _write_docs(corpus, folder, format)
-    if format == "graph_api":
+    if format in ("graph_api", "graph_api_jsonl"):
         written.append(_write_csv(corpus.pages.copy(), folder / "pages.csv"))
-        written += _write_graph_api(corpus, folder)
+        written += _write_graph_api(corpus, folder, posts_jsonl=format == "graph_api_jsonl")
         return written + _write_docs(corpus, folder, format)
     tz_of = dict(zip(corpus.pages["page_id"], corpus.pages["country"].map(page_timezone)))
 
@@ -593,9 +597,10 @@ def _readme(corpus: SampleCorpus, format: str) -> str:
         files = (f"- `crowdtangle.csv`: {len(corpus.posts):,} posts over {g['years']} years as a CrowdTangle "
                  f"Historical Data export (2024 layout, 41 columns,\n  times in US/Eastern with EDT/EST). "
                  f"CrowdTangle has no comments.")
-    elif format == "graph_api":
-        files = (f"- `posts.json`: {len(corpus.posts):,} posts over {g['years']} years, as saved pages of Facebook "
-                 f"Graph API `GET /{{page-id}}/posts`\n  responses (reaction counts by type, comments, shares; "
+    elif format in ("graph_api", "graph_api_jsonl"):
+        name, per_line = ("posts.jsonl", " (one per line)") if format == "graph_api_jsonl" else ("posts.json", "")
+        files = (f"- `{name}`: {len(corpus.posts):,} posts over {g['years']} years, as saved pages of Facebook "
+                 f"Graph API `GET /{{page-id}}/posts`\n  responses{per_line} (reaction counts by type, comments, shares; "
                  f"shares absent when 0, as the API does).\n"
                  f"- `comments.jsonl`: {len(corpus.comments):,} comments and replies, one `GET /{{post-id}}?fields="
                  f"comments.filter(toplevel){{...,comments{{...}}}}`\n  node per post and line, {people}")
@@ -668,8 +673,14 @@ def _graph_time(ts) -> str:
     return ts.tz_convert("UTC").strftime("%Y-%m-%dT%H:%M:%S+0000")
 
 
-def _write_graph_api(corpus: SampleCorpus, folder: Path) -> list[Path]:
-    """Posts as saved pages of ``GET /{page-id}/posts`` responses (one JSON file), comments as one
+def _graph_times(times: pd.Series) -> list[str]:
+    """:func:`_graph_time` of a whole column at once."""
+    return pd.to_datetime(times, utc=True).dt.strftime("%Y-%m-%dT%H:%M:%S+0000").tolist()
+
+
+def _write_graph_api(corpus: SampleCorpus, folder: Path, *, posts_jsonl: bool = False) -> list[Path]:
+    """Posts as saved pages of ``GET /{page-id}/posts`` responses (one JSON file, or one response
+    per line in ``posts.jsonl``), comments as one
     ``GET /{post-id}?fields=comments.filter(toplevel){...,comments{...}}`` node per line (JSONL).
 
     Shares are left out when a post has none, as the API does; the request URL in ``paging`` says
@@ -705,28 +716,40 @@ def _write_graph_api(corpus: SampleCorpus, folder: Path) -> list[Path]:
             if start:
                 paging["previous"] = f"{url}&before=b{start}"
             responses.append({"data": chunk, "paging": paging})
-    posts_path = folder / "posts.json"
-    posts_path.write_text(json.dumps(responses, ensure_ascii=False, separators=(",", ":")) + "\n", encoding="utf-8")
+    if posts_jsonl:
+        posts_path = folder / "posts.jsonl"
+        posts_path.write_text("".join(json.dumps(r, ensure_ascii=False, separators=(",", ":")) + "\n"
+                                      for r in responses), encoding="utf-8")
+    else:
+        posts_path = folder / "posts.json"
+        posts_path.write_text(json.dumps(responses, ensure_ascii=False, separators=(",", ":")) + "\n",
+                              encoding="utf-8")
 
+    c = corpus.comments
+    times = _graph_times(c["created_at"])
+    parents = c["parent_id"].astype(object).where(c["parent_id"].notna(), None).tolist()
+    records = [{"id": cid, "created_time": t, "from": {"name": name, "id": uid}, "message": text,
+                "like_count": int(likes), "comment_count": int(n_rep)}
+               for cid, t, name, uid, text, likes, n_rep in zip(
+                   c["comment_id"].tolist(), times, c["author_name"].tolist(), c["author_platform_id"].tolist(),
+                   c["text"].tolist(), c["n_likes"].tolist(), c["n_replies"].tolist())]
+    # threads in order of their first comment; replies under their top-level comment, in order
+    tops, replies = {}, {}
+    for i, (post_id, parent) in enumerate(zip(c["post_id"].tolist(), parents)):
+        tops.setdefault(post_id, [])
+        if parent is None:
+            tops[post_id].append(i)
+        else:
+            replies.setdefault((post_id, parent), []).append(i)
+            records[i]["parent"] = {"id": parent}
     lines = []
-    for post_id, thread in corpus.comments.groupby("post_id", sort=False):
-        top, replies = thread[thread["parent_id"].isna()], thread[thread["parent_id"].notna()]
-        by_parent = {k: g for k, g in replies.groupby("parent_id", sort=False)}
-
-        def record(c, parent=None):
-            rec = {"id": c.comment_id, "created_time": _graph_time(c.created_at),
-                   "from": {"name": c.author_name, "id": c.author_platform_id},
-                   "message": c.text, "like_count": int(c.n_likes), "comment_count": int(c.n_replies)}
-            if parent is not None:
-                rec["parent"] = {"id": parent}
-            return rec
-
+    for post_id, top in tops.items():
         data = []
-        for c in top.itertuples(index=False):
-            rec = record(c)
-            if c.comment_id in by_parent:
-                rec["comments"] = {"data": [record(r, c.comment_id) for r in by_parent[c.comment_id]
-                                            .itertuples(index=False)]}
+        for i in top:
+            rec = records[i]
+            below = replies.get((post_id, rec["id"]))
+            if below:
+                rec["comments"] = {"data": [records[j] for j in below]}
             data.append(rec)
         lines.append(json.dumps({"comments": {"data": data}, "id": post_id}, ensure_ascii=False,
                                 separators=(",", ":")))

@@ -306,16 +306,28 @@ class Dataset:
         return {name: getattr(self, name) for name in self._TABLE_NAMES}
 
     # -- persistence ---------------------------------------------------------------------------
+    #: Tables written as one Parquet file per page (``posts/page_id=<id>/part-0.parquet``), so
+    #: that a report on one municipality reads only its own files.
+    PARTITIONED = ("posts", "comments")
+
     def save(self, folder) -> Path:
-        """Write the four tables as Parquet and ``manifest.json`` into ``folder`` (created if needed)."""
+        """Write the tables as Parquet and ``manifest.json`` into ``folder`` (created if needed).
+
+        ``pages`` and ``quarantine`` are one file each; ``posts`` and ``comments`` are partitioned
+        by page in the Hive layout (``posts/page_id=<id>/part-0.parquet``, the id percent-encoded)
+        that pyarrow, DuckDB, Polars, Spark and R's arrow read as one table. Equal data gives
+        byte-identical files.
+        """
         folder = Path(folder)
         folder.mkdir(parents=True, exist_ok=True)
         files = {}
         for name, frame in self.tables().items():
+            if name in self.PARTITIONED:
+                files[name] = _write_partitioned(frame if name == "posts" else
+                                                 _with_page(frame, self._posts), folder / name)
+                continue
             path = folder / f"{name}.parquet"
-            tmp = path.with_suffix(".parquet.tmp")
-            frame.to_parquet(tmp, index=False, engine="pyarrow", compression="zstd")
-            tmp.replace(path)
+            _write_parquet(frame, path)
             files[name] = {"file": path.name, "rows": int(len(frame)), "sha256": sha256_file(path)}
         manifest = dict(self.manifest)
         manifest["tables"] = files
@@ -326,14 +338,30 @@ class Dataset:
         return folder
 
     @classmethod
-    def read(cls, folder) -> "Dataset":
-        """Read a folder written by :meth:`save`."""
+    def read(cls, folder, *, pages=None) -> "Dataset":
+        """Read a folder written by :meth:`save`.
+
+        ``pages`` (page ids) reads only those pages' posts and comments: the partitions of other
+        pages are not opened. Use :func:`kommunsocial.reports.open_dataset` to select by
+        municipality code or name.
+        """
         folder = Path(folder)
-        if not (folder / "posts.parquet").is_file():
-            raise FileNotFoundError(f"{folder}: no processed dataset here (posts.parquet is missing); "
+        if not ((folder / "posts").is_dir() or (folder / "posts.parquet").is_file()):
+            raise FileNotFoundError(f"{folder}: no processed dataset here (posts are missing); "
                                     f"run `kommunsocial ingest` or `make reports` first")
-        tables = {n: pd.read_parquet(folder / f"{n}.parquet") for n in cls._TABLE_NAMES
-                  if (folder / f"{n}.parquet").is_file()}
+        wanted = None if pages is None else {str(p) for p in pages}
+        tables = {}
+        for name in cls._TABLE_NAMES:
+            if name in cls.PARTITIONED and (folder / name).is_dir():
+                tables[name] = _read_partitioned(folder / name, name, wanted)
+            elif (folder / f"{name}.parquet").is_file():  # a single file (written before partitioning)
+                tables[name] = pd.read_parquet(folder / f"{name}.parquet")
+        if wanted is not None:
+            tables["pages"] = tables["pages"][tables["pages"]["page_id"].isin(wanted)]
+            if "page_id" not in tables["comments"]:  # single-file layout: filter after reading
+                tables["posts"] = tables["posts"][tables["posts"]["page_id"].isin(wanted)]
+                tables["comments"] = tables["comments"][tables["comments"]["post_id"].isin(tables["posts"]["post_id"])]
+        tables["comments"] = tables["comments"].drop(columns=["page_id"], errors="ignore")
         manifest_path = folder / "manifest.json"
         manifest = json.loads(manifest_path.read_text(encoding="utf-8")) if manifest_path.is_file() else {}
         return cls(tables["pages"], tables["posts"], tables["comments"], tables.get("quarantine"), manifest=manifest)
@@ -347,11 +375,9 @@ class Dataset:
         """
         pages, posts = self.pages, self.posts
         if page not in (None, "", []):
-            wanted = {str(p) for p in (page if isinstance(page, (list, tuple, set)) else [page])}
-            hit = pd.Series(False, index=pages.index)
-            for col in ("page_id", "municipality_code", "page_name", "handle"):
-                hit |= pages[col].isin(wanted).fillna(False)
+            hit = self.match_pages(pages, page)
             if not hit.any():
+                wanted = {str(p) for p in (page if isinstance(page, (list, tuple, set)) else [page])}
                 raise KeyError(f"no page matches {sorted(wanted)}; known codes: "
                                f"{sorted(pages['municipality_code'].dropna().unique().tolist())}")
             pages = pages[hit]
@@ -362,6 +388,22 @@ class Dataset:
             posts = posts[posts["created_at"] < pd.Timestamp(end, tz="UTC")]
         comments = self.comments[self.comments["post_id"].isin(posts["post_id"])]
         return Dataset(pages, posts, comments, self.quarantine, manifest=self.manifest)
+
+    @staticmethod
+    def match_pages(pages: pd.DataFrame, page) -> pd.Series:
+        """Which rows of a pages table ``page`` names: a page_id, municipality code, page name or
+        handle, or a list of them."""
+        wanted = {str(p) for p in (page if isinstance(page, (list, tuple, set)) else [page])}
+        hit = pd.Series(False, index=pages.index)
+        for col in ("page_id", "municipality_code", "page_name", "handle"):
+            if col in pages:
+                hit |= pages[col].isin(wanted).fillna(False)
+        return hit
+
+    @staticmethod
+    def read_pages(folder) -> pd.DataFrame:
+        """The pages table of a saved dataset alone (quick: one small file)."""
+        return pd.read_parquet(Path(folder) / "pages.parquet")
 
     def summary(self) -> pd.DataFrame:
         """One row per page: posts, comments, first and last post, share of comments by the page."""
@@ -380,6 +422,66 @@ class Dataset:
         out = out.join(agg, how="left")
         out[["posts", "comments", "page_comments"]] = out[["posts", "comments", "page_comments"]].fillna(0).astype(int)
         return out
+
+
+def _write_parquet(frame: pd.DataFrame, path: Path) -> None:
+    tmp = path.with_name(path.name + ".tmp")
+    frame.to_parquet(tmp, index=False, engine="pyarrow", compression="zstd")
+    tmp.replace(path)
+
+
+def _with_page(comments: pd.DataFrame, posts: pd.DataFrame) -> pd.DataFrame:
+    """Comments with the page of their post, the key they are partitioned by."""
+    page = posts.drop_duplicates("post_id").set_index("post_id")["page_id"]
+    return comments.assign(page_id=page.reindex(comments["post_id"].to_numpy()).to_numpy())
+
+
+def _partition_dir(page_id) -> str:
+    from urllib.parse import quote
+
+    return f"page_id={quote(str(page_id), safe='')}"
+
+
+def _write_partitioned(frame: pd.DataFrame, folder: Path) -> dict:
+    """One ``page_id=<id>/part-0.parquet`` per page (the key lives in the path, not the file).
+
+    Partitions of pages no longer in the data are removed, so the folder always holds exactly
+    this table. Returns the manifest entry: rows, files, and a sha256 over the files' hashes.
+    """
+    import shutil
+
+    folder.mkdir(parents=True, exist_ok=True)
+    keep, digest, entries = set(), hashlib.sha256(), 0
+    for page_id, part in frame.groupby("page_id", sort=True, observed=True):
+        name = _partition_dir(page_id)
+        keep.add(name)
+        (folder / name).mkdir(exist_ok=True)
+        path = folder / name / "part-0.parquet"
+        _write_parquet(part.drop(columns=["page_id"]), path)
+        digest.update(f"{name}/part-0.parquet {sha256_file(path)}\n".encode())
+        entries += 1
+    for old in folder.iterdir():
+        if old.name not in keep:
+            shutil.rmtree(old) if old.is_dir() else old.unlink()
+    return {"folder": folder.name, "partitioned_by": "page_id", "files": entries, "rows": int(len(frame)),
+            "sha256": digest.hexdigest()}
+
+
+def _read_partitioned(folder: Path, table: str, pages=None) -> pd.DataFrame:
+    """Read a table written by :func:`_write_partitioned`, only ``pages``' partitions if given."""
+    from urllib.parse import unquote
+
+    frames = []
+    for part in sorted(folder.glob("page_id=*/part-0.parquet")):
+        page_id = unquote(part.parent.name.split("=", 1)[1])
+        if pages is not None and page_id not in pages:
+            continue
+        frame = pd.read_parquet(part)
+        frame.insert(0, "page_id", pd.array([page_id] * len(frame), dtype="string"))
+        frames.append(frame)
+    if not frames:
+        return empty(table).assign(page_id=pd.Series([], dtype="string"))
+    return pd.concat(frames, ignore_index=True)
 
 
 def sha256_file(path) -> str:

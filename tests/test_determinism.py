@@ -9,8 +9,13 @@ from .conftest import SALT, SAMPLE_RAW
 
 def test_two_ingests_of_the_sample_are_byte_identical(sample_processed, tmp_path):
     ks.ingest(SAMPLE_RAW, tmp_path / "again", salt=SALT, progress=False)
-    for name in ("pages.parquet", "posts.parquet", "comments.parquet", "quarantine.parquet", "manifest.json"):
-        assert (Path(sample_processed) / name).read_bytes() == (tmp_path / "again" / name).read_bytes(), name
+    first, again = Path(sample_processed), tmp_path / "again"
+    files = sorted(p.relative_to(first) for p in first.rglob("*") if p.is_file())
+    assert sorted(p.relative_to(again) for p in again.rglob("*") if p.is_file()) == files
+    assert {"pages.parquet", "quarantine.parquet", "manifest.json"} <= {str(f) for f in files}
+    assert sum(str(f).startswith("posts/page_id=") for f in files) == 12  # one partition per page
+    for name in files:
+        assert (first / name).read_bytes() == (again / name).read_bytes(), name
 
 
 def test_another_salt_gives_other_pseudonyms_only(sample_dataset, tmp_path):

@@ -14,7 +14,8 @@ def _split(spec: str):
 
 def test_environment_yml_matches_pyproject():
     project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
-    wanted = dict(_split(s) for s in project["dependencies"] + project["optional-dependencies"]["dev"])
+    wanted = dict(_split(s) for s in project["dependencies"] + project["optional-dependencies"]["dev"]
+                  + project["optional-dependencies"]["bench"])
     listed = {}
     text = (ROOT / "environment.yml").read_text()
     for line in text.split("dependencies:", 1)[1].splitlines():

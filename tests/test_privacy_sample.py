@@ -6,6 +6,8 @@ from pathlib import Path
 
 import pandas as pd
 
+import kommunsocial as ks
+
 from .conftest import SAMPLE_RAW
 
 WORD = re.compile(r"[^\W\d_]+(?:[-'][^\W\d_]+)*")
@@ -36,7 +38,7 @@ def _find(text: str, names: set, ids: set):
 def _processed_text(folder: Path) -> str:
     parts = [(folder / "manifest.json").read_text()]
     for table in ("pages", "posts", "comments", "quarantine"):
-        frame = pd.read_parquet(folder / f"{table}.parquet")
+        frame = ks.Dataset.read(folder).tables()[table]
         for col in frame.columns:
             if frame[col].dtype == object or str(frame[col].dtype).startswith(("string", "str", "category")):
                 parts.append("\n".join(frame[col].astype(str).fillna("").tolist()))

@@ -46,9 +46,40 @@ def test_save_read_roundtrip_is_identical_and_byte_stable(tmp_path):
     back = ks.Dataset.read(tmp_path / "a")
     for name in ("pages", "posts", "comments", "quarantine"):
         pd.testing.assert_frame_equal(getattr(back, name), getattr(ds, name))
-        assert (tmp_path / "a" / f"{name}.parquet").read_bytes() == (tmp_path / "b" / f"{name}.parquet").read_bytes()
+    files = sorted(p.relative_to(tmp_path / "a") for p in (tmp_path / "a").rglob("*.parquet"))
+    assert len(files) == 2 + 2 + 1  # pages, quarantine; posts of p1 and p2; comments of p1 (p2 has none)
+    for name in files:
+        assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes()
     manifest = json.loads((tmp_path / "a" / "manifest.json").read_text())
     assert manifest["tables"]["posts"]["rows"] == 3
+
+
+def test_posts_and_comments_are_partitioned_by_page_and_read_partially(tmp_path):
+    pages, posts, comments = tiny()
+    pages.loc[1, "page_id"] = "p 2/å"  # an id that is not a safe file name is percent-encoded
+    posts.loc[2, "page_id"] = "p 2/å"
+    ds = ks.Dataset(pages, posts, comments)
+    ds.save(tmp_path)
+    assert (tmp_path / "posts" / "page_id=p%202%2F%C3%A5" / "part-0.parquet").is_file()
+    assert (tmp_path / "comments" / "page_id=p1" / "part-0.parquet").is_file()
+    one = ks.Dataset.read(tmp_path, pages=["p 2/å"])
+    assert one.pages["page_id"].tolist() == ["p 2/å"]
+    assert one.posts["post_id"].tolist() == ["p2_1"] and one.comments.empty
+    first = ks.Dataset.read(tmp_path, pages=["p1"])
+    assert first.posts["post_id"].tolist() == ["p1_1", "p1_2"] and first.comments["comment_id"].tolist() == ["c1"]
+    # the layout is a Hive-partitioned dataset that other tools read as one table
+    import pyarrow.dataset as pads
+
+    table = pads.dataset(tmp_path / "posts", format="parquet", partitioning="hive").to_table()
+    assert sorted(table.column("page_id").to_pylist()) == ["p 2/å", "p1", "p1"]
+
+
+def test_saving_again_removes_partitions_of_pages_no_longer_there(tmp_path):
+    pages, posts, comments = tiny()
+    ks.Dataset(pages, posts, comments).save(tmp_path)
+    ks.Dataset(pages.iloc[:1], posts.iloc[:2], comments).save(tmp_path)
+    assert sorted(p.name for p in (tmp_path / "posts").iterdir()) == ["page_id=p1"]
+    assert len(ks.Dataset.read(tmp_path).posts) == 2
 
 
 @pytest.mark.parametrize("change, message", [
