@@ -33,7 +33,6 @@ import argparse
 import json
 import os
 import platform
-import resource
 import subprocess
 import sys
 import threading
@@ -112,11 +111,10 @@ class Meter:
         self.step(None)
         self._stop.set()
         self._thread.join()
-        peak_self = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
         for s in self.steps:
             s["peak_rss_gb"] = round(max(s.pop("peak_rss"), 0) / GB, 3)
             s["seconds"] = round(s["seconds"], 2)
-        return [{**s, "process_peak_rss_gb": round(peak_self / GB, 3)} for s in self.steps]
+        return self.steps
 
 
 # -- the corpus ---------------------------------------------------------------------------------
@@ -290,7 +288,7 @@ def summarise(results: dict) -> dict:
     if by_prefix("notebook: "):
         figures["notebooks_seconds"] = round(sum(s["seconds"] for s in by_prefix("notebook: ")), 1)
     if steps:
-        figures["peak_rss_gb"] = max(max(s["peak_rss_gb"], s["process_peak_rss_gb"]) for s in steps.values())
+        figures["peak_rss_gb"] = max(s["peak_rss_gb"] for s in steps.values())
     met = {}
     for key, (_, limit, unit) in TARGETS.items():
         if key in figures:
@@ -336,19 +334,28 @@ def main(argv=None) -> int:
     parser.add_argument("--out", default=str(HERE), help="folder for results.json and results.md")
     parser.add_argument("--profile", choices=STAGES, help="profile one stage with pyinstrument")
     parser.add_argument("--stage", choices=STAGES, help=argparse.SUPPRESS)  # internal: run one stage here
+    parser.add_argument("--generate", action="store_true", help=argparse.SUPPRESS)  # internal: write the corpus
     args = parser.parse_args(argv)
     work = Path(args.work)
 
     if args.stage:
         print(json.dumps(run_stage(args.stage, work, args.profile == args.stage)))
         return 0
+    if args.generate:
+        generate(args)
+        return 0
 
     print(f"corpus: {args.pages} pages × {args.years} years, activity {args.activity}, seed {args.seed}", flush=True)
+    # in a process of its own, so that the generator's memory is given back before the stages
+    subprocess.run([sys.executable, __file__, "--generate", *(argv if argv is not None else sys.argv[1:])],
+                   check=True, cwd=ROOT)
     corpus = generate(args)
     print(f"  {corpus['posts']:,} posts, {corpus['comments']:,} comments", flush=True)
     stages = [args.profile] if args.profile else [s for s in args.only.split(",") if s]
     out_json = Path(args.out) / "results.json"
     results = json.loads(out_json.read_text()) if out_json.is_file() and args.only != ",".join(STAGES) else {}
+    if results.get("corpus") != corpus:  # figures of another corpus are not kept
+        results = {}
     results.update({"machine": machine(), "corpus": corpus})
     results.setdefault("stages", {})
     for name in stages:

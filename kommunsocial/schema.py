@@ -208,8 +208,32 @@ def conform(table: str, frame: pd.DataFrame, *, derived: bool = True, sort: bool
         result[c] = frame[c]
     if sort and len(result):
         keys = [k for k in SORT_KEYS[table] if k in result.columns]
-        result = result.sort_values(keys, kind="mergesort", na_position="first")
+        result = result.iloc[_stable_order(result, keys)]
     return result.reset_index(drop=True)
+
+
+def _stable_order(frame: pd.DataFrame, keys) -> np.ndarray:
+    """Row order of ``frame.sort_values(keys, kind="mergesort", na_position="first")``, computed
+    as one ``np.lexsort`` over integer keys (sorted codes for text, integers for times): the
+    same order, in about half the time on millions of rows."""
+    columns = []
+    for key in reversed(keys):  # lexsort sorts by the last key first
+        s = frame[key]
+        if isinstance(s.dtype, pd.DatetimeTZDtype) or str(s.dtype).startswith("datetime64"):
+            # NaT is the smallest int64, so it comes first, as na_position="first" puts it
+            columns.append(s.array.asi8 if hasattr(s.array, "asi8") else s.to_numpy().view("i8"))
+        else:
+            columns.append(pd.factorize(s, sort=True, use_na_sentinel=True)[0])  # missing → -1: first
+    return np.lexsort(columns)
+
+
+def isin(values: pd.Series, pool) -> np.ndarray:
+    """``values.isin(pool)`` as a boolean array, through shared integer codes: many times faster
+    than comparing strings when both sides have millions of rows."""
+    pool = pd.Series(pool)
+    codes, _ = pd.factorize(pd.concat([pool.astype(values.dtype), values], ignore_index=True))
+    out = np.isin(codes[len(pool):], codes[:len(pool)])
+    return out & (codes[len(pool):] >= 0)
 
 
 def validate(table: str, frame: pd.DataFrame) -> pd.DataFrame:
@@ -257,14 +281,14 @@ def validate(table: str, frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def _validate_links(pages, posts, comments):
-    missing_page = ~posts["page_id"].isin(pages["page_id"])
+    missing_page = ~isin(posts["page_id"], pages["page_id"])
     if missing_page.any():
         raise SchemaError("posts", "page_id not found in pages", column="page_id",
-                          rows=np.flatnonzero(missing_page.to_numpy()))
-    orphan = ~comments["post_id"].isin(posts["post_id"])
+                          rows=np.flatnonzero(missing_page))
+    orphan = ~isin(comments["post_id"], posts["post_id"])
     if orphan.any():
         raise SchemaError("comments", "post_id not found in posts", column="post_id",
-                          rows=np.flatnonzero(orphan.to_numpy()))
+                          rows=np.flatnonzero(orphan))
 
 
 class Dataset:
@@ -292,6 +316,9 @@ class Dataset:
         if validate_links:
             _validate_links(self._pages, self._posts, self._comments)
         self.manifest = dict(manifest or {})
+        #: The folder the dataset was read from (None when built in memory): where analyses keep
+        #: their cache (``<folder>/_cache/``), e.g. the posts' tone scores.
+        self.source = None
 
     pages = property(lambda self: self._pages, doc="One row per account (page_id, platform, …).")
     posts = property(lambda self: self._posts, doc="One row per post published by a page.")
@@ -364,7 +391,9 @@ class Dataset:
         tables["comments"] = tables["comments"].drop(columns=["page_id"], errors="ignore")
         manifest_path = folder / "manifest.json"
         manifest = json.loads(manifest_path.read_text(encoding="utf-8")) if manifest_path.is_file() else {}
-        return cls(tables["pages"], tables["posts"], tables["comments"], tables.get("quarantine"), manifest=manifest)
+        ds = cls(tables["pages"], tables["posts"], tables["comments"], tables.get("quarantine"), manifest=manifest)
+        ds.source = folder
+        return ds
 
     # -- views ---------------------------------------------------------------------------------
     def select(self, *, page=None, start=None, end=None) -> "Dataset":
@@ -387,7 +416,9 @@ class Dataset:
         if end not in (None, ""):
             posts = posts[posts["created_at"] < pd.Timestamp(end, tz="UTC")]
         comments = self.comments[self.comments["post_id"].isin(posts["post_id"])]
-        return Dataset(pages, posts, comments, self.quarantine, manifest=self.manifest)
+        out = Dataset(pages, posts, comments, self.quarantine, manifest=self.manifest)
+        out.source = self.source
+        return out
 
     @staticmethod
     def match_pages(pages: pd.DataFrame, page) -> pd.Series:
@@ -469,19 +500,18 @@ def _write_partitioned(frame: pd.DataFrame, folder: Path) -> dict:
 
 def _read_partitioned(folder: Path, table: str, pages=None) -> pd.DataFrame:
     """Read a table written by :func:`_write_partitioned`, only ``pages``' partitions if given."""
-    from urllib.parse import unquote
+    import pyarrow as pa
+    import pyarrow.dataset as pads
 
-    frames = []
-    for part in sorted(folder.glob("page_id=*/part-0.parquet")):
-        page_id = unquote(part.parent.name.split("=", 1)[1])
-        if pages is not None and page_id not in pages:
-            continue
-        frame = pd.read_parquet(part)
-        frame.insert(0, "page_id", pd.array([page_id] * len(frame), dtype="string"))
-        frames.append(frame)
-    if not frames:
+    partitioning = pads.partitioning(pa.schema([("page_id", pa.string())]), flavor="hive")
+    files = sorted(str(p) for p in folder.glob("page_id=*/part-0.parquet"))
+    if not files:
         return empty(table).assign(page_id=pd.Series([], dtype="string"))
-    return pd.concat(frames, ignore_index=True)
+    data = pads.dataset(files, format="parquet", partitioning=partitioning, partition_base_dir=str(folder))
+    wanted = None if pages is None else pads.field("page_id").isin(sorted(pages))
+    frame = data.to_table(filter=wanted).to_pandas()  # partitions of other pages are not read
+    frame["page_id"] = frame["page_id"].astype("string")
+    return frame
 
 
 def sha256_file(path) -> str:

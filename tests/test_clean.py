@@ -61,3 +61,15 @@ def test_exact_duplicates_ignore_where_they_were_read():
     kept, dropped = drop_exact_duplicates(frame)
     assert dropped == 1
     assert kept["source_row"].tolist() == [1, 2, 6]
+
+
+def test_low_accuracy_mode_for_long_texts_is_as_accurate_on_the_development_set():
+    from kommunsocial.tone import resources
+
+    dev = resources.devset()
+    hybrid = (detect_language(dev["text"]) == dev["lang"]).mean()
+    full = (detect_language(dev["text"], long_text=None) == dev["lang"]).mean()
+    long = dev["text"].str.len() >= 120
+    assert long.mean() > 0.5  # most dev texts take the fast path
+    assert hybrid >= full - 0.005, (hybrid, full)
+    assert hybrid > 0.95

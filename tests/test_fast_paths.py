@@ -64,3 +64,93 @@ def test_processing_each_distinct_text_once_equals_processing_every_row():
         assert langs[i].tolist() == lang.tolist()
         pd.testing.assert_frame_equal(feats[i], feat.reset_index(drop=True))
         assert masked[i].tolist() == mask.tolist()
+
+
+def test_cached_tone_scores_equal_fresh_ones(sample_dataset, tmp_path):
+    from kommunsocial.tone import add_tone
+
+    posts = sample_dataset.posts.iloc[:300]
+    fresh = add_tone(posts)
+    first = add_tone(posts, cache=tmp_path)
+    assert len(list(tmp_path.glob("tone-index-*.parquet"))) == 1
+    again = add_tone(posts, cache=tmp_path, threshold=60)  # read back; the threshold applies afterwards
+    pd.testing.assert_frame_equal(first, fresh)
+    pd.testing.assert_series_equal(again["formality"], fresh["formality"])
+    assert (again["tone"] == "formal").sum() <= (fresh["tone"] == "formal").sum()
+    changed = posts.assign(text=posts["text"].where(posts.index != posts.index[0], "Hej på er alla! 😊"))
+    other = add_tone(changed, cache=tmp_path)  # other texts: another cache entry, not the old scores
+    assert len(list(tmp_path.glob("tone-index-*.parquet"))) == 2
+    pd.testing.assert_frame_equal(other, add_tone(changed))
+
+
+def _parsed_equal(a, b):
+    for table in ("pages", "posts", "comments"):
+        pd.testing.assert_frame_equal(getattr(a, table), getattr(b, table))
+    assert a.quarantine == b.quarantine
+    assert a.info == b.info
+
+
+def _mixed_jsonl(tmp_path):
+    """Every Graph API fixture of a collection, one JSON document per line, in one file: bare
+    post ids before the line that reveals the page, posts and comments mixed."""
+    import json
+    from pathlib import Path
+
+    folder = Path(__file__).parent / "data" / "graph_api" / "collection"
+    lines = []
+    for path in sorted(folder.iterdir(), reverse=True):
+        for doc in ([json.loads(x) for x in path.read_text().splitlines() if x.strip()] if path.suffix == ".jsonl"
+                    else [json.loads(path.read_text())]):
+            lines += [json.dumps(d) for d in (doc if isinstance(doc, list) else [doc])]
+    out = tmp_path / "mixed.jsonl"
+    out.write_text("\n".join(lines) + "\n")
+    return out
+
+
+def test_graph_api_json_lines_read_in_chunks_equal_reading_at_once(tmp_path, monkeypatch):
+    from kommunsocial.io import graph_api, read_file
+
+    from .conftest import SAMPLE_RAW
+
+    for path, sizes in ((SAMPLE_RAW / "comments.jsonl", (700, 1999)), (_mixed_jsonl(tmp_path), (1, 4))):
+        monkeypatch.setattr(graph_api, "CHUNK_LINES", 10**9)
+        whole = read_file(path, format="graph_api")
+        assert len(whole.posts) + len(whole.comments) > 20
+        for size in sizes:
+            monkeypatch.setattr(graph_api, "CHUNK_LINES", size)
+            _parsed_equal(read_file(path, format="graph_api"), whole)
+
+
+def test_duplicates_found_through_row_hashes_equal_comparing_every_row_as_text(sample_dataset):
+    from kommunsocial.clean import drop_exact_duplicates
+
+    comments = sample_dataset.comments
+    repeated = pd.concat([comments, comments.iloc[::7], comments.iloc[::11].assign(source_row=-1)],
+                         ignore_index=True)
+    repeated.loc[len(comments) + 1, "text"] = "changed"  # no longer a duplicate
+    cols = [c for c in repeated.columns if c not in ("source_file", "source_row", "source_format")]
+    plain = repeated.astype({c: "string" for c in cols}).duplicated(subset=cols, keep="first")
+    kept, n = drop_exact_duplicates(repeated)
+    assert n == int(plain.sum()) > 1000
+    pd.testing.assert_frame_equal(kept, repeated.loc[~plain].reset_index(drop=True))
+
+
+def test_row_order_by_lexsort_equals_sort_values_and_isin_by_codes_equals_isin(sample_dataset):
+    import numpy as np
+
+    from kommunsocial import schema
+
+    for table in ("posts", "comments"):
+        frame = sample_dataset.tables()[table].sample(frac=1.0, random_state=0).reset_index(drop=True)
+        frame.loc[frame.index[::50], "created_at"] = pd.NaT  # missing values sort first
+        if table == "comments":
+            frame.loc[frame.index[3::97], "post_id"] = frame["post_id"].iloc[0]  # ties broken by later keys
+        keys = schema.SORT_KEYS[table]
+        plain = frame.sort_values(keys, kind="mergesort", na_position="first").index.to_numpy()
+        assert (schema._stable_order(frame, keys) == plain).all()
+    comments, posts = sample_dataset.comments["post_id"], sample_dataset.posts["post_id"]
+    pool = pd.concat([posts.iloc[::3], pd.Series([pd.NA], dtype="string")])
+    probe = pd.concat([comments, pd.Series([pd.NA, "nope"], dtype="string")], ignore_index=True)
+    assert (schema.isin(probe, pool) == probe.isin(pool.dropna()).to_numpy()).all()
+    assert 0 < schema.isin(probe, pool).sum() < len(probe)
+    assert not np.isin([True], schema.isin(probe.iloc[-2:], pool)).any()

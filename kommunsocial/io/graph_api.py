@@ -108,6 +108,19 @@ def load_json(data: bytes, name: str, *, what: str, object_hook=None) -> list[tu
     document or a broken JSON Lines line raise :class:`LoadError` naming the file (and the line).
     ``what`` names the format in messages.
     """
+    text, single = json_text(data, name, what=what, object_hook=object_hook)
+    if single is not None:
+        return single
+    return [doc for chunk in json_line_chunks(text, name, object_hook=object_hook) for doc in chunk]
+
+
+def _json_kwargs(object_hook=None) -> dict:
+    return dict(parse_int=str, parse_float=str, parse_constant=lambda _: None, object_hook=object_hook)
+
+
+def json_text(data: bytes, name: str, *, what: str, object_hook=None):
+    """Decode and check a JSON file: ``(text, [(None, value)])`` for one JSON document, or
+    ``(text, None)`` for JSON Lines (read them with :func:`json_line_chunks`)."""
     text, _ = decode_text(data, name)  # empty / binary files raise here
     text = text.lstrip("\ufeff").strip()
     if not text:
@@ -118,30 +131,47 @@ def load_json(data: bytes, name: str, *, what: str, object_hook=None) -> list[tu
         raise LoadError(name, f"this is {kind}, not a {what} JSON file")
     if text[0] not in "[{":
         raise LoadError(name, f"not a {what} JSON file: it starts with {text[:40]!r}")
-    kwargs = dict(parse_int=str, parse_float=str, parse_constant=lambda _: None, object_hook=object_hook)
     try:
-        return [(None, json.loads(text, **kwargs))]
+        return text, [(None, json.loads(text, **_json_kwargs(object_hook)))]
     except json.JSONDecodeError as exc:
         if exc.msg != "Extra data":
             raise LoadError(name, f"not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno} "
                                   f"(the file may be truncated or damaged)") from None
     except RecursionError:
         raise LoadError(name, "the JSON is nested too deeply to be an API response") from None
-    # several documents: JSON Lines, one value per line
-    out = []
-    for number, line in enumerate(text.splitlines(), start=1):
-        line = line.strip()
-        if not line:
-            continue
-        try:
-            out.append((number, json.loads(line, **kwargs)))
-        except json.JSONDecodeError as exc:
-            raise LoadError(name, f"line {number} is not valid JSON ({exc.msg} at column {exc.colno}); the file "
-                                  f"may be truncated or hold several JSON documents that are not one per line",
-                            row=number) from None
-        except RecursionError:
-            raise LoadError(name, "the JSON is nested too deeply to be an API response", row=number) from None
-    return out
+    return text, None  # several documents: JSON Lines, one value per line
+
+
+def json_line_chunks(text: str, name: str, *, size: int | None = None, object_hook=None):
+    """The values of a JSON Lines text as lists of ``(line, value)``, ``size`` lines at a time
+    (default :data:`CHUNK_LINES`), so that only one chunk is parsed into Python objects at once."""
+    size = size or CHUNK_LINES
+    kwargs = _json_kwargs(object_hook)
+    chunk, number, pos = [], 0, 0
+    while pos < len(text):
+        end = text.find("\n", pos)
+        end = len(text) if end < 0 else end
+        line = text[pos:end].strip()
+        number, pos = number + 1, end + 1
+        if line:
+            try:
+                chunk.append((number, json.loads(line, **kwargs)))
+            except json.JSONDecodeError as exc:
+                raise LoadError(name, f"line {number} is not valid JSON ({exc.msg} at column {exc.colno}); the file "
+                                      f"may be truncated or hold several JSON documents that are not one per line",
+                                row=number) from None
+            except RecursionError:
+                raise LoadError(name, "the JSON is nested too deeply to be an API response", row=number) from None
+        if len(chunk) >= size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+#: JSON Lines files are parsed this many lines at a time: a country's comments (3 million in
+#: one file) then never sit in memory as Python objects all at once.
+CHUNK_LINES = 20_000
 
 
 class Bad(Exception):
@@ -435,22 +465,36 @@ class _Reader:
 
     # -- records ---------------------------------------------------------------------------------
     def read(self, units):
-        known = [k for k, _, _ in units if k]
-        default = max(set(known), key=known.count) if known else (
-            "comments" if "comment" in Path(self.name).name.lower() else "posts")
-        self.default_page = self.options.get("page_id")
-        pair = id_pair_in_name(self.name)
-        self.name_pair = pair
+        self.scan(units)
+        self.settle()
+        self.read_units(units)
+
+    def scan(self, units):
+        """First look at (a chunk of) the file's units: what the file-wide defaults are made of."""
+        if not hasattr(self, "_known"):
+            self._known, self._found_page = [], None
+        self._known += [k for k, _, _ in units if k]
         # a page id the file reveals anywhere helps comments whose post id is bare
-        if not self.default_page:
+        if self._found_page is None:
             for kind, records, ctx in units:
                 node = ctx.get("node") or ""
                 if ctx.get("page_id"):
-                    self.default_page = ctx["page_id"]
+                    self._found_page = ctx["page_id"]
                     break
                 if "_" in node and kind != "posts" and self._node_is_post(node, records):
-                    self.default_page = node.split("_", 1)[0]
+                    self._found_page = node.split("_", 1)[0]
                     break
+
+    def settle(self):
+        """Fix the file-wide defaults once every unit has been scanned."""
+        known = self._known
+        self.default = max(set(known), key=known.count) if known else (
+            "comments" if "comment" in Path(self.name).name.lower() else "posts")
+        self.default_page = self.options.get("page_id") or self._found_page
+        self.name_pair = id_pair_in_name(self.name)
+
+    def read_units(self, units):
+        default = self.default
         for kind, records, ctx in units:
             kind = kind or default
             if kind == "posts":
@@ -663,21 +707,34 @@ class _Reader:
         }
 
     # -- tables ----------------------------------------------------------------------------------
-    def tables(self) -> Parsed:
-        parsed = Parsed(quarantine=self.quarantine.rows)
+    def take_rows(self) -> tuple:
+        """The rows read so far as (posts, comments) frames (None when there are none); the raw
+        rows are then let go, so a file read in chunks holds one chunk's rows at a time."""
+        posts = comments = None
         if self.posts:
             for row in self.posts:
                 if row["n_shares"] is _ABSENT:
                     row["n_shares"] = "0" if self.shares_requested else None
             counts = ["n_reactions", "n_likes", *REACTION_COLUMNS, "n_comments", "n_shares"]
-            parsed.posts = build_table(self.posts, self.post_raw, self.quarantine, "posts",
-                                       ids=["post_id", "page_id"], counts=counts, texts=["url"],
-                                       required=["post_id", "page_id", "created_at"], platform="facebook")
+            posts = build_table(self.posts, self.post_raw, self.quarantine, "posts",
+                                ids=["post_id", "page_id"], counts=counts, texts=["url"],
+                                required=["post_id", "page_id", "created_at"], platform="facebook")
         if self.comments:
-            parsed.comments = build_table(self.comments, self.comment_raw, self.quarantine, "comments",
-                                          ids=["comment_id", "post_id", "parent_id", "author_platform_id"],
-                                          counts=["n_likes", "n_replies"], texts=["author_name"],
-                                          required=["comment_id", "post_id", "created_at"])
+            comments = build_table(self.comments, self.comment_raw, self.quarantine, "comments",
+                                   ids=["comment_id", "post_id", "parent_id", "author_platform_id"],
+                                   counts=["n_likes", "n_replies"], texts=["author_name"],
+                                   required=["comment_id", "post_id", "created_at"])
+        self.posts, self.post_raw, self.comments, self.comment_raw = [], [], [], []
+        return posts, comments
+
+    def tables(self, parts=None) -> Parsed:
+        parts = [*(parts or []), self.take_rows()]
+        parsed = Parsed(quarantine=self.quarantine.rows)
+        for i, table in enumerate(("posts", "comments")):
+            frames = [p[i] for p in parts if p[i] is not None]
+            if frames:
+                setattr(parsed, table, frames[0] if len(frames) == 1 else
+                        pd.concat(frames, ignore_index=True).astype(frames[0].dtypes.to_dict()))
         pages = {pid: info for pid, info in self.pages.items() if info.get("page_name")}
         finish_parsed(parsed, pages, "facebook", self.quarantine, self.layout)
         if self.bare_post_ids:
@@ -756,10 +813,22 @@ def build_table(rows: list[dict], raw: list, quarantine: Quarantine, table: str,
 
 def read(path, *, name: str, options: dict) -> Parsed:
     """Read one Graph API JSON / JSON Lines file of page posts and/or comments (see the module doc)."""
-    docs = load_json(Path(path).read_bytes(), name, what="Graph API")
+    text, single = json_text(Path(path).read_bytes(), name, what="Graph API")
     reader = _Reader(name, options)
-    units = reader.units(docs)
-    reader.read(units)
+    if single is not None:
+        reader.read(reader.units(single))
+        parts = []
+    else:
+        # JSON Lines, in chunks of lines: a first pass settles the file-wide defaults (as reading
+        # the file at once would), a second reads the records chunk by chunk
+        for chunk in json_line_chunks(text, name):
+            reader.scan(reader.units(chunk))
+        reader.settle()
+        parts = []
+        for chunk in json_line_chunks(text, name):
+            reader.read_units(reader.units(chunk))
+            parts.append(reader.take_rows())
+        del text
     if reader.row == 0:
         raise LoadError(name, "the Graph API response holds no posts or comments (an empty 'data' list)")
-    return reader.tables()
+    return reader.tables(parts)

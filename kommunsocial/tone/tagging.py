@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import hashlib
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
 import pandas as pd
 
 from . import resources
@@ -11,7 +16,7 @@ __all__ = ["add_tone"]
 
 
 def add_tone(posts: pd.DataFrame, *, method: str = "index", threshold: float = DEFAULT_THRESHOLD,
-             classifier=None) -> pd.DataFrame:
+             classifier=None, cache=None) -> pd.DataFrame:
     """``posts`` with ``formality`` (0–100) and ``tone`` ("formal" / "conversational") columns added.
 
     Parameters
@@ -25,6 +30,11 @@ def add_tone(posts: pd.DataFrame, *, method: str = "index", threshold: float = D
         with ``formality`` = 100 × P(formal).
     threshold : float
         ``tone`` is "formal" when ``formality >= threshold``.
+    cache : folder, optional
+        Keep the index's scores here (one Parquet file per set of posts) and reuse them when the
+        same texts in the same languages are scored again by the same code and word lists: the
+        reports of one dataset then score its posts once. A dataset read from disk has its cache
+        in ``<folder>/_cache`` (``dataset.source``).
 
     Returns
     -------
@@ -47,8 +57,7 @@ def add_tone(posts: pd.DataFrame, *, method: str = "index", threshold: float = D
     if "lang" in out.columns:
         lang = out["lang"].astype("string").fillna("und").astype(str).to_numpy()
     if method == "index":
-        scored = score(texts, lang=lang, threshold=threshold)
-        formality = scored["formality"]
+        formality = pd.Series(_index_formality(texts, lang, cache), index=out.index)
     elif method == "classifier":
         from .classifier import ToneClassifier
 
@@ -71,3 +80,37 @@ def add_tone(posts: pd.DataFrame, *, method: str = "index", threshold: float = D
     tone[ok] = (out.loc[ok, "formality"] >= threshold).map({True: "formal", False: "conversational"})
     out["tone"] = tone
     return out
+
+
+def _index_formality(texts: pd.Series, lang, cache) -> np.ndarray:
+    """The index's formality of each text, read from ``cache`` when these texts were scored before."""
+    if cache is None:
+        return score(texts, lang=lang)["formality"].to_numpy(dtype=float)
+    digest = hashlib.sha256(_code_fingerprint().encode())
+    langs = lang if lang is not None else np.full(len(texts), "")
+    for t, lg in zip(texts.tolist(), langs):
+        digest.update(f"{lg}\x1f{t}\x1e".encode())
+    path = Path(cache) / f"tone-index-{digest.hexdigest()[:32]}.parquet"
+    if path.is_file():
+        cached = pd.read_parquet(path)["formality"].to_numpy(dtype=float)
+        if len(cached) == len(texts):
+            return cached
+    formality = score(texts, lang=lang)["formality"].to_numpy(dtype=float)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{id(formality)}.tmp")
+    pd.DataFrame({"formality": formality}).to_parquet(tmp, index=False)
+    tmp.replace(path)  # atomic: reports running in parallel never read half a file
+    return formality
+
+
+@lru_cache(maxsize=1)
+def _code_fingerprint() -> str:
+    """A hash of the tone package's code and word lists: a changed lexicon invalidates the cache."""
+    from .. import __version__
+
+    here = Path(__file__).resolve().parent
+    digest = hashlib.sha256(__version__.encode())
+    for path in sorted([*here.glob("*.py"), *(here.parent / "data" / "tone").rglob("*")]):
+        if path.is_file():
+            digest.update(path.name.encode() + path.read_bytes())
+    return digest.hexdigest()
