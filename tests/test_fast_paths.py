@@ -154,3 +154,31 @@ def test_row_order_by_lexsort_equals_sort_values_and_isin_by_codes_equals_isin(s
     assert (schema.isin(probe, pool) == probe.isin(pool.dropna()).to_numpy()).all()
     assert 0 < schema.isin(probe, pool).sum() < len(probe)
     assert not np.isin([True], schema.isin(probe.iloc[-2:], pool)).any()
+
+
+def test_utf8_json_lines_parsed_from_bytes_equal_decoding_the_file_first(tmp_path, monkeypatch):
+    from kommunsocial.io import graph_api, read_file
+
+    from .conftest import SAMPLE_RAW
+
+    lines = graph_api.utf8_json_lines
+    # not JSON Lines (one document, pretty-printed): the whole-file path, as before
+    assert lines((SAMPLE_RAW / "posts.json").read_bytes()) is None
+    assert lines(b'{\n "data": []\n}\n') is None
+    assert lines(b'\xef\xbb\xbf{"a": 1}\n{"a": 2}\n') == b'{"a": 1}\n{"a": 2}'
+    path = _mixed_jsonl(tmp_path)
+    assert lines(path.read_bytes()) is not None
+    fast = read_file(path, format="graph_api")
+    monkeypatch.setattr(graph_api, "utf8_json_lines", lambda data: None)
+    _parsed_equal(fast, read_file(path, format="graph_api"))
+
+
+def test_json_lines_in_cp1252_still_read_by_decoding_the_file(tmp_path):
+    from kommunsocial.io import read_file
+
+    path = _mixed_jsonl(tmp_path)
+    text = path.read_text(encoding="utf-8") + '{"data": [{"id": "1_2", "message": "Hälsningar från Sjövik", "created_time": "2024-01-01T10:00:00+0000"}]}\n'
+    latin = tmp_path / "latin.jsonl"
+    latin.write_bytes(text.encode("cp1252", errors="replace"))
+    parsed = read_file(latin, format="graph_api")
+    assert "Hälsningar från Sjövik" in parsed.posts["text"].tolist()

@@ -142,14 +142,34 @@ def json_text(data: bytes, name: str, *, what: str, object_hook=None):
     return text, None  # several documents: JSON Lines, one value per line
 
 
-def json_line_chunks(text: str, name: str, *, size: int | None = None, object_hook=None):
-    """The values of a JSON Lines text as lists of ``(line, value)``, ``size`` lines at a time
-    (default :data:`CHUNK_LINES`), so that only one chunk is parsed into Python objects at once."""
+def utf8_json_lines(data: bytes) -> bytes | None:
+    """``data`` without BOM and surrounding white space when it is UTF-8 JSON Lines (its first line
+    a JSON value of its own, more after it), else None. JSON Lines are then parsed from the bytes
+    line by line, never decoded into one (up to 4 bytes a character) string."""
+    body = data[3:] if data[:3] == b"\xef\xbb\xbf" else data
+    body = body.strip()
+    if body[:1] not in (b"{", b"[") or b"\x00" in body[:4096]:
+        return None
+    end = body.find(b"\n")
+    if end < 0 or not body[end:].strip():
+        return None
+    try:
+        json.loads(body[:end], **_json_kwargs())
+    except (ValueError, RecursionError):  # not a line of its own (pretty-printed JSON), or not UTF-8
+        return None
+    return body
+
+
+def json_line_chunks(text, name: str, *, size: int | None = None, object_hook=None):
+    """The values of a JSON Lines text (or UTF-8 bytes) as lists of ``(line, value)``, ``size``
+    lines (default :data:`CHUNK_LINES`) or :data:`CHUNK_CHARS` characters at a time, so that only
+    one chunk is parsed into Python objects at once."""
     size = size or CHUNK_LINES
     kwargs = _json_kwargs(object_hook)
-    chunk, number, pos = [], 0, 0
+    newline = b"\n" if isinstance(text, bytes) else "\n"
+    chunk, number, pos, chunk_start = [], 0, 0, 0
     while pos < len(text):
-        end = text.find("\n", pos)
+        end = text.find(newline, pos)
         end = len(text) if end < 0 else end
         line = text[pos:end].strip()
         number, pos = number + 1, end + 1
@@ -162,16 +182,17 @@ def json_line_chunks(text: str, name: str, *, size: int | None = None, object_ho
                                 row=number) from None
             except RecursionError:
                 raise LoadError(name, "the JSON is nested too deeply to be an API response", row=number) from None
-        if len(chunk) >= size:
+        if len(chunk) >= size or pos - chunk_start >= CHUNK_CHARS:
             yield chunk
-            chunk = []
+            chunk, chunk_start = [], pos
     if chunk:
         yield chunk
 
 
-#: JSON Lines files are parsed this many lines at a time: a country's comments (3 million in
-#: one file) then never sit in memory as Python objects all at once.
+#: JSON Lines files are parsed this many lines (or :data:`CHUNK_CHARS` characters) at a time: a
+#: country's comments (3 million in one file) then never sit in memory as Python objects at once.
 CHUNK_LINES = 20_000
+CHUNK_CHARS = 50_000_000
 
 
 class Bad(Exception):
@@ -813,7 +834,19 @@ def build_table(rows: list[dict], raw: list, quarantine: Quarantine, table: str,
 
 def read(path, *, name: str, options: dict) -> Parsed:
     """Read one Graph API JSON / JSON Lines file of page posts and/or comments (see the module doc)."""
-    text, single = json_text(Path(path).read_bytes(), name, what="Graph API")
+    data = Path(path).read_bytes()
+    lines = utf8_json_lines(data)
+    if lines is not None:
+        try:
+            return _read_text(lines, None, name, options)
+        except UnicodeDecodeError:
+            pass  # not UTF-8 after all: decoded as a whole below, as any other file
+    text, single = json_text(data, name, what="Graph API")
+    del data
+    return _read_text(text, single, name, options)
+
+
+def _read_text(text, single, name, options) -> Parsed:
     reader = _Reader(name, options)
     if single is not None:
         reader.read(reader.units(single))
@@ -828,7 +861,6 @@ def read(path, *, name: str, options: dict) -> Parsed:
         for chunk in json_line_chunks(text, name):
             reader.read_units(reader.units(chunk))
             parts.append(reader.take_rows())
-        del text
     if reader.row == 0:
         raise LoadError(name, "the Graph API response holds no posts or comments (an empty 'data' list)")
     return reader.tables(parts)
