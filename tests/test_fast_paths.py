@@ -182,3 +182,15 @@ def test_json_lines_in_cp1252_still_read_by_decoding_the_file(tmp_path):
     latin.write_bytes(text.encode("cp1252", errors="replace"))
     parsed = read_file(latin, format="graph_api")
     assert "Hälsningar från Sjövik" in parsed.posts["text"].tolist()
+
+
+def test_tone_drivers_on_a_sample_of_posts_per_language(sample_dataset):
+    from kommunsocial.tone import add_tone, summaries
+
+    posts = add_tone(sample_dataset.posts)
+    full = summaries.drivers(posts, max_posts=None)
+    pd.testing.assert_frame_equal(summaries.drivers(posts), full)  # fewer posts than the cap: all used
+    sampled = summaries.drivers(posts, max_posts=1000)
+    diff = (sampled.reindex(full.index) - full).abs().max().max()
+    assert 0 < diff < 0.3, diff  # a sample, close to the whole
+    pd.testing.assert_frame_equal(summaries.drivers(posts, max_posts=1000), sampled)  # seeded

@@ -61,16 +61,27 @@ def weights_table() -> pd.DataFrame:
     return out
 
 
-def drivers(posts: pd.DataFrame) -> pd.DataFrame:
+#: :func:`drivers` averages over at most this many posts per language (a seeded random sample):
+#: the standard error of a mean contribution is then below 0.01 log-odds, at a fraction of the
+#: time that extracting the features of a country's 600,000 posts takes.
+DRIVERS_SAMPLE = 20_000
+
+
+def drivers(posts: pd.DataFrame, *, max_posts: int | None = DRIVERS_SAMPLE, seed: int = 0) -> pd.DataFrame:
     """Mean contribution (log-odds) of each feature to the index in these posts, by language.
 
     Positive: on average the feature made posts look more formal than the language's reference
-    (the development set's mean); negative: more conversational.
+    (the development set's mean); negative: more conversational. A language with more than
+    ``max_posts`` posts is averaged over a random sample of that many (seeded by ``seed``);
+    ``None`` uses every post.
     """
     data = posts[posts["lang"].isin(_features.resources.LANGS)] if "lang" in posts else posts
     data = data.dropna(subset=["formality"]) if "formality" in data else data
     if not len(data):
         return pd.DataFrame(columns=list(MODEL_FEATURES))
+    if max_posts is not None and "lang" in data:
+        data = pd.concat([g if len(g) <= max_posts else g.sample(n=max_posts, random_state=seed)
+                          for _, g in data.groupby(data["lang"].astype(str), sort=True)])
     langs = data["lang"].astype(str).to_numpy()
     feats = _features.features(data["text"], lang=langs)
     contrib = design_matrix(feats, langs) * pd.Series(WEIGHTS)[list(MODEL_FEATURES)]
