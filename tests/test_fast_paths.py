@@ -194,3 +194,31 @@ def test_tone_drivers_on_a_sample_of_posts_per_language(sample_dataset):
     diff = (sampled.reindex(full.index) - full).abs().max().max()
     assert 0 < diff < 0.3, diff  # a sample, close to the whole
     pd.testing.assert_frame_equal(summaries.drivers(posts, max_posts=1000), sampled)  # seeded
+
+
+def _plain_community_table(G, labels, n_members=3):
+    from kommunsocial.network.measures import _undirected
+
+    H = _undirected(G)
+    strength = dict(H.degree(weight="weight"))
+    rows = []
+    for label, members in labels.groupby(labels, sort=True):
+        nodes = list(members.index)
+        inside = sum(float(w) for _, _, w in H.subgraph(nodes).edges(data="weight", default=1))
+        top = sorted(nodes, key=lambda v: (-strength.get(v, 0), str(v)))[:n_members]
+        pages = pd.Series([G.nodes[v].get("main_page") for v in nodes]).dropna()
+        rows.append({"community": int(label), "size": len(nodes), "share": len(nodes) / len(labels),
+                     "internal_weight": inside, "members": ", ".join(str(v) for v in top),
+                     "main_page": pages.mode().iloc[0] if len(pages) else None})
+    return pd.DataFrame(rows).set_index("community")
+
+
+def test_community_table_from_the_edge_list_equals_a_loop_over_subgraphs(sample_dataset):
+    from kommunsocial import network
+
+    G = network.commenter_graph(sample_dataset, min_weight=2)
+    labels = network.communities(G, seed=0)
+    assert labels.nunique() > 3
+    fast = network.community_table(G, labels)
+    plain = _plain_community_table(G, labels)
+    pd.testing.assert_frame_equal(fast, plain, check_dtype=False)

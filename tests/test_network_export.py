@@ -69,3 +69,18 @@ def test_export_files_skips_empty_graphs_and_tables(G, tmp_path):
     assert [p.split("/")[-1] for p in listing["file"]] == ["reply.gexf", "resp.csv"]
     assert listing["edges"].tolist() == [9, 2]  # 9 edges; 2 table rows (pages P and Q)
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["reply.gexf", "resp.csv"]
+
+
+def test_a_graph_too_large_for_gexf_is_exported_as_node_and_edge_tables(G, tmp_path, monkeypatch):
+    import importlib
+
+    monkeypatch.setattr(importlib.import_module("kommunsocial.network.export"), "MAX_XML_EDGES", 5)  # G has 9 edges
+    listing = network.export_files({"reply.gexf": G}, tmp_path)
+    assert [p.split("/")[-1] for p in listing["file"]] == ["reply.nodes.csv", "reply.edges.csv"]
+    assert listing["note"].str.contains("9 edges: too many for GEXF").all()
+    edges = pd.read_csv(tmp_path / "reply.edges.csv", dtype=str)
+    assert len(edges) == 9 and edges.columns[:3].tolist() == ["Source", "Target", "Type"]
+    assert set(edges["Type"]) == {"Directed"}
+    nodes = pd.read_csv(tmp_path / "reply.nodes.csv", dtype=str)
+    assert sorted(nodes["Id"]) == sorted(str(n) for n in G.nodes)
+    assert not (tmp_path / "reply.gexf").exists()

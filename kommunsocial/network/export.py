@@ -139,14 +139,41 @@ def export(graph, path) -> Path:
     return path
 
 
+#: A graph with more edges than this is exported as node and edge tables (CSV, which Gephi's
+#: spreadsheet import reads) instead of GEXF or GraphML: writing a country's million-edge reply
+#: network as XML takes many minutes and gives a file Gephi can hardly open.
+MAX_XML_EDGES = 250_000
+
+
+def _export_tables(graph, folder: Path, stem: str) -> list[Path]:
+    """``<stem>.nodes.csv`` (``Id``, ``Label`` and node attributes) and ``<stem>.edges.csv``."""
+    H = clean_attributes(graph)
+    nodes = pd.DataFrame([{"Id": n, **d} for n, d in H.nodes(data=True)])
+    if "label" in nodes:
+        nodes = nodes.rename(columns={"label": "Label"})
+    edges = pd.DataFrame([{"Source": u, "Target": v, **d} for u, v, d in H.edges(data=True)])
+    edges.insert(2, "Type", "Directed" if H.is_directed() else "Undirected")
+    paths = []
+    for frame, kind in ((nodes, "nodes"), (edges, "edges")):
+        path = folder / f"{stem}.{kind}.csv"
+        folder.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(f".{path.name}.tmp")
+        frame.to_csv(tmp, index=False, lineterminator="\n")
+        os.replace(tmp, path)
+        paths.append(path)
+    return paths
+
+
 def export_files(items: dict, folder) -> pd.DataFrame:
     """Export several graphs and tables into ``folder``: ``{file name: graph or DataFrame}``.
 
     Graphs are written by :func:`export`; DataFrames as CSV (index included). Graphs without edges
-    and tables without rows are skipped, so an analysis with nothing to show exports nothing.
+    and tables without rows are skipped, so an analysis with nothing to show exports nothing. A
+    graph asked for as GEXF or GraphML with more than :data:`MAX_XML_EDGES` edges is written as
+    ``<name>.nodes.csv`` and ``<name>.edges.csv`` instead (say so in ``note``).
 
     Returns one row per written file: ``file`` (its path), ``format``, ``nodes``, ``edges`` (rows of a
-    table), ``kilobytes``.
+    table), ``kilobytes``, ``note``.
 
     Examples
     --------
@@ -172,9 +199,16 @@ def export_files(items: dict, folder) -> pd.DataFrame:
         else:
             if item.number_of_edges() == 0:
                 continue
-            path = export(item, folder / name)
             nodes, edges = item.number_of_nodes(), item.number_of_edges()
+            if Path(name).suffix.lower() in (".gexf", ".graphml") and edges > MAX_XML_EDGES:
+                note = (f"{edges:,} edges: too many for {Path(name).suffix.lstrip('.').upper()}; node and edge "
+                        f"tables for Gephi's spreadsheet import instead")
+                for path in _export_tables(item, folder, Path(name).stem):
+                    rows.append({"file": str(path), "format": "csv", "nodes": nodes, "edges": edges,
+                                 "kilobytes": round(path.stat().st_size / 1024, 1), "note": note})
+                continue
+            path = export(item, folder / name)
         rows.append({"file": str(path), "format": path.suffix.lstrip("."), "nodes": nodes, "edges": edges,
-                     "kilobytes": round(path.stat().st_size / 1024, 1)})
-    out = pd.DataFrame(rows, columns=["file", "format", "nodes", "edges", "kilobytes"])
-    return out.astype({"nodes": "Int64", "edges": "Int64", "kilobytes": "float64"})
+                     "kilobytes": round(path.stat().st_size / 1024, 1), "note": ""})
+    out = pd.DataFrame(rows, columns=["file", "format", "nodes", "edges", "kilobytes", "note"])
+    return out.astype({"nodes": "Int64", "edges": "Int64", "kilobytes": "float64", "note": "string"})
