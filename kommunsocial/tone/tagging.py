@@ -105,12 +105,13 @@ def _index_formality(texts: pd.Series, lang, cache) -> np.ndarray:
 
 @lru_cache(maxsize=1)
 def _code_fingerprint() -> str:
-    """A hash of the tone package's code and word lists: a changed lexicon invalidates the cache."""
+    """A hash of the index's code and word lists: a changed lexicon or weight invalidates the cache."""
     from .. import __version__
 
     here = Path(__file__).resolve().parent
     digest = hashlib.sha256(__version__.encode())
-    for path in sorted([*here.glob("*.py"), *(here.parent / "data" / "tone").rglob("*")]):
+    scoring = [here / "index.py", here / "features.py", here / "resources.py"]  # what the scores come from
+    for path in sorted([*scoring, *(here.parent / "data" / "tone").rglob("*")]):
         if path.is_file():
             digest.update(path.name.encode() + path.read_bytes())
     return digest.hexdigest()
