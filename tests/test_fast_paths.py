@@ -222,3 +222,16 @@ def test_community_table_from_the_edge_list_equals_a_loop_over_subgraphs(sample_
     fast = network.community_table(G, labels)
     plain = _plain_community_table(G, labels)
     pd.testing.assert_frame_equal(fast, plain, check_dtype=False)
+
+
+def test_topics_fitted_on_a_sample_assign_every_post(sample_dataset):
+    from kommunsocial import engagement
+
+    posts = sample_dataset.posts
+    full, _ = engagement.topics(posts["text"], lang=posts["lang"], n_topics=6)
+    same, _ = engagement.topics(posts["text"], lang=posts["lang"], n_topics=6, max_fit=None)
+    pd.testing.assert_series_equal(full, same)  # fewer posts than the cap: the model sees them all
+    sampled, table = engagement.topics(posts["text"], lang=posts["lang"], n_topics=6, max_fit=400)
+    again, _ = engagement.topics(posts["text"], lang=posts["lang"], n_topics=6, max_fit=400)
+    pd.testing.assert_series_equal(sampled, again)  # seeded
+    assert sampled.notna().all() and table["posts"].sum() == (~sampled.str.endswith(("none", "other"))).sum()
