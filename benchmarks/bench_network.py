@@ -2,11 +2,17 @@
 
 Usage::
 
-    python benchmarks/bench_network.py [--pages 290] [--years 5] [--seed 1] [--skip-communities]
+    python benchmarks/bench_network.py [--pages 290] [--years 5] [--activity 1] [--seed 1]
+                                       [--data DIR] [--skip-communities]
 
-Generates ``ks.sample.generate(n_pages, years, seed)``, turns it into a Dataset (commenters
-pseudonymised as ``SampleCorpus.dataset`` does), and prints the wall-clock seconds of each step of
-``kommunsocial.network`` with the sizes it worked on. Plain script: no assertions, figures only.
+Generates ``ks.sample.generate(n_pages, years, seed, activity)``, turns it into a Dataset
+(commenters pseudonymised as ``SampleCorpus.dataset`` does), and prints the wall-clock seconds of
+each step of ``kommunsocial.network`` with the sizes it worked on. ``--years 5 --activity 3`` is the
+size of a country (about 600,000 posts and 3 million comments). With ``--data DIR`` the Dataset is
+read from DIR, or generated once and saved there (``benchmarks/data/`` is not committed).
+
+Memory: the peak of the whole process (generating the corpus included) and, where Linux lets a
+process reset its peak, the peak while the steps ran. Plain script: no assertions, figures only.
 """
 
 from __future__ import annotations
@@ -49,6 +55,41 @@ def corpus_dataset(corpus) -> ks.Dataset:
     return ks.Dataset(corpus.pages, out[0], out[1])
 
 
+def load(args) -> ks.Dataset:
+    """The corpus of ``args`` as a Dataset: read from ``args.data`` when saved there, else generated."""
+    folder = Path(args.data) if args.data else None
+    if folder is not None and folder.is_dir():
+        try:
+            ds, _ = timed(f"read saved Dataset ({folder})", ks.Dataset.read, folder)
+            return ds
+        except FileNotFoundError:
+            pass
+    corpus, _ = timed("generate corpus", ks.sample.generate, n_pages=args.pages, years=args.years, seed=args.seed,
+                      activity=args.activity)
+    ds, _ = timed("corpus → Dataset (pseudonymised, validated)", corpus_dataset, corpus)
+    del corpus
+    if folder is not None:
+        timed(f"save Dataset ({folder})", ds.save, folder)
+    return ds
+
+
+def reset_peak() -> bool:
+    """Start measuring the peak memory anew (Linux: reset VmHWM); False where that is impossible."""
+    try:
+        Path("/proc/self/clear_refs").write_text("5")
+        return True
+    except OSError:
+        return False
+
+
+def peak_since_reset() -> float:
+    """VmHWM in MB: the peak resident memory since :func:`reset_peak`."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
 def timed(label, fn, *args, **kwargs):
     started = time.perf_counter()
     result = fn(*args, **kwargs)
@@ -61,17 +102,18 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--pages", type=int, default=290)
     parser.add_argument("--years", type=float, default=5)
+    parser.add_argument("--activity", type=float, default=1.0, help="multiplies every page's posting rate")
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--data", help="read the Dataset from this folder, or generate it and save it there")
     parser.add_argument("--skip-communities", action="store_true")
     args = parser.parse_args(argv)
 
     print(f"kommunsocial {ks.__version__}: network benchmark, {args.pages} pages × {args.years} years, "
-          f"seed {args.seed}")
-    corpus, _ = timed("generate corpus", ks.sample.generate, n_pages=args.pages, years=args.years, seed=args.seed)
-    ds, _ = timed("corpus → Dataset (pseudonymised, validated)", corpus_dataset, corpus)
-    del corpus
+          f"activity {args.activity}, seed {args.seed}")
+    ds = load(args)
     print(f"size: {len(ds.pages):,} pages, {len(ds.posts):,} posts, {len(ds.comments):,} comments, "
           f"{int(ds.comments['author_is_page'].sum()):,} by pages")
+    resident = Path("/proc/self/status").exists() and reset_peak()
 
     total = 0.0
     table, s = timed("comment_table (threads resolved)", network.comment_table, ds)
@@ -95,6 +137,8 @@ def main(argv=None) -> int:
     total += s
     print(f"  {len(monthly):,} rows")
     print(f"{'graph building + responsiveness (sum of the above)':<48s} {total:8.2f} s")
+    if resident:
+        print(f"{'  peak memory of these steps (max RSS)':<48s} {peak_since_reset():8,.0f} MB", flush=True)
 
     measures, _ = timed("page_measures (one reply graph per page)", network.page_measures, ds)
     _, _ = timed("graph_measures (all pages)", network.graph_measures, G)
@@ -107,7 +151,7 @@ def main(argv=None) -> int:
         path, _ = timed("export reply graph as GEXF", network.export, G, Path(tmp) / "reply.gexf")
         print(f"  {path.stat().st_size / 1e6:.1f} MB")
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(f"peak memory (max RSS): {peak:,.0f} MB")
+    print(f"peak memory (max RSS, the corpus generated or read included): {peak:,.0f} MB")
     return 0
 
 

@@ -2,14 +2,40 @@
 
 from __future__ import annotations
 
+import gc
+from contextlib import contextmanager
+
 import networkx as nx
 import numpy as np
 import pandas as pd
 from scipy import sparse
 
-from ._threads import check_dataset, comment_table
+from ._threads import check_dataset, datetimes, links, positions, runs, sorted_codes
 
 __all__ = ["reply_graph", "bipartite_graph", "commenter_graph", "reply_edges"]
+
+
+@contextmanager
+def _gc_paused():
+    """Pause Python's cyclic garbage collector while a graph is assembled.
+
+    A graph of a few hundred thousand edges creates as many attribute dicts and Timestamps, all
+    tracked by the collector; every 700 of them trigger a collection of the young objects, and the
+    older generations are walked again as they grow, which roughly doubles the time of building
+    large graphs. Nothing built here holds reference cycles.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            if gc.get_freeze_count() == 0:  # unless the program froze objects itself
+                # move every tracked object (the new graph too) to the oldest generation at once,
+                # instead of walking the new ones in a young collection and again on promotion
+                gc.freeze()
+                gc.unfreeze()
+            gc.enable()
 
 
 def _select(dataset, page):
@@ -46,32 +72,160 @@ def reply_edges(table: pd.DataFrame) -> tuple[pd.DataFrame, dict]:
     return edges.reset_index(drop=True), dropped
 
 
-def _node_frame(table, pages):
-    """Per node: role, label and how many comments and top-level comments it wrote."""
-    authored = table.loc[table["node"].notna(), ["node", "comment_id"]].assign(top=table["parent_id"].isna())
-    counts = authored.groupby("node").agg(n_comments=("comment_id", "size"), n_top_level=("top", "sum"))
-    names = pages.drop_duplicates("page_id").set_index("page_id")["page_name"]
-    ids = sorted(set(counts.index) | set(names.index))
-    frame = counts.reindex(ids, fill_value=0)
-    is_page = frame.index.isin(names.index)
-    frame["role"] = np.where(is_page, "page", "citizen")
-    frame["label"] = [str(names[i]) if p else str(i) for i, p in zip(frame.index, is_page)]
-    return frame
+def _edges(source: np.ndarray, target: np.ndarray, n_targets: int, when: np.ndarray):
+    """Group rows into edges: ``(source, target, weight, first, last)`` per distinct pair of codes,
+    sorted by source then target, with the smallest and largest of ``when`` (int64 times)."""
+    key = source * np.int64(n_targets) + target
+    order = np.argsort(key)
+    key, when = key[order], when[order]
+    start = runs(key)
+    pair = key[start]
+    weight = np.diff(np.r_[start, len(key)])
+    if not len(start):
+        return pair, pair, weight, when[:0], when[:0]
+    return pair // n_targets, pair % n_targets, weight, np.minimum.reduceat(when, start), \
+        np.maximum.reduceat(when, start)
+
+
+def _edge_attributes(weight, first, last) -> list[dict]:
+    """``{"weight", "first_at", "last_at"}`` per edge from the weights and boxed times (object arrays)."""
+    return [{"weight": w, "first_at": lo, "last_at": hi} for w, lo, hi in zip(weight.tolist(), first, last)]
+
+
+def _times(created, first, last, weight):
+    """The times ``first`` and ``last`` (int64 values of the datetime array ``created``) as pandas
+    Timestamps (object arrays). An edge of one comment gets the same object twice: boxing timestamps
+    is the costly part."""
+    first = np.asarray(datetimes(first, created), dtype=object)
+    boxed = first.copy()
+    many = weight > 1
+    boxed[many] = np.asarray(datetimes(last[many], created), dtype=object)
+    return first, boxed
+
+
+# Large graphs are written straight into networkx's dict-of-dicts (``G._node``, ``G._adj`` and, for a
+# DiGraph, ``G._pred``; see "Subclasses" in the networkx documentation): add_nodes_from and
+# add_edges_from spend several microseconds of Python per node and edge, which is most of the time
+# at country scale. The result is the graph those calls would build, down to the order of every
+# adjacency dict and one attribute dict shared by both ends of an edge (tests/test_network_reference.py
+# compares them). A subclass, or a graph that has edges already, goes through networkx's methods.
+def _plain(G) -> bool:
+    return type(G) in (nx.Graph, nx.DiGraph)
+
+
+def _add_nodes(G, nodes: list, attributes: list[dict]) -> None:
+    """``G.add_nodes_from(zip(nodes, attributes))`` for new, distinct nodes (``attributes`` fresh dicts)."""
+    if not (_plain(G) and len(set(nodes)) == len(nodes) and G._node.keys().isdisjoint(nodes)):
+        G.add_nodes_from(zip(nodes, attributes))
+        return
+    G._node.update(zip(nodes, attributes))
+    for adjacency in (G._adj, G._pred) if G.is_directed() else (G._adj,):
+        adjacency.update((node, {}) for node in nodes)
+    getattr(nx, "_clear_cache", lambda G: None)(G)
+
+
+def _fill(adjacency: dict, keys: np.ndarray, names: np.ndarray, neighbours: np.ndarray, data: np.ndarray) -> None:
+    """``adjacency[names[k]][neighbours[i]] = data[i]`` for ``k = keys[i]``, the keys in runs."""
+    start = runs(keys)
+    end = np.r_[start[1:], len(keys)]
+    neighbours, data = neighbours.tolist(), data.tolist()
+    for name, lo, hi in zip(names[keys[start]].tolist(), start.tolist(), end.tolist()):
+        adjacency[name].update(zip(neighbours[lo:hi], data[lo:hi]))
+
+
+def _known(G, codes: np.ndarray, names: np.ndarray) -> bool:
+    """Whether every node ``names[codes]`` is a node of ``G``."""
+    used = np.zeros(len(names), dtype=bool)
+    used[codes] = True
+    return G._node.keys() >= set(names[used].tolist())
+
+
+def _add_edges(G, source: tuple, target: tuple, attributes: list[dict], *, check: bool = True) -> None:
+    """``G.add_edges_from(zip(sources, targets, attributes))`` for distinct pairs of nodes, to a graph
+    without edges; ``source`` and ``target`` are ``(codes, vocabulary)`` with the nodes
+    ``vocabulary[codes]`` (object arrays; the two vocabularies are the same array or share no node).
+    ``check=False`` when the caller knows every end is a node of ``G`` already."""
+    (u, u_names), (v, v_names) = source, target
+    head, tail = u_names[u], v_names[v]
+    data = np.empty(len(attributes), dtype=object)
+    data[:] = attributes
+    if not (_plain(G) and not any(G._adj.values())
+            and (not check or (_known(G, u, u_names) and _known(G, v, v_names)))):
+        G.add_edges_from(zip(head.tolist(), tail.tolist(), attributes))
+        return
+    if G.is_directed():  # each adjacency dict lists its edges in the order they were given
+        order = np.argsort(u, kind="stable")
+        _fill(G._succ, u[order], u_names, tail[order], data[order])
+        order = np.argsort(v, kind="stable")
+        _fill(G._pred, v[order], v_names, head[order], data[order])
+    else:  # an undirected edge is in the adjacency dicts of both its ends, in the order given
+        shared = u_names is v_names
+        names = u_names if shared else np.concatenate([u_names, v_names])
+        keys = np.concatenate([u, v if shared else v + len(u_names)]).astype(np.int64)
+        edge = np.tile(np.arange(len(u)), 2)
+        order = np.argsort(keys * len(u) + edge)  # by node, then edge
+        _fill(G._adj, keys[order], names, np.concatenate([tail, head])[order], data[edge[order]])
+    getattr(nx, "_clear_cache", lambda G: None)(G)
 
 
 def _build_reply_graph(table, pages) -> nx.DiGraph:
-    edges, dropped = reply_edges(table)
+    """:func:`reply_graph` of a :func:`~kommunsocial.network._threads.comment_table` (or some of its
+    rows) and the pages table."""
+    names = pages.drop_duplicates("page_id").set_index("page_id")["page_name"]
+    dtype = table["node"].dtype
+    page_of, post_pages = pd.factorize(table["page_id"])  # the page whose post each comment is under
+    parent_pos = table["parent_pos"].to_numpy()
+    # in a whole comment table (or its first rows) row labels are positions: a parent's node is there
+    whole = table.index.equals(pd.RangeIndex(len(table))) and parent_pos.max(initial=-1) < len(table)
+    codes, ids = sorted_codes(table["node"], pd.Series(names.index, dtype=dtype), pd.Series(post_pages, dtype=dtype),
+                              *([] if whole else [table["parent_node"]]))
+    node, page, post_page = codes[:3]
+    if whole:
+        parent = np.full(len(node), -1, dtype=np.int64)
+        parent[parent_pos >= 0] = node[parent_pos[parent_pos >= 0]]
+    else:
+        parent = codes[3]
+    return _reply_graph(ids, names, page, node, parent, np.append(post_page, -1)[page_of],
+                        table["parent_id"].isna().to_numpy(), table["parent_missing"].to_numpy(dtype=bool),
+                        table["created_at"].array)
+
+
+def _reply_graph(ids, names, page, node, parent, page_of, top, missing_parent, created) -> nx.DiGraph:
+    """The reply graph of comments given as codes of node ids in the sorted vocabulary ``ids``:
+    ``node`` (the author), ``parent`` (the parent's author), ``page_of`` (the page whose post it is
+    under), -1 when unknown; ``page`` codes the pages of the pages table, named ``names``. Edges and
+    counts as :func:`reply_edges`; a node for every author and every page."""
+    # a reply points to its parent's author, a top-level comment to the page
+    target = np.where(top, page_of, parent)
+    no_author = node < 0
+    unknown_parent = ~top & ~missing_parent & (target < 0)
+    self_reply = (node == target) & ~no_author
+    edge = ~no_author & ~missing_parent & ~unknown_parent & ~self_reply & (target >= 0)
     G = nx.DiGraph()
-    G.graph.update(dropped)
-    nodes = _node_frame(table, pages)
-    G.add_nodes_from((node, {"role": role, "label": label, "n_comments": int(n), "n_top_level": int(k)})
-                     for node, n, k, role, label in nodes[["n_comments", "n_top_level", "role", "label"]]
-                     .itertuples(name=None))
-    if len(edges):
-        agg = (edges.groupby(["source", "target"], sort=True)["created_at"]
-               .agg(["size", "min", "max"]).reset_index())
-        G.add_edges_from((s, t, {"weight": int(w), "first_at": lo, "last_at": hi})
-                         for s, t, w, lo, hi in agg.itertuples(index=False, name=None))
+    G.graph.update({
+        "comments": len(node),
+        "comments_without_author": int(no_author.sum()),
+        "replies_to_missing_comment": int((missing_parent & ~no_author).sum()),
+        "replies_to_unknown_author": int((unknown_parent & ~no_author).sum()),
+        "self_replies": int((self_reply & ~no_author).sum()),
+    })
+    n_comments = np.bincount(node[~no_author], minlength=len(ids))
+    n_top_level = np.bincount(node[~no_author & top], minlength=len(ids))
+    is_page = np.zeros(len(ids), dtype=bool)
+    is_page[page] = True
+    label = ids.copy()
+    label[page] = [str(name) for name in names.tolist()]
+    keep = is_page | (n_comments > 0)
+    created = created[edge]
+    u, v, weight, first, last = _edges(node[edge], target[edge], len(ids), created.asi8)
+    with _gc_paused():
+        _add_nodes(G, ids[keep].tolist(),
+                   [{"role": "page" if p else "citizen", "label": name, "n_comments": n, "n_top_level": k}
+                    for p, name, n, k in zip(is_page[keep].tolist(), label[keep].tolist(), n_comments[keep].tolist(),
+                                             n_top_level[keep].tolist())])
+        if len(u):
+            first, last = _times(created, first, last, weight)
+            _add_edges(G, (u, ids), (v, ids), _edge_attributes(weight, first, last))
     return G
 
 
@@ -113,7 +267,17 @@ def reply_graph(dataset, *, page=None) -> nx.DiGraph:
     {'role': 'page', 'label': 'Sjövik kommun', 'n_comments': 1, 'n_top_level': 0}
     """
     ds = _select(dataset, page)
-    return _build_reply_graph(comment_table(ds), ds.pages)
+    # what _build_reply_graph(comment_table(ds), ds.pages) gives, without the table's string columns
+    rows = links(ds)
+    c = ds.comments
+    names = ds.pages.drop_duplicates("page_id").set_index("page_id")["page_name"]
+    (author, post_page, page), ids = sorted_codes(c["author_id"], ds.posts["page_id"],
+                                                  pd.Series(names.index, dtype=ds.posts["page_id"].dtype))
+    page_of = np.append(post_page, -1)[rows.post]
+    node = np.where(rows.is_page, page_of, author)  # the page for its own comments
+    parent = np.where(rows.parent >= 0, node[np.maximum(rows.parent, 0)], -1)
+    return _reply_graph(ids, names, page, node, parent, page_of, rows.top, ~rows.top & (rows.parent < 0),
+                        c["created_at"].array)
 
 
 def bipartite_graph(dataset, *, page=None, include_pages: bool = False) -> nx.Graph:
@@ -146,31 +310,46 @@ def bipartite_graph(dataset, *, page=None, include_pages: bool = False) -> nx.Gr
     """
     ds = _select(dataset, page)
     c = ds.comments
-    c = c[c["author_id"].notna()]
+    keep = c["author_id"].notna().to_numpy()
     if not include_pages:
-        c = c[~c["author_is_page"].fillna(False).to_numpy(dtype=bool)]
+        keep = keep & ~c["author_is_page"].fillna(False).to_numpy(dtype=bool)
     B = nx.Graph()
-    B.graph["comments_without_author"] = int(ds.comments["author_id"].isna().sum())
-    if not len(c):
+    B.graph["comments_without_author"] = int(c["author_id"].isna().sum())
+    if not keep.any():
         return B
-    clash = set(c["author_id"]) & set(c["post_id"])
-    if clash:
+    (author,), authors = sorted_codes(c["author_id"], keep=keep)
+    (post,), post_ids = sorted_codes(c["post_id"], keep=keep)
+    clash = authors[positions(post_ids, authors) >= 0]
+    if len(clash):
         raise ValueError(f"author ids equal to post ids ({sorted(clash)[:3]}): cannot build a two-mode graph")
-    per_author = c.groupby("author_id").agg(n_comments=("comment_id", "size"),
-                                            is_page=("author_is_page", "any"))
-    B.add_nodes_from((a, {"bipartite": 0, "role": "page" if p else "citizen", "n_comments": int(n)})
-                     for a, n, p in per_author.itertuples(name=None))
-    posts = ds.posts.set_index("post_id")
-    posts = posts.loc[sorted(c["post_id"].unique())]
-    tone = posts["tone"] if "tone" in posts.columns else pd.Series(pd.NA, index=posts.index)
-    B.add_nodes_from(
-        (pid, {"bipartite": 1, "role": "post", "page_id": page, "post_type": str(kind), "created_at": when,
-               **({"tone": t} if pd.notna(t) else {})})
-        for pid, page, kind, when, t in zip(posts.index, posts["page_id"], posts["post_type"],
-                                            posts["created_at"], tone))
-    agg = c.groupby(["author_id", "post_id"], sort=True)["created_at"].agg(["size", "min", "max"]).reset_index()
-    B.add_edges_from((a, p, {"weight": int(w), "first_at": lo, "last_at": hi})
-                     for a, p, w, lo, hi in agg.itertuples(index=False, name=None))
+    n_comments = np.bincount(author, minlength=len(authors))
+    by_page = c["author_is_page"].fillna(False).to_numpy(dtype=bool)[keep]
+    is_page = np.bincount(author[by_page], minlength=len(authors)) > 0
+    posts = ds.posts[["post_id", "page_id", "post_type", "created_at"] + (["tone"] if "tone" in ds.posts else [])]
+    if posts["post_id"].is_unique:
+        row = positions(posts["post_id"], post_ids)
+        if (row < 0).any():
+            raise KeyError(f"{post_ids[row < 0][:3].tolist()} not in index")  # as .loc would
+        posts = posts.take(row).set_index("post_id")
+    else:
+        posts = posts.set_index("post_id").loc[post_ids]
+    (page_id,), pages = sorted_codes(posts["page_id"])
+    page_ids = np.append(pages, pd.NA)[page_id].tolist()  # one str object per page, not per post
+    tone = posts["tone"] if "tone" in posts.columns else pd.Series(pd.NA, index=posts.index, dtype=object)
+    has_tone = tone.notna().to_numpy()
+    created = c["created_at"].array[keep]
+    u, v, weight, first, last = _edges(author, post, len(post_ids), created.asi8)
+    with _gc_paused():
+        first, last = _times(created, first, last, weight)
+        _add_nodes(B, authors.tolist(), [{"bipartite": 0, "role": "page" if p else "citizen", "n_comments": n}
+                                         for n, p in zip(n_comments.tolist(), is_page.tolist())])
+        _add_nodes(B, posts.index.tolist(),
+                   [{"bipartite": 1, "role": "post", "page_id": page, "post_type": str(kind), "created_at": when,
+                     **({"tone": t} if ok else {})}
+                    for page, kind, when, t, ok in zip(page_ids, posts["post_type"].tolist(),
+                                                       np.asarray(posts["created_at"], dtype=object), tone.tolist(),
+                                                       has_tone.tolist())])
+        _add_edges(B, (u, authors), (v, post_ids), _edge_attributes(weight, first, last), check=False)
     return B
 
 
@@ -216,31 +395,49 @@ def commenter_graph(dataset, *, min_weight: int = 2, page=None) -> nx.Graph:
     c = ds.comments
     G = nx.Graph()
     G.graph["comments"] = int(len(c))
-    c = c[c["author_id"].notna() & ~c["author_is_page"].fillna(False).to_numpy(dtype=bool)]
+    citizen = c["author_id"].notna().to_numpy() & ~c["author_is_page"].fillna(False).to_numpy(dtype=bool)
     G.graph["min_weight"] = int(min_weight)
-    G.graph["commenters"] = int(c["author_id"].nunique())
-    if not len(c):
+    (author,), authors = sorted_codes(c["author_id"], keep=citizen)
+    G.graph["commenters"] = len(authors)
+    if not citizen.any():
         return G
-    page_of = ds.posts.set_index("post_id")["page_id"]
-    c = c.assign(page_id=c["post_id"].map(page_of).to_numpy())
-    pairs = c[["author_id", "post_id"]].drop_duplicates()
-    authors, a_idx = np.unique(pairs["author_id"].to_numpy(dtype=object).astype(str), return_inverse=True)
-    authors = [str(a) for a in authors]  # plain str node ids, not numpy strings
-    _, p_idx = np.unique(pairs["post_id"].to_numpy(dtype=object).astype(str), return_inverse=True)
+    if not ds.posts["post_id"].is_unique:  # the same post id twice: whose page is it under?
+        raise pd.errors.InvalidIndexError("Reindexing only valid with uniquely valued Index objects")
+    row = positions(ds.posts["post_id"], c["post_id"])[citizen]  # the post of each comment
+    (page_of_post,), pages = sorted_codes(ds.posts["page_id"])
+    page_of = np.append(page_of_post, -1)[row]  # -1: a post not in the posts table
+    post = row if (row >= 0).all() else pd.factorize(c["post_id"][citizen])[0]
+    pairs = np.sort(author * np.int64(post.max() + 1) + post)
+    pairs = pairs[runs(pairs)]  # each commenter and post once
+    a_idx, p_idx = np.divmod(pairs, post.max() + 1)
     M = sparse.csr_matrix((np.ones(len(pairs), dtype=np.int32), (a_idx, p_idx)))
-    co = sparse.triu(M @ M.T, k=1).tocoo()
-    keep = co.data >= min_weight
-    rows, cols, weights = co.row[keep], co.col[keep], co.data[keep]
-    tied = np.unique(np.concatenate([rows, cols]))
-    per_author = c.groupby("author_id").agg(n_comments=("comment_id", "size"), n_posts=("post_id", "nunique"))
-    main_page = (c.groupby(["author_id", "page_id"]).size().rename("n").reset_index()
-                 .sort_values(["author_id", "n", "page_id"], ascending=[True, False, True])
-                 .drop_duplicates("author_id").set_index("author_id")["page_id"])
-    for i in tied:
-        a = authors[i]
-        G.add_node(a, role="citizen", n_posts=int(per_author.at[a, "n_posts"]),
-                   n_comments=int(per_author.at[a, "n_comments"]), main_page=str(main_page[a]))
-    order = np.lexsort((cols, rows))
-    G.add_edges_from((authors[r], authors[k], {"weight": int(w)})
-                     for r, k, w in zip(rows[order], cols[order], weights[order]))
+    co = (M @ M.T).tocsr()  # posts in common; the upper triangle: each pair once
+    rows = np.repeat(np.arange(co.shape[0], dtype=np.int64), np.diff(co.indptr))
+    cols = co.indices.astype(np.int64)
+    keep = (cols > rows) & (co.data >= min_weight)
+    rows, cols, weights = rows[keep], cols[keep], co.data[keep]
+    order = np.argsort(rows * len(authors) + cols)
+    rows, cols, weights = rows[order], cols[order], weights[order]
+    tied = np.flatnonzero(np.bincount(np.concatenate([rows, cols]), minlength=len(authors)))
+    n_comments = np.bincount(author, minlength=len(authors))
+    n_posts = np.bincount(a_idx, minlength=len(authors))
+    # the page each commenter commented on most (ties: the smallest page id)
+    known = page_of >= 0
+    key = np.sort(author[known] * np.int64(len(pages)) + page_of[known])
+    start = runs(key)
+    who, where = np.divmod(key[start], max(len(pages), 1))
+    n = np.diff(np.r_[start, len(key)])
+    group = runs(who)  # the rows of each commenter, pages in sorted order
+    most = np.repeat(np.maximum.reduceat(n, group), np.diff(np.r_[group, len(who)])) if len(group) else n
+    best = np.flatnonzero(n == most)
+    best = best[runs(who[best])]  # the first (smallest) page with the largest count
+    main = np.full(len(authors), -1, dtype=np.int64)
+    main[who[best]] = where[best]
+    if (main[tied] < 0).any():  # none of their comments is under a post of a known page
+        raise KeyError(authors[tied[main[tied] < 0][0]])
+    with _gc_paused():
+        _add_nodes(G, authors[tied].tolist(),
+                   [{"role": "citizen", "n_posts": p, "n_comments": n, "main_page": str(page)}
+                    for p, n, page in zip(n_posts[tied].tolist(), n_comments[tied].tolist(), pages[main[tied]])])
+        _add_edges(G, (rows, authors), (cols, authors), [{"weight": w} for w in weights.tolist()], check=False)
     return G

@@ -56,27 +56,61 @@ LANGS = ("sv", "nb", "nn", "da", "en")
 
 _URL = re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE)
 _MENTION = re.compile(r"(?:^|\s)@\w+")
-# sentence boundaries: end punctuation, line breaks, and emoji/symbol runs people end sentences with
-_SENTENCE = re.compile(r"[.!?…:;\n\r]+|[\u2600-\u27bf\U0001f000-\U0001faff]+")
-_WORD = re.compile(r"[^\W\d_]+(?:[-'’][^\W\d_]+)*")
+# sentence boundaries (as a character class): end punctuation, line breaks, and emoji/symbol runs
+# people end sentences with
+_BOUNDARY = "\\.!?…:;\\n\\r\\u2600-\\u27bf\\U0001f000-\\U0001faff"
+
+# The rules as one regular expression per language, searched in the whole case-folded text (case
+# folding maps no character to or from a boundary). A sentence starts at the beginning or after a
+# boundary; a word is a run of letters, joined by - ' or ’ ([^\W\d_]+(?:[-'’][^\W\d_]+)*, read
+# greedily); a sentence's first word is its first run of letters, its second word the next one. The
+# letters exclude the boundaries, a few of which (the dingbat digits ❶…) would otherwise count.
+_LETTER = f"[^\\W\\d_{_BOUNDARY}]"
+_GAP = f"(?:(?![{_BOUNDARY}])[\\W\\d_])*"  # neither a letter nor a boundary
+_END = f"(?!{_LETTER}|[-'’]{_LETTER})"  # the word ends here: the greedy word pattern stops
 
 
-def _opens_question(sentence: str, lang: str) -> bool:
-    words = _WORD.findall(sentence.casefold())
-    if not words:
-        return False
-    if words[0] in INTERROGATIVES[lang]:
-        return True
-    return len(words) > 1 and words[0] in QUESTION_VERBS[lang] and words[1] in SUBJECTS[lang]
+def _alternatives(words) -> str:
+    return "|".join(re.escape(w) for w in sorted(words))
 
 
-def _one(text, lang) -> bool:
+def _opener(lang: str) -> re.Pattern:
+    """Sentence start, then an interrogative, or a question verb and its subject (whole words)."""
+    return re.compile(f"(?:^|(?<=[{_BOUNDARY}])){_GAP}"
+                      f"(?:(?:{_alternatives(INTERROGATIVES[lang])}){_END}"
+                      f"|(?:{_alternatives(QUESTION_VERBS[lang])}){_END}{_GAP}"
+                      f"(?:{_alternatives(SUBJECTS[lang])}){_END})")
+
+
+_OPENERS = {lang: _opener(lang) for lang in (*LANGS, _ALL)}
+_BATCH = 65536
+
+
+def _one(text, key: str) -> bool:
     if not isinstance(text, str) or not text:
         return False
     text = _MENTION.sub(" ", _URL.sub(" ", text))  # "?" in a link's query string is not a question
     if "?" in text:
         return True
-    return any(_opens_question(s, lang) for s in _SENTENCE.split(text))
+    return _OPENERS[key].search(text.casefold()) is not None
+
+
+def _objects(values) -> np.ndarray:
+    """``values`` as a 1-d array, one element per value (even a value that is itself a list)."""
+    if isinstance(values, (np.ndarray, pd.api.extensions.ExtensionArray)) and values.ndim == 1:
+        return values
+    values = list(values)
+    out = np.empty(len(values), dtype=object)
+    out[:] = values
+    return out
+
+
+def _codes(values):
+    """``pd.factorize(values)``; values it cannot hash (never strings) count as missing."""
+    try:
+        return pd.factorize(values)
+    except TypeError:
+        return pd.factorize(_objects([v if isinstance(v, str) else None for v in values]))
 
 
 def is_question(texts, lang=None) -> pd.Series:
@@ -123,14 +157,27 @@ def is_question(texts, lang=None) -> pd.Series:
     [True, False, True, False, True]
     """
     index = texts.index if isinstance(texts, pd.Series) else None
-    values = list(texts)
+    values = _objects(texts.array if isinstance(texts, pd.Series) else texts)
+    n = len(values)
+    keys = list(_OPENERS)  # the language codes and "all"
     if isinstance(lang, str) or lang is None:
-        langs = [lang] * len(values)
+        key_codes = np.full(n, keys.index(lang if lang in LANGS else _ALL), dtype=np.int64)
     else:
-        langs = list(lang)
-        if len(langs) != len(values):
-            raise ValueError(f"lang has {len(langs)} values for {len(values)} texts; pass one language code "
+        langs = _objects(lang.array if isinstance(lang, pd.Series) else lang)
+        if len(langs) != n:
+            raise ValueError(f"lang has {len(langs)} values for {n} texts; pass one language code "
                              f"or one per text")
-    keys = [code if isinstance(code, str) and code in LANGS else _ALL for code in langs]
-    result = np.fromiter((_one(t, k) for t, k in zip(values, keys)), dtype=bool, count=len(values))
-    return pd.Series(result, index=index, name="is_question")
+        codes, seen = _codes(langs)
+        lookup = [keys.index(code if isinstance(code, str) and code in LANGS else _ALL) for code in seen]
+        key_codes = np.array(lookup + [keys.index(_ALL)], dtype=np.int64)[codes]  # missing (-1): all
+    # each distinct pair of text and language is read once
+    text_codes, seen = _codes(values)  # missing: -1
+    pair_codes, pairs = pd.factorize(text_codes.astype(np.int64) * len(keys) + key_codes)
+    text_of, key_of = np.divmod(pairs, len(keys))
+    answers = np.zeros(len(pairs), dtype=bool)
+    for lo in range(0, len(pairs) if len(seen) else 0, _BATCH):  # as Python strings a batch at a time
+        batch = slice(lo, lo + _BATCH)
+        texts = np.asarray(seen.take(np.maximum(text_of[batch], 0)), dtype=object).tolist()
+        answers[batch] = [t >= 0 and _one(text, keys[k])
+                          for text, t, k in zip(texts, text_of[batch].tolist(), key_of[batch].tolist())]
+    return pd.Series(answers[pair_codes], index=index, name="is_question")

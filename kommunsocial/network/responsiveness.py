@@ -5,7 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ._threads import _local_month, check_dataset, comment_table, threads
+from ._threads import (_thread_counts, check_dataset, hours_between, links, post_months, runs, sorted_codes,
+                       take)
 from .questions import is_question
 
 __all__ = ["responsiveness", "COLUMNS"]
@@ -14,6 +15,7 @@ __all__ = ["responsiveness", "COLUMNS"]
 COLUMNS = ["citizen_comments", "page_comments", "threads", "answered_threads", "answer_rate", "questions",
            "answered_questions", "question_answer_rate", "median_hours_to_answer", "p90_hours_to_answer",
            "page_comment_share", "citizen_replies", "citizen_reply_share", "reciprocity", "dialogue"]
+_BATCH = 1 << 18  # top-level comments tested for questions at a time
 _BY = {"page_id": ["page_id"], "month": ["month"], ("page_id", "month"): ["page_id", "month"], None: []}
 
 
@@ -26,38 +28,65 @@ def _keys(by) -> list[str]:
     return _BY[key]
 
 
-def _count(frame, mask, keys, name):
-    sub = frame.loc[np.asarray(mask, dtype=bool), keys]
+def _groups(frame: pd.DataFrame, keys: list[str], index: pd.Index) -> np.ndarray:
+    """Row of ``index`` of each row's group by ``keys``: -1 when a key is missing or the group is not
+    in ``index`` (as grouping, which drops missing keys, then reindexing would treat it)."""
     if not keys:
-        return pd.Series([len(sub)], index=["all"], name=name)
-    return sub.groupby(keys, observed=True).size().rename(name)
+        return np.zeros(len(frame), dtype=np.int64)
+    codes, uniques = pd.factorize(frame[keys[0]])
+    for key in keys[1:]:
+        more, values = pd.factorize(frame[key])
+        missing = (codes < 0) | (more < 0)
+        codes, pairs = pd.factorize(np.where(missing, -1, codes * np.int64(len(values)) + more))
+        codes[missing] = -1
+        first, second = np.divmod(np.maximum(pairs, 0), max(len(values), 1))
+        uniques = pd.MultiIndex.from_arrays([uniques.take(first), values.take(second)])
+    where = np.append(index.get_indexer(uniques), -1)  # code -1 (missing) takes the last slot
+    return where[codes]
 
 
-def _reciprocity(table, is_page, keys):
-    """Share of page–citizen dyads with contact both ways (see :func:`responsiveness`)."""
-    dyad = list(dict.fromkeys(keys + ["page_id"]))
-    known = table["node"].notna().to_numpy()
-    to_page = ~is_page & known & (table["parent_id"].isna().to_numpy() | table["parent_is_page"].to_numpy())
-    from_page = is_page & table["parent_node"].notna().to_numpy() & ~table["parent_is_page"].to_numpy()
-    a = table.loc[to_page, dyad + ["node"]].drop_duplicates().assign(a=True)
-    b = (table.loc[from_page, dyad + ["parent_node"]].rename(columns={"parent_node": "node"})
-         .drop_duplicates().assign(b=True))
-    both = a.merge(b, on=dyad + ["node"], how="outer")
-    both["mutual"] = both["a"].eq(True) & both["b"].eq(True)
-    if not keys:
-        return pd.Series([both["mutual"].mean() if len(both) else np.nan], index=["all"], name="reciprocity")
-    return both.groupby(keys, observed=True)["mutual"].mean().rename("reciprocity")
+def _count(groups: np.ndarray, mask, size: int) -> np.ndarray:
+    return np.bincount(groups[np.asarray(mask, dtype=bool) & (groups >= 0)], minlength=size)
 
 
-def _base_index(ds, keys):
+def _dyads(per_post: pd.DataFrame, keys: list[str]) -> np.ndarray:
+    """A code per post for its grouping values and its page (a missing value is a value of its own)."""
+    where = np.zeros(len(per_post), dtype=np.int64)
+    for col in dict.fromkeys(keys + ["page_id"]):
+        codes, uniques = pd.factorize(per_post[col], use_na_sentinel=False)
+        where = where * np.int64(len(uniques)) + codes
+    return pd.factorize(where)[0]
+
+
+def _reciprocity(dyad, node, parent_node, is_page, top, parent_is_page, groups, size, pooled) -> np.ndarray:
+    """Share of page–citizen dyads with contact both ways (see :func:`responsiveness`), per group or
+    ``pooled`` over the whole selection. ``dyad`` codes each comment's grouping values and page,
+    ``node`` and ``parent_node`` its author and its parent's author (codes, -1 when unknown)."""
+    to_page = ~is_page & (node >= 0) & (top | parent_is_page)
+    from_page = is_page & (parent_node >= 0) & ~parent_is_page
+    n = max(int(node.max(initial=-1)) + 1, 1)
+    a = np.sort(dyad[to_page] * np.int64(n) + node[to_page])
+    b = np.sort(dyad[from_page] * np.int64(n) + parent_node[from_page])
+    both = np.sort(np.r_[a[runs(a)], b[runs(b)]])  # each dyad once from each side that made contact
+    start = runs(both)
+    mutual = np.diff(np.r_[start, len(both)]) == 2
+    if pooled:
+        return np.array([mutual.mean() if len(mutual) else np.nan])
+    group_of = np.full(int(dyad.max(initial=-1)) + 1, -1, dtype=np.int64)
+    group_of[dyad] = groups  # the grouping values are among the dyad's
+    dyad_group = group_of[both[start] // n]
+    ok = dyad_group >= 0
+    dyads = np.bincount(dyad_group[ok], minlength=size)
+    both_ways = np.bincount(dyad_group[ok & mutual], minlength=size)
+    return np.divide(both_ways, dyads, out=np.full(size, np.nan), where=dyads > 0)
+
+
+def _base_index(ds, keys, months):
     if keys == ["page_id"]:
         return pd.Index(sorted(ds.pages["page_id"].unique()), name="page_id", dtype="string")
     if not keys:
         return pd.Index(["all"])
-    posts = ds.posts
-    country = ds.pages.drop_duplicates("page_id").set_index("page_id")["country"].astype("object")
-    frame = pd.DataFrame({"page_id": posts["page_id"],
-                          "month": _local_month(posts["created_at"], posts["page_id"].map(country))})
+    frame = pd.DataFrame({"page_id": ds.posts["page_id"], "month": months})
     frame = frame[keys].drop_duplicates().sort_values(keys)
     return pd.MultiIndex.from_frame(frame) if len(keys) > 1 else pd.Index(frame[keys[0]], name=keys[0])
 
@@ -133,40 +162,63 @@ def responsiveness(dataset, *, by="page_id", min_threads: int = 10, dialogue_rat
     keys = _keys(by)
     if isinstance(min_threads, bool) or not isinstance(min_threads, (int, np.integer)) or min_threads < 0:
         raise ValueError(f"min_threads must be a whole number >= 0, got {min_threads!r}")
-    table = comment_table(ds)
-    th = threads(ds, table=table)
-    th = th.assign(is_question=is_question(th["text"], th["lang"]).to_numpy())
-    is_page = table["author_is_page"].fillna(False).to_numpy(dtype=bool)
-    self_reply = (table["node"] == table["parent_node"]).fillna(False).to_numpy(dtype=bool)
-    citizen_reply = (~is_page & (table["parent_pos"].to_numpy() >= 0) & ~table["parent_is_page"].to_numpy()
-                     & ~self_reply)
-    answered = th["answered"].to_numpy(dtype=bool)
-    parts = [
-        _count(table, ~is_page, keys, "citizen_comments"),
-        _count(table, is_page, keys, "page_comments"),
-        _count(th, np.ones(len(th), dtype=bool), keys, "threads"),
-        _count(th, answered, keys, "answered_threads"),
-        _count(th, th["is_question"], keys, "questions"),
-        _count(th, th["is_question"].to_numpy() & answered, keys, "answered_questions"),
-        _count(table, citizen_reply, keys, "citizen_replies"),
-    ]
-    hours = th.loc[answered, keys + ["hours_to_answer"]]
-    grouped = hours.groupby(keys, observed=True)["hours_to_answer"] if keys else None
-    if keys:
-        parts += [grouped.median().rename("median_hours_to_answer"),
-                  grouped.quantile(0.9).rename("p90_hours_to_answer")]
-    else:
-        h = hours["hours_to_answer"]
-        parts += [pd.Series([h.median()], index=["all"], name="median_hours_to_answer"),
-                  pd.Series([h.quantile(0.9)], index=["all"], name="p90_hours_to_answer")]
-    parts.append(_reciprocity(table, is_page, keys))
-    index = _base_index(ds, keys)
+    # the comment table's rows and columns as integer codes: each comment's post, parent and thread
+    rows = links(ds)
+    c, posts = ds.comments, ds.posts
+    months = post_months(ds)
+    index = _base_index(ds, keys, months)
+    size = len(index)
+    # a comment is in the group of its post (its page and month); one under a post missing from the
+    # posts table is in none, but counts in the whole selection
+    per_post = pd.DataFrame({"page_id": posts["page_id"], "month": months})
+    group = np.append(_groups(per_post, keys, index), -1 if keys else 0)[rows.post]
+    # the dyad values: the grouping values and the page, a missing one a value of its own
+    dyad = _dyads(per_post, keys)
+    dyad = np.append(dyad, dyad.max(initial=-1) + 1)[rows.post]
+    # nodes: the page for its own comments, else the author (-1: unknown)
+    (author, post_page), _ = sorted_codes(c["author_id"], posts["page_id"])
+    node = np.where(rows.is_page, np.append(post_page, -1)[rows.post], author)
+    has_parent = rows.parent >= 0
+    parent_node = np.where(has_parent, node[np.maximum(rows.parent, 0)], -1)
+    parent_is_page = has_parent & rows.is_page[np.maximum(rows.parent, 0)]
+    # the threads (as threads() has them, without building its table): their group is their
+    # top-level comment's
+    created = c["created_at"].array
+    roots, _, _, first_answer_at = _thread_counts(rows.is_page, rows.top, rows.root, created,
+                                                  take(created, rows.root), np.arange(len(c)))
+    thread_group = group[roots]
+    answered = first_answer_at.notna().to_numpy()
+    hours = hours_between(pd.Series(take(created, roots)), first_answer_at).to_numpy()
+    question = np.zeros(len(roots), dtype=bool)
+    for lo in range(0, len(roots), _BATCH):  # a batch of texts at a time: less memory
+        batch = roots[lo:lo + _BATCH]
+        question[lo:lo + _BATCH] = is_question(pd.Series(take(c["text"], batch)),
+                                               c["lang"].take(batch).astype("object").to_numpy()).to_numpy()
+    is_page = rows.is_page
+    self_reply = (node == parent_node) & (node >= 0)
+    citizen_reply = ~is_page & has_parent & ~parent_is_page & ~self_reply
     out = pd.DataFrame(index=index)
-    for part in parts:
-        out[part.name] = part.reindex(index).to_numpy()
+    out["citizen_comments"] = _count(group, ~is_page, size)
+    out["page_comments"] = _count(group, is_page, size)
+    out["threads"] = _count(thread_group, np.ones(len(roots), dtype=bool), size)
+    out["answered_threads"] = _count(thread_group, answered, size)
+    out["questions"] = _count(thread_group, question, size)
+    out["answered_questions"] = _count(thread_group, question & answered, size)
+    out["citizen_replies"] = _count(group, citizen_reply, size)
+    if keys:
+        ok = answered & (thread_group >= 0)
+        grouped = pd.Series(hours[ok]).groupby(thread_group[ok])
+        out["median_hours_to_answer"] = grouped.median().reindex(range(size)).to_numpy()
+        out["p90_hours_to_answer"] = grouped.quantile(0.9).reindex(range(size)).to_numpy()
+    else:
+        h = pd.Series(hours[answered])
+        out["median_hours_to_answer"] = [h.median()]
+        out["p90_hours_to_answer"] = [h.quantile(0.9)]
+    out["reciprocity"] = _reciprocity(dyad, node, parent_node, is_page, rows.top, parent_is_page, group, size,
+                                      pooled=not keys)
     counts = ["citizen_comments", "page_comments", "threads", "answered_threads", "questions",
               "answered_questions", "citizen_replies"]
-    out[counts] = out[counts].fillna(0).astype("int64")
+    out[counts] = out[counts].astype("int64")
     for col in ("median_hours_to_answer", "p90_hours_to_answer", "reciprocity"):
         out[col] = out[col].astype("float64")
 
