@@ -14,7 +14,7 @@ from .clean import clean_texts, detect_language, drop_exact_duplicates, text_fea
 from .errors import LoadError
 from .io import list_inputs, read_file
 from .io._common import Quarantine
-from .schema import PRIVATE_COLUMNS, Dataset, conform, empty, sha256_file
+from .schema import PRIVATE_COLUMNS, Dataset, conform, empty, isin, sha256_file
 
 __all__ = ["load", "ingest"]
 
@@ -236,7 +236,8 @@ def _complete_post_ids(refs: pd.Series, post_ids: pd.Series) -> pd.Series:
     """A bare Facebook post id (``812345678901234``) in a comments file whose page was not known
     becomes the canonical ``<page_id>_<post_id>`` when exactly one post in the dataset ends so."""
     refs = refs.astype("string")
-    missing = (~refs.isin(set(post_ids.dropna())) & ~refs.str.contains("_", regex=False)).fillna(False)
+    missing = (pd.Series(~isin(refs, post_ids.dropna()), index=refs.index)
+               & ~refs.str.contains("_", regex=False).fillna(True))
     if not missing.any():
         return refs
     tails = post_ids.dropna().astype(str)
@@ -260,7 +261,8 @@ def _assemble(parts, inputs, key, bar, stage) -> Dataset:
 
     comments["post_id"] = _complete_post_ids(comments["post_id"], posts["post_id"])
     # comments whose post is not in the dataset cannot be analysed: quarantine them, counted
-    orphan = ~comments["post_id"].isin(posts["post_id"])
+    orphan = pd.Series(~isin(comments["post_id"].astype("string"), posts["post_id"].astype("string")),
+                       index=comments.index)
     if orphan.any():
         q = Quarantine("", "")
         for _, row in comments[orphan].iterrows():
@@ -307,7 +309,8 @@ def _assemble(parts, inputs, key, bar, stage) -> Dataset:
     if len(quarantine):
         quarantine["record"] = privacy.redact(privacy.mask_mentions(privacy.mask_names(quarantine["record"], names),
                                                                     keep=page_handles))
-    missing_parent = comments["parent_id"].notna() & ~comments["parent_id"].isin(comments["comment_id"]) \
+    missing_parent = comments["parent_id"].notna() & ~isin(comments["parent_id"].astype("string"),
+                                                          comments["comment_id"].astype("string")) \
         if "parent_id" in comments else pd.Series(False, index=comments.index)
     reasons = (quarantine["reason"].astype(str).str.split(":").str[0].str.split(" \\(").str[0]
                .value_counts().sort_index().to_dict() if len(quarantine) else {})
