@@ -329,6 +329,12 @@ class Dataset:
         return (f"<Dataset: {len(self.pages)} pages, {len(self.posts)} posts, {len(self.comments)} comments, "
                 f"{len(self.quarantine)} quarantined>")
 
+    @property
+    def cache_dir(self) -> Path | None:
+        """Where analyses keep results computed from this dataset (``<source>/_cache``), or None
+        for a dataset built in memory."""
+        return None if self.source is None else Path(self.source) / "_cache"
+
     def tables(self) -> dict[str, pd.DataFrame]:
         return {name: getattr(self, name) for name in self._TABLE_NAMES}
 

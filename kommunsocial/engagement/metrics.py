@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import numpy as np
 import pandas as pd
 
@@ -95,9 +93,8 @@ def post_metrics(dataset, *, tone: str | None = "index", threshold: float = 50) 
     elif tone is not None and len(posts):
         from .. import tone as tone_module
 
-        source = getattr(dataset, "source", None)
         toned = tone_module.add_tone(posts, method=tone, threshold=threshold,
-                                     cache=None if source is None else Path(source) / "_cache")
+                                     cache=getattr(dataset, "cache_dir", None))
         out["formality"], out["tone"] = toned["formality"], toned["tone"]
     return out
 

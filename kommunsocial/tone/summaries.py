@@ -19,16 +19,11 @@ def scored_posts(ds, *, method: str = "index", threshold: float = 50.0) -> pd.Da
     """The dataset's posts with ``formality``, ``tone``, ``page`` (name) and ``month`` (UTC) columns."""
     from .tagging import add_tone
 
-    posts = add_tone(ds.posts, method=method, threshold=threshold, cache=_cache_dir(ds))
+    posts = add_tone(ds.posts, method=method, threshold=threshold, cache=getattr(ds, "cache_dir", None))
     names = ds.pages.set_index("page_id")["page_name"]
     posts["page"] = posts["page_id"].map(names).fillna(posts["page_id"]).astype(str)
     posts["month"] = posts["created_at"].dt.tz_localize(None).dt.to_period("M").dt.to_timestamp()
     return posts
-
-
-def _cache_dir(ds):
-    source = getattr(ds, "source", None)
-    return None if source is None else Path(source) / "_cache"
 
 
 def by_group(posts: pd.DataFrame, by: str) -> pd.DataFrame:
