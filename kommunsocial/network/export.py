@@ -201,8 +201,9 @@ def export_files(items: dict, folder) -> pd.DataFrame:
                 continue
             nodes, edges = item.number_of_nodes(), item.number_of_edges()
             if Path(name).suffix.lower() in (".gexf", ".graphml") and edges > MAX_XML_EDGES:
-                note = (f"{edges:,} edges: too many for {Path(name).suffix.lstrip('.').upper()}; node and edge "
-                        f"tables for Gephi's spreadsheet import instead")
+                # short enough for a report's table column; the docstring says the rest
+                note = f"{edges:,} edges: too many for {Path(name).suffix.lstrip('.').upper()}; CSV for Gephi"
+                (folder / name).unlink(missing_ok=True)  # no stale XML of an earlier, smaller run beside it
                 for path in _export_tables(item, folder, Path(name).stem):
                     rows.append({"file": str(path), "format": "csv", "nodes": nodes, "edges": edges,
                                  "kilobytes": round(path.stat().st_size / 1024, 1), "note": note})
