@@ -70,6 +70,13 @@ _MANY_NEWLINES = re.compile(r"\n{3,}")
 _LINE_EDGES = re.compile(r" *\n *")
 
 
+# anything the substitutions below would change (a text without it, already in NFC, only needs
+# its ends stripped): carriage returns, invisible characters, spaces other than one plain space,
+# two spaces, spaces at a line break, three line breaks
+_NEEDS_NORMALISING = re.compile("[\r\u200b\u200c\u200e\u200f\u2060\ufeff\u00ad\t\u00a0\u2000-\u200a\u202f\u205f"
+                                "\u3000]|  | \n|\n |\n\n\n")
+
+
 def normalise_text(text: str) -> str:
     """Unicode NFC, unified newlines, runs of spaces folded, invisible characters removed.
 
@@ -78,6 +85,8 @@ def normalise_text(text: str) -> str:
     >>> normalise_text("  Hej\\u00a0 alla!\\r\\n\\r\\n\\r\\nVälkomna 👩\\u200d👩\\u200d👧 ")
     'Hej alla!\\n\\nVälkomna 👩\\u200d👩\\u200d👧'
     """
+    if not _NEEDS_NORMALISING.search(text) and unicodedata.is_normalized("NFC", text):
+        return text.strip()
     text = unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n"))
     text = _INVISIBLE.sub("", text)
     text = _SPACES.sub(" ", text)
@@ -89,7 +98,7 @@ def normalise_text(text: str) -> str:
 def clean_texts(texts: pd.Series) -> pd.Series:
     """Repair mojibake and normalise every text; missing text becomes the empty string."""
     s = texts.astype("string").fillna("")
-    return s.map(lambda t: normalise_text(repair_mojibake(t)), na_action="ignore").astype("string")
+    return pd.Series([normalise_text(repair_mojibake(t)) for t in s.tolist()], index=s.index, dtype="string")
 
 
 # -- language ---------------------------------------------------------------------------------
@@ -127,22 +136,37 @@ def detect_language(texts, *, min_words: int = 3, min_letters: int = 12, long_te
     language mix before relying on the split. Each distinct text is detected once.
     """
     s = pd.Series(texts).astype("string").fillna("")
-    stripped = s.str.replace(_STRIP_FOR_LANG, " ", regex=True)
-    words = stripped.str.findall(_LETTERS)
-    enough = (words.str.len() >= min_words) & (words.map(lambda w: sum(map(len, w))) >= min_letters)
+    strip = _STRIP_FOR_LANG.sub
+    # plain lists: pandas' string methods cost more than the matching here
+    stripped = [strip(" ", t) if ("/" in t or "@" in t or "#" in t or "www." in t) else t for t in s.tolist()]
+    enough = np.fromiter((_enough_words(t, min_words, min_letters) for t in stripped), dtype=bool,
+                         count=len(stripped))
     out = np.full(len(s), "und", dtype=object)
-    idx = np.flatnonzero(enough.to_numpy())
+    idx = np.flatnonzero(enough)
     if len(idx):
-        unique = pd.unique(stripped.iloc[idx].to_numpy())
+        candidates = [stripped[i] for i in idx]
+        unique = list(dict.fromkeys(candidates))
         codes = {}
-        long = np.array([long_text is not None and len(t) >= long_text for t in unique], dtype=bool)
-        for low_accuracy, part in ((False, unique[~long]), (True, unique[long])):
-            if len(part):
-                found = _detector(low_accuracy).detect_languages_in_parallel_of([str(t) for t in part])
+        long = [long_text is not None and len(t) >= long_text for t in unique]
+        for low_accuracy in (False, True):
+            part = [t for t, is_long in zip(unique, long) if is_long == low_accuracy]
+            if part:
+                found = _detector(low_accuracy).detect_languages_in_parallel_of(part)
                 codes.update({t: (_LINGUA_CODES[lang.name] if lang is not None else "und")
                               for t, lang in zip(part, found)})
-        out[idx] = [codes[t] for t in stripped.iloc[idx]]
+        out[idx] = [codes[t] for t in candidates]
     return pd.Series(out, index=s.index, dtype="string")
+
+
+def _enough_words(text: str, min_words: int, min_letters: int) -> bool:
+    """At least ``min_words`` runs of letters with ``min_letters`` letters in all (stops early)."""
+    words = letters = 0
+    for m in _LETTERS.finditer(text):
+        words += 1
+        letters += m.end() - m.start()
+        if words >= min_words and letters >= min_letters:
+            return True
+    return False
 
 
 # -- features ----------------------------------------------------------------------------------
@@ -186,14 +210,31 @@ def text_features(texts) -> pd.DataFrame:
     {'n_urls': 1, 'n_hashtags': 2, 'n_mentions': 1, 'n_emoji': 1, 'hashtags': 'snö snöröjning'}
     """
     s = pd.Series(texts).astype("string").fillna("")
-    no_urls = s.str.replace(_URL, " ", regex=True)
-    tags = no_urls.str.findall(_HASHTAG)
+    # plain lists, and each pattern tried only on texts holding the character it needs: pandas'
+    # string methods cost more than the matching here
+    values = s.tolist()
+    n = len(values)
+    n_urls, n_hashtags, n_mentions = np.zeros(n, np.int64), np.zeros(n, np.int64), np.zeros(n, np.int64)
+    hashtags = [""] * n
+    find_urls, strip_urls = _URL.findall, _URL.sub
+    find_tags, find_mentions = _HASHTAG.findall, _MENTION.findall
+    for i, text in enumerate(values):
+        if "/" in text or "www" in text.lower():
+            n_urls[i] = len(find_urls(text))
+            if n_urls[i]:
+                text = strip_urls(" ", text)
+        if "#" in text:
+            tags = find_tags(text)
+            n_hashtags[i] = len(tags)
+            hashtags[i] = " ".join(x.lower() for x in tags)
+        if "@" in text:
+            n_mentions[i] = len(find_mentions(text))
     return pd.DataFrame({
-        "n_urls": s.str.count(_URL).astype("Int64"),
-        "n_hashtags": tags.str.len().astype("Int64"),
-        "n_mentions": no_urls.str.count(_MENTION).astype("Int64"),
-        "n_emoji": s.map(_emoji_count).astype("Int64"),
-        "hashtags": tags.map(lambda t: " ".join(x.lower() for x in t)).astype("string"),
+        "n_urls": pd.array(n_urls, dtype="Int64"),
+        "n_hashtags": pd.array(n_hashtags, dtype="Int64"),
+        "n_mentions": pd.array(n_mentions, dtype="Int64"),
+        "n_emoji": pd.array([_emoji_count(t) for t in values], dtype="Int64"),
+        "hashtags": pd.array(hashtags, dtype="string"),
     }, index=s.index)
 
 

@@ -326,7 +326,7 @@ def _assemble(parts, inputs, key, bar, stage) -> Dataset:
     if len(posts):
         manifest["period"] = {"first_post": posts["created_at"].min().isoformat(),
                               "last_post": posts["created_at"].max().isoformat()}
-    dataset = Dataset(pages, conform("posts", posts), conform("comments", comments), quarantine, manifest=manifest)
+    dataset = Dataset(pages, posts, comments, quarantine, manifest=manifest)  # conformed and sorted there
     dataset.manifest["counts"] = {n: int(len(t)) for n, t in dataset.tables().items()}
     return dataset
 

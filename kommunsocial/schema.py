@@ -142,16 +142,19 @@ COUNT_COLUMNS = {
 }
 
 
+_STRING = pd.StringDtype()  # what astype("string") gives: pd.NA for missing (not the NaN of "str")
+
+
 def _cast(series: pd.Series, col: Column) -> pd.Series:
     kind = col.kind
     if kind == "string":
-        return series.astype("string")
+        return series if series.dtype == _STRING else series.astype("string")
     if kind == "Int64":
         if series.dtype == "Int64":
             return series
         return pd.to_numeric(series, errors="raise").astype("Int64")
     if kind == "boolean":
-        return series.astype("boolean")
+        return series if series.dtype == "boolean" else series.astype("boolean")
     if kind == "datetime":
         if not isinstance(series.dtype, pd.DatetimeTZDtype):
             if series.isna().all():
@@ -159,6 +162,8 @@ def _cast(series: pd.Series, col: Column) -> pd.Series:
             raise SchemaError("?", "expected tz-aware UTC timestamps", column=col.name)
         return series.dt.tz_convert("UTC").astype(DATETIME_DTYPE)
     if kind == "category":
+        if isinstance(series.dtype, pd.CategoricalDtype) and _has_categories(series, col):
+            return series
         values = series.astype("string")
         if col.categories is not None:
             cats = list(col.categories)
@@ -170,6 +175,18 @@ def _cast(series: pd.Series, col: Column) -> pd.Series:
         return pd.Series(pd.Categorical(values.astype(object).where(values.notna(), None), categories=cats),
                          index=series.index, name=series.name)
     raise ValueError(f"unknown column kind {kind!r}")
+
+
+def _has_categories(series: pd.Series, col: Column) -> bool:
+    """Whether a categorical ``series`` already has exactly the categories :func:`_cast` would give
+    it (the model's, or the sorted values present), so that casting it again changes nothing."""
+    cats = series.cat.categories
+    if col.categories is not None:
+        want = pd.Index(list(col.categories))
+    else:
+        used = np.unique(series.cat.codes.to_numpy())
+        want = pd.Index(sorted(cats[used[used >= 0]].tolist()))
+    return not series.cat.ordered and cats.dtype == want.dtype and cats.equals(want)
 
 
 def empty(table: str) -> pd.DataFrame:
