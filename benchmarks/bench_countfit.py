@@ -16,13 +16,13 @@ metrics are saved (``--save``, a temporary file by default) and fitted in a fres
 that the peak memory is the fit's. ``--posts FILE`` fits saved metrics (a pickle). ``--check N``
 refits N random posts with statsmodels (``method="statsmodels"``) and prints the largest
 relative differences; at full scale statsmodels needs 10–20 minutes and more than 8 GB per fit,
-so it is not run there. Peak memory is the process's maximum resident set size (:func:`peak_mb`).
+so it is not run there. Peak memory is sampled by ``benchmarks/meter.py`` over this process and
+its children (:func:`peak_mb`).
 """
 
 from __future__ import annotations
 
 import argparse
-import resource
 import subprocess
 import sys
 import tempfile
@@ -33,6 +33,11 @@ import numpy as np
 import pandas as pd
 
 from kommunsocial import engagement
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from meter import Meter  # noqa: E402  (the benchmarks' one way of measuring)
+
+_METER = None  # started by main()
 
 FORMULA = "comments ~ C(tone, Treatment('formal')) + C(topic) + C(post_type) + C(weekday) + C(month) + C(page_id)"
 
@@ -77,19 +82,8 @@ def generated(pages: int, years: float, seed: int, activity: float) -> pd.DataFr
 
 
 def peak_mb() -> float:
-    """Peak resident memory of this process in MB: ``ru_maxrss``, or on Linux ``VmHWM``.
-
-    Linux carries ``ru_maxrss`` over from the parent into a process it starts (the fresh process of
-    ``--generate`` would report the generator's peak); ``VmHWM`` in ``/proc/self/status`` is the
-    peak of this process's own memory. Without a subprocess the two agree.
-    """
-    try:
-        for line in Path("/proc/self/status").read_text().splitlines():
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1]) / 1024
-    except OSError:
-        pass
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    """Peak resident memory (MB) of this process and its children since the meter started."""
+    return _METER.peak_gb() * 1024 if _METER is not None else float("nan")
 
 
 def main(argv=None) -> None:
@@ -103,6 +97,9 @@ def main(argv=None) -> None:
     parser.add_argument("--save", help="with --generate: where to save the post metrics (a pickle)")
     parser.add_argument("--posts", help="fit saved post metrics (a pickle) instead of simulating")
     args = parser.parse_args(argv)
+    global _METER
+    _METER = Meter()
+    _METER.step("run")
 
     t = time.perf_counter()
     if args.generate:

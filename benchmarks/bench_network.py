@@ -18,7 +18,6 @@ process reset its peak, the peak while the steps ran. Plain script: no assertion
 from __future__ import annotations
 
 import argparse
-import resource
 import sys
 import tempfile
 import time
@@ -26,6 +25,9 @@ from pathlib import Path
 
 import kommunsocial as ks
 from kommunsocial import network
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from meter import Meter  # noqa: E402  (the benchmarks' one way of measuring)
 
 
 def corpus_dataset(corpus) -> ks.Dataset:
@@ -73,23 +75,6 @@ def load(args) -> ks.Dataset:
     return ds
 
 
-def reset_peak() -> bool:
-    """Start measuring the peak memory anew (Linux: reset VmHWM); False where that is impossible."""
-    try:
-        Path("/proc/self/clear_refs").write_text("5")
-        return True
-    except OSError:
-        return False
-
-
-def peak_since_reset() -> float:
-    """VmHWM in MB: the peak resident memory since :func:`reset_peak`."""
-    for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith("VmHWM:"):
-            return int(line.split()[1]) / 1024
-    return float("nan")
-
-
 def timed(label, fn, *args, **kwargs):
     started = time.perf_counter()
     result = fn(*args, **kwargs)
@@ -113,7 +98,8 @@ def main(argv=None) -> int:
     ds = load(args)
     print(f"size: {len(ds.pages):,} pages, {len(ds.posts):,} posts, {len(ds.comments):,} comments, "
           f"{int(ds.comments['author_is_page'].sum()):,} by pages")
-    resident = Path("/proc/self/status").exists() and reset_peak()
+    meter = Meter()
+    meter.step("graph building + responsiveness")
 
     total = 0.0
     table, s = timed("comment_table (threads resolved)", network.comment_table, ds)
@@ -137,8 +123,7 @@ def main(argv=None) -> int:
     total += s
     print(f"  {len(monthly):,} rows")
     print(f"{'graph building + responsiveness (sum of the above)':<48s} {total:8.2f} s")
-    if resident:
-        print(f"{'  peak memory of these steps (max RSS)':<48s} {peak_since_reset():8,.0f} MB", flush=True)
+    meter.step("measures, communities and export")
 
     measures, _ = timed("page_measures (one reply graph per page)", network.page_measures, ds)
     _, _ = timed("graph_measures (all pages)", network.graph_measures, G)
@@ -150,8 +135,8 @@ def main(argv=None) -> int:
     with tempfile.TemporaryDirectory() as tmp:
         path, _ = timed("export reply graph as GEXF", network.export, G, Path(tmp) / "reply.gexf")
         print(f"  {path.stat().st_size / 1e6:.1f} MB")
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(f"peak memory (max RSS, the corpus generated or read included): {peak:,.0f} MB")
+    for step in meter.close():
+        print(f"peak memory of {step['step']}: {step['peak_rss_gb'] * 1024:,.0f} MB")
     return 0
 
 

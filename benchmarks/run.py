@@ -35,14 +35,15 @@ import os
 import platform
 import subprocess
 import sys
-import threading
 import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+from meter import GB, Meter  # noqa: E402  (the benchmarks' one way of measuring)
+
 ROOT = HERE.parent
 STAGES = ("floor", "ingest", "tone", "engagement", "network", "notebooks")
-GB = 1024 ** 3
 
 #: The targets of a 2-core, 24 GB laptop: (what, limit, unit).
 TARGETS = {
@@ -53,68 +54,6 @@ TARGETS = {
     "notebooks_seconds": ("all report notebooks on the country dataset", 180, "s ≤"),
     "peak_rss_gb": ("peak memory of any stage", 6, "GB ≤"),
 }
-
-
-# -- measuring ----------------------------------------------------------------------------------
-def _rss_bytes(pid="self") -> int:
-    try:
-        with open(f"/proc/{pid}/statm") as fh:
-            return int(fh.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
-    except (OSError, ValueError, IndexError):
-        return 0
-
-
-def _children(pid: int) -> list[int]:
-    """Every descendant of ``pid`` (Linux /proc), e.g. a notebook's kernel."""
-    out, todo = [], [pid]
-    while todo:
-        p = todo.pop()
-        try:
-            for task in os.listdir(f"/proc/{p}/task"):
-                with open(f"/proc/{p}/task/{task}/children") as fh:
-                    kids = [int(k) for k in fh.read().split()]
-                out += kids
-                todo += kids
-        except OSError:
-            pass
-    return out
-
-
-class Meter:
-    """Wall-clock seconds and peak resident memory (this process and its children) per step.
-
-    A thread samples memory every 10 ms; :meth:`step` starts a new step. The peak of a step is
-    the highest sum of this process's and its descendants' resident memory seen during it.
-    """
-
-    def __init__(self, interval: float = 0.01):
-        self.interval, self.steps, self.current = interval, [], None
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._sample, daemon=True)
-        self._thread.start()
-
-    def _sample(self):
-        me = os.getpid()
-        while not self._stop.wait(self.interval):
-            rss = _rss_bytes() + sum(_rss_bytes(k) for k in _children(me))
-            if self.current is not None and rss > self.current["peak_rss"]:
-                self.current["peak_rss"] = rss
-
-    def step(self, name, **info):
-        now = time.perf_counter()
-        if self.current is not None:
-            self.current["seconds"] = now - self.current.pop("_t0")
-            self.steps.append(self.current)
-        self.current = None if name is None else {"step": name, "_t0": now, "peak_rss": _rss_bytes(), **info}
-
-    def close(self) -> list[dict]:
-        self.step(None)
-        self._stop.set()
-        self._thread.join()
-        for s in self.steps:
-            s["peak_rss_gb"] = round(max(s.pop("peak_rss"), 0) / GB, 3)
-            s["seconds"] = round(s["seconds"], 2)
-        return self.steps
 
 
 # -- the corpus ---------------------------------------------------------------------------------
@@ -349,7 +288,7 @@ def main(argv=None) -> int:
     # in a process of its own, so that the generator's memory is given back before the stages
     subprocess.run([sys.executable, __file__, "--generate", *(argv if argv is not None else sys.argv[1:])],
                    check=True, cwd=ROOT)
-    corpus = generate(args)
+    corpus = json.loads((work / "raw" / ".corpus.json").read_text())  # what that process wrote or found
     print(f"  {corpus['posts']:,} posts, {corpus['comments']:,} comments", flush=True)
     stages = [args.profile] if args.profile else [s for s in args.only.split(",") if s]
     out_json = Path(args.out) / "results.json"
