@@ -8,6 +8,7 @@ import os
 import re
 import secrets
 
+import numpy as np
 import pandas as pd
 
 from . import config
@@ -219,13 +220,17 @@ def mask_names(texts, names) -> pd.Series:
 def page_author_mask(author_key: pd.Series, author_name: pd.Series, page_id: pd.Series, page_name: pd.Series,
                      page_handle: pd.Series) -> pd.Series:
     """True where a comment's author is the page itself (same platform id, name or handle)."""
-    def norm(s):
-        return s.astype("string").str.strip().str.casefold()
+    def same(left: pd.Series, right: pd.Series) -> np.ndarray:
+        # equal after strip + casefold, neither missing; compared as shared integer codes, each
+        # distinct value normalised once (millions of comments, far fewer authors and pages)
+        codes, uniques = pd.factorize(pd.concat([left.astype("string"), right.astype("string")], ignore_index=True))
+        normed, _ = pd.factorize(pd.Series(uniques, dtype="string").str.strip().str.casefold())
+        codes = np.append(normed, -1)[codes]  # missing (code -1) takes the -1 appended
+        a, b = codes[:len(left)], codes[len(left):]
+        return (a == b) & (a >= 0)
 
-    same_id = (norm(author_key) == norm(page_id)).fillna(False)
-    same_name = (norm(author_name) == norm(page_name)).fillna(False)
-    same_handle = (norm(author_name) == norm(page_handle)).fillna(False)
-    return (same_id | same_name | same_handle).astype(bool)
+    hit = same(author_key, page_id) | same(author_name, page_name) | same(author_name, page_handle)
+    return pd.Series(hit, index=author_key.index)
 
 
 _AT_MENTION = re.compile(r"(?<![\w.])@(\w{2,})")

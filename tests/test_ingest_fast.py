@@ -138,3 +138,28 @@ def test_category_fast_path_only_for_exactly_the_categories_a_cast_gives():
     unused = pd.Series(pd.Categorical(["b", "a"], categories=["a", "b", "c"]))
     assert list(schema._cast(unused, open_col).cat.categories) == ["a", "b"]  # unused categories dropped
     assert re.fullmatch(r"\w+", open_col.name)
+
+
+# -- pseudonymising: which comments the page wrote ---------------------------------------------
+def _plain_page_author_mask(author_key, author_name, page_id, page_name, page_handle) -> pd.Series:
+    def norm(s):
+        return s.astype("string").str.strip().str.casefold()
+
+    same_id = (norm(author_key) == norm(page_id)).fillna(False)
+    same_name = (norm(author_name) == norm(page_name)).fillna(False)
+    same_handle = (norm(author_name) == norm(page_handle)).fillna(False)
+    return (same_id | same_name | same_handle).astype(bool)
+
+
+_NAMES = st.one_of(st.none(), st.sampled_from(["Sjövik", " sjövik ", "SJÖVIK", "Anna", "anna ", "", " ", "123",
+                                               "ß", "ss", "Straße", "STRASSE"]))
+
+
+@given(st.lists(st.tuples(_NAMES, _NAMES, _NAMES, _NAMES, _NAMES), max_size=12))
+def test_page_author_mask_equals_comparing_normalised_strings(rows):
+    from kommunsocial import privacy
+
+    cols = [pd.Series([r[i] for r in rows], dtype="string") for i in range(5)]
+    fast = privacy.page_author_mask(*cols)
+    assert fast.dtype == bool
+    assert fast.tolist() == _plain_page_author_mask(*cols).tolist()
