@@ -134,7 +134,9 @@ def municipality_table(dataset, *, tone_method: str | None = "index", threshold:
     out["page_name"] = pages["page_name"].astype("string")
     out["municipality_code"] = pages["municipality_code"].astype("string")
     out["country"] = pages["country"].astype("string")
-    formats = ds.posts.groupby("page_id")["source_format"].agg(lambda s: "+".join(sorted(set(s.astype(str)))))
+    # each page's distinct formats (the distinct pairs first: a page has hundreds of posts, one or two formats)
+    pairs = pd.DataFrame({"page_id": ds.posts["page_id"], "source_format": ds.posts["source_format"].astype(str)})
+    formats = pairs.drop_duplicates().groupby("page_id")["source_format"].agg(lambda s: "+".join(sorted(set(s))))
     out["source_format"] = formats.reindex(index).astype("string")
     out["followers"] = pages["followers"].astype("Int64")
     out["population"] = pages["population"].astype("Int64")
@@ -150,7 +152,7 @@ def municipality_table(dataset, *, tone_method: str | None = "index", threshold:
     pm = pm.reindex(index)
     # "at_posting" when every post has its followers at posting, "page" when none has (the latest
     # count divides), "mixed" otherwise
-    src = metrics.groupby("page_id")["followers_source"].agg(
+    src = metrics[["page_id", "followers_source"]].drop_duplicates().groupby("page_id")["followers_source"].agg(
         lambda s: s.iloc[0] if s.nunique(dropna=False) == 1 else "mixed")
     out["followers_source"] = src.reindex(index).astype("string")
     out["followers_at_posting"] = _float(pm["followers"])

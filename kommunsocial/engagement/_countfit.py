@@ -39,6 +39,10 @@ ABSORB_MIN_LEVELS = 10
 _CHUNK = 1 << 16  # rows per block in the weighted cross-products: bounded temporary memory
 
 
+def _trigamma(x):
+    return special.polygamma(1, x)
+
+
 class UnsupportedModel(ValueError):
     """The formula or data are outside what the fast solver handles (statsmodels may)."""
 
@@ -230,12 +234,19 @@ def _as_categoricals(data: pd.DataFrame) -> pd.DataFrame:
         if out[col].dtype == object or isinstance(out[col].dtype, pd.StringDtype):
             values = out[col].to_numpy(dtype=object)
             try:
-                levels = sorted(pd.unique(values), key=SortAnythingKey)
-                converted = pd.Categorical(values, categories=levels)
-            except (TypeError, ValueError):  # unhashable or missing values: leave them to patsy
+                codes, uniques = pd.factorize(values)
+            except TypeError:  # unhashable values: leave them to patsy
                 continue
-            if (converted.codes >= 0).all():
-                out[col] = converted
+            if (codes < 0).any():  # missing values: patsy reports them
+                continue
+            # patsy's sorted levels, and each value's position among them
+            order = sorted(range(len(uniques)), key=lambda i: SortAnythingKey(uniques[i]))
+            position = np.empty(len(order), dtype=np.intp)
+            position[order] = np.arange(len(order))
+            try:
+                out[col] = pd.Categorical.from_codes(position[codes], categories=[uniques[i] for i in order])
+            except (TypeError, ValueError):  # values pandas cannot take as categories: leave them to patsy
+                continue
     return out
 
 
@@ -443,6 +454,14 @@ class _Problem:
         self.ypos = y > 0
         self.logy_gamma = special.gammaln(y + 1)  # Poisson constant
         self._ind = None
+        # counts take few distinct values: functions of y alone are evaluated once per value
+        self._y_values, self._y_at = np.unique(y, return_inverse=True)
+        first = int(np.searchsorted(self._y_values, 0, side="right"))  # the positive values start here
+        self._ypos_values, self._ypos_at = self._y_values[first:], self._y_at[self.ypos] - first
+
+    def _of_y(self, func, a):
+        """``func(y + a)`` for every row, evaluated once per distinct count."""
+        return func(self._y_values + a)[self._y_at]
 
     def split(self, theta):
         k, G = self.k, self.G
@@ -469,8 +488,8 @@ class _Problem:
             # lgamma(y + a) - lgamma(a) - lgamma(y + 1) = -log(y) - betaln(a, y) for y > 0, 0 for y = 0:
             # no cancellation of huge lgamma values when α is small
             ll = -(y + a) * np.log1p(alpha * mu) + y * (np.log(alpha) + eta)
-            yp = y[self.ypos]
-            ll[self.ypos] += -np.log(yp) - special.betaln(a, yp)
+            yp = self._ypos_values  # the distinct positive counts, then each row's
+            ll[self.ypos] += (-np.log(yp) - special.betaln(a, yp))[self._ypos_at]
             return ll
 
     def alpha_score_at_zero(self, theta) -> float:
@@ -491,9 +510,9 @@ class _Problem:
         q = 1.0 + alpha * mu
         s = (y - mu) / q
         w = mu * (1.0 + alpha * y) / q ** 2
-        dig = special.digamma(y + a) - special.digamma(a)
+        dig = self._of_y(special.digamma, a) - special.digamma(a)
         l_a = dig - np.log1p(alpha * mu) + alpha * (mu - y) / q            # ∂ll/∂a, a = 1/α
-        l_aa = (special.polygamma(1, y + a) - special.polygamma(1, a) + alpha * alpha * mu / q
+        l_aa = (self._of_y(_trigamma, a) - special.polygamma(1, a) + alpha * alpha * mu / q
                 - alpha * alpha * (mu - y) / q ** 2)                          # ∂²ll/∂a²
         l_t = -a * l_a
         l_et = -alpha * mu * (y - mu) / q ** 2

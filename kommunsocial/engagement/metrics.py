@@ -71,21 +71,17 @@ def post_metrics(dataset, *, tone: str | None = "index", threshold: float = 50) 
     for col in ("reactions", "comments", "shares", "interactions"):
         out[f"{col}_per_1000"] = (out[col].astype("Float64") / per).astype("Float64")
     # local time in the page's zone
-    country = posts["page_id"].map(pages["country"]).astype(object)
-    local = pd.Series(index=posts.index, dtype=object)
-    for code, idx in posts.groupby(country.fillna(""), observed=True).groups.items():
-        zone = page_timezone(code or None)
-        local.loc[idx] = list(posts.loc[idx, "created_at"].dt.tz_convert(zone).dt.tz_localize(None))
-    local = pd.to_datetime(local)
+    local = _local_time(posts["created_at"], posts["page_id"].map(pages["country"]).astype(object))
     out["local_time"] = local
     out["weekday"] = pd.Categorical.from_codes(local.dt.day_of_week.to_numpy(), categories=list(WEEKDAYS))
     out["hour"] = local.dt.hour.astype("Int64")
-    out["month"] = local.dt.to_period("M").astype(str)
+    out["month"] = _periods_text(local, "M")
     out["weekend"] = local.dt.day_of_week >= 5
     out["post_type"] = posts["post_type"]
     text = posts["text"].fillna("")
     out["text_length"] = text.str.len().astype("Int64")
-    out["n_words"] = text.str.count(r"\S+").astype("Int64")
+    # words: runs of non-space characters, as str.split() finds them (the same spaces as re's \s)
+    out["n_words"] = pd.array([len(t.split()) for t in text.tolist()], dtype="Int64")
     out["has_link"] = (posts["n_urls"].fillna(0) > 0) | posts["post_type"].eq("link").to_numpy()
     out["has_media"] = posts["post_type"].astype(str).isin(_MEDIA).to_numpy()
     if {"formality", "tone"} <= set(posts.columns):
@@ -97,6 +93,26 @@ def post_metrics(dataset, *, tone: str | None = "index", threshold: float = 50) 
                                      cache=getattr(dataset, "cache_dir", None))
         out["formality"], out["tone"] = toned["formality"], toned["tone"]
     return out
+
+
+def _local_time(created_at: pd.Series, country: pd.Series) -> pd.Series:
+    """``created_at`` (UTC) as wall-clock time in each post's country's zone, without a zone."""
+    if not len(created_at):
+        return pd.to_datetime(pd.Series(index=created_at.index, dtype=object))
+    values = np.empty(len(created_at), dtype=created_at.dtype.base)
+    codes, uniques = pd.factorize(country.fillna(""), use_na_sentinel=False)
+    for i, code in enumerate(uniques):
+        at = np.flatnonzero(codes == i)
+        zone = page_timezone(code or None)
+        values[at] = created_at.iloc[at].dt.tz_convert(zone).dt.tz_localize(None).to_numpy()
+    return pd.Series(values, index=created_at.index)
+
+
+def _periods_text(times: pd.Series, freq: str) -> pd.Series:
+    """``times.dt.to_period(freq).astype(str)``, converting each distinct period once."""
+    periods = times.dt.to_period(freq)
+    codes, uniques = pd.factorize(periods, use_na_sentinel=False)
+    return pd.Series(uniques, dtype=periods.dtype).astype(str).take(codes).set_axis(times.index)
 
 
 _PERIODS = {"month": "M", "quarter": "Q", "year": "Y"}
@@ -157,32 +173,49 @@ def page_metrics(dataset, *, by: str | None = None, likes: str = "reactions", me
     if by is not None:
         if by not in _PERIODS:
             raise ValueError(f"by must be None or one of {sorted(_PERIODS)}")
-        m = m.assign(period=m["local_time"].dt.to_period(_PERIODS[by]).astype(str))
+        m = m.assign(period=_periods_text(m["local_time"], _PERIODS[by]))
         keys.append("period")
     like_col = "reactions" if likes == "reactions" else "likes"
+    # sums and counts of every group in one pass each, then the ratios group by group: counts are
+    # integers, whose sums are exact, so each mean is exactly its group's sum over its count
+    groups = m.groupby(keys, sort=True)
+    size = groups.size()
+    first, last = groups["created_at"].min(), groups["created_at"].max()
+    followers_sum = groups["followers"].sum()
+    followers_n = groups["followers"].count()
+    counts = {}
+    for col in (like_col, "comments", "shares"):
+        counts[col] = (groups[col].count(), groups[col].sum(), (m[col] > 0).fillna(False).groupby(
+            [m[k] for k in keys], sort=True).sum().reindex(size.index))
+    has_tone = "tone" in m
+    if has_tone:
+        tone_n = groups["tone"].count()
+        tone_conv = (m["tone"] == "conversational").fillna(False).groupby([m[k] for k in keys], sort=True).sum() \
+            .reindex(size.index)
     rows = []
-    for key, g in m.groupby(keys, sort=True):
+    for i, key in enumerate(size.index):
         key = key if isinstance(key, tuple) else (key,)
         row = dict(zip(keys, key))
-        n = len(g)
+        n = int(size.iloc[i])
         row["posts"] = n
-        days = (g["created_at"].max() - g["created_at"].min()).total_seconds() / 86400
+        days = (last.iloc[i] - first.iloc[i]).total_seconds() / 86400
         row["posts_per_week"] = n / max(days / 7, 1)
-        followers = g["followers"].astype("Float64").mean()
+        n_followers = int(followers_n.iloc[i])
+        followers = float(followers_sum.iloc[i]) / n_followers if n_followers else pd.NA
         row["followers"] = followers
         for letter, col in (("P", like_col), ("C", "comments"), ("V", "shares")):
-            known = g[col].dropna()
-            if len(known):
-                row[f"{letter}1"] = float((known > 0).mean() * 100)
-                row[f"{letter}2"] = float(known.mean())
+            known, total, positive = (int(c.iloc[i]) for c in counts[col])
+            if known:
+                row[f"{letter}1"] = positive / known * 100
+                row[f"{letter}2"] = float(total) / known
                 row[f"{letter}3"] = (row[f"{letter}2"] * 1000 / followers) if pd.notna(followers) and followers > 0 \
                     else np.nan
             else:
                 row[f"{letter}1"] = row[f"{letter}2"] = row[f"{letter}3"] = np.nan
         row["E"] = row["P3"] + row["C3"] + row["V3"]
-        if "tone" in g:
-            known = g["tone"].dropna()
-            row["share_conversational"] = float((known == "conversational").mean()) if len(known) else np.nan
+        if has_tone:
+            known = int(tone_n.iloc[i])
+            row["share_conversational"] = int(tone_conv.iloc[i]) / known if known else np.nan
         rows.append(row)
     out = pd.DataFrame(rows)
     names = dataset.pages.set_index("page_id")["page_name"]

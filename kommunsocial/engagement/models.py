@@ -108,8 +108,8 @@ def fit(posts: pd.DataFrame, *, formula: str, family: str = "negbin", cluster: s
         # cluster-robust errors need several clusters; with fewer, heteroskedasticity-robust ones
         fit_kw = ({"cov_type": "cluster", "cov_kwds": {"groups": pd.factorize(data[cluster])[0]}}
                   if n_clusters >= MIN_CLUSTERS else {"cov_type": "HC1"})
-    spec = {"formula": formula, "family": family, "exposure": exposure, "n_clusters": n_clusters,
-            "cov_type": fit_kw.get("cov_type", "nonrobust")}
+    spec = {"formula": formula, "family": family, "exposure": exposure, "cluster": cluster, "maxiter": maxiter,
+            "n_clusters": n_clusters, "cov_type": fit_kw.get("cov_type", "nonrobust")}
     fallback = None
     if method != "statsmodels":
         import patsy
@@ -186,19 +186,40 @@ def _label(term: str) -> str:
     return f"{m.group(1)}: {m.group(2)}" if m else term
 
 
-def compare_models(posts: pd.DataFrame, *, outcome: str, term: str, models: dict, **common) -> pd.DataFrame:
+_FIT_DEFAULTS = {"family": "negbin", "cluster": "page_id", "exposure": None, "maxiter": 200, "method": "auto"}
+
+
+def _same_fit(result, formula: str, arguments: dict) -> bool:
+    """Whether ``result`` (of :func:`fit`) is the fit of ``formula`` with these :func:`fit` arguments."""
+    spec = getattr(result, "kommunsocial", None) or {}
+    if set(arguments) - set(_FIT_DEFAULTS) or "formula" not in spec:
+        return False
+    wanted = {**_FIT_DEFAULTS, **arguments}
+    if "".join(spec["formula"].split()) != "".join(formula.split()):
+        return False
+    if any(spec.get(key, _FIT_DEFAULTS[key]) != wanted[key] for key in ("family", "cluster", "exposure", "maxiter")):
+        return False
+    return wanted["method"] == "auto" or spec.get("method") == wanted["method"]
+
+
+def compare_models(posts: pd.DataFrame, *, outcome: str, term: str, models: dict, fitted=(),
+                   **common) -> pd.DataFrame:
     """Fit several models of one outcome and line up the IRR of one term (e.g. naive vs adjusted).
 
     ``models`` maps a model name to its right-hand side, or to a dict of :func:`fit` arguments
     with the right-hand side under ``"rhs"`` (``{"rhs": "C(tone)", "exposure": None}``);
-    ``common`` are arguments shared by all. One row per model: ``irr``, ``ci_low``, ``ci_high``,
-    ``p_value``, ``n`` (posts used).
+    ``common`` are arguments shared by all. ``fitted`` are results of :func:`fit` on the same
+    ``posts`` already at hand: a model with the same formula and arguments is taken from them
+    rather than fitted again. One row per model: ``irr``, ``ci_low``, ``ci_high``, ``p_value``,
+    ``n`` (posts used).
     """
     rows = []
     for name, spec in models.items():
         spec = {"rhs": spec} if isinstance(spec, str) else dict(spec)
         rhs = spec.pop("rhs")
-        result = fit(posts, formula=f"{outcome} ~ {rhs}", **{**common, **spec})
+        formula, arguments = f"{outcome} ~ {rhs}", {**common, **spec}
+        done = [r for r in fitted if _same_fit(r, formula, arguments)]
+        result = done[0] if done else fit(posts, formula=formula, **arguments)
         table = irr_table(result)
         hit = table[table["term"] == term]
         if hit.empty:
@@ -213,12 +234,14 @@ TONE_TERM = "C(tone, Treatment('formal'))"
 
 
 def tone_effect(posts: pd.DataFrame, *, formula: str, outcomes=("comments", "reactions", "shares"),
-                exposure: str | None = "followers", **kwargs) -> pd.DataFrame:
+                exposure: str | None = "followers", fitted=(), **kwargs) -> pd.DataFrame:
     """The IRR of a conversational tone, naive and adjusted, for each outcome.
 
     The adjusted model is ``formula``'s right-hand side (which must contain the tone term
     :data:`TONE_TERM`) with ``exposure``; the naive model is the tone term alone, no exposure:
-    the plain ratio of mean counts. One row per outcome and model.
+    the plain ratio of mean counts. One row per outcome and model. ``fitted``: results of
+    :func:`fit` on the same ``posts`` (the report's adjusted model of one outcome, say), reused
+    where one is the same model (:func:`compare_models`).
     """
     rhs = formula.split("~", 1)[1].strip() if "~" in formula else formula
     if TONE_TERM not in rhs:
@@ -229,6 +252,6 @@ def tone_effect(posts: pd.DataFrame, *, formula: str, outcomes=("comments", "rea
             continue
         t = compare_models(posts, outcome=outcome, term="tone: conversational",
                            models={"naive": {"rhs": TONE_TERM, "exposure": None},
-                                   "adjusted": {"rhs": rhs, "exposure": exposure}}, **kwargs)
+                                   "adjusted": {"rhs": rhs, "exposure": exposure}}, fitted=fitted, **kwargs)
         frames.append(t.reset_index().assign(outcome=outcome))
     return pd.concat(frames, ignore_index=True)[["outcome", "model", "irr", "ci_low", "ci_high", "p_value", "n"]]

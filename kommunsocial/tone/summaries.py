@@ -11,8 +11,8 @@ from . import coding
 from .index import MODEL_FEATURES, WEIGHTS, design_matrix
 from . import features as _features
 
-__all__ = ["scored_posts", "by_group", "weights_table", "drivers", "examples", "coding_dir", "agreement",
-           "against_coders"]
+__all__ = ["scored_posts", "by_group", "weights_table", "drivers", "examples", "coding_dir", "coded_posts",
+           "agreement", "against_coders"]
 
 
 def scored_posts(ds, *, method: str = "index", threshold: float = 50.0) -> pd.DataFrame:
@@ -86,14 +86,34 @@ def drivers(posts: pd.DataFrame, *, max_posts: int | None = DRIVERS_SAMPLE, seed
     return table.reindex(table.abs().max(axis=1).sort_values(ascending=False).index)
 
 
+def _n_words(text: pd.Series) -> np.ndarray:
+    """Words per text as ``text.str.split().str.len()`` counts them (a missing text has none).
+
+    For text held by pyarrow, pandas splits with pyarrow's ``utf8_split_whitespace``; called here
+    directly, without building 600,000 lists of words, it gives the same counts.
+    """
+    try:
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        arrow = isinstance(text.dtype, pd.ArrowDtype) or getattr(text.dtype, "storage", None) == "pyarrow"
+    except ImportError:  # pragma: no cover - pyarrow comes with the project
+        arrow = False
+    if arrow:
+        counts = pc.list_value_length(pc.utf8_split_whitespace(pa.array(text.array)))
+        return counts.to_numpy(zero_copy_only=False).astype(float)
+    return np.array([len(t.split()) if isinstance(t, str) else np.nan for t in text.tolist()], dtype=float)
+
+
 def examples(posts: pd.DataFrame, *, n: int = 3, max_chars: int = 280) -> pd.DataFrame:
     """``n`` posts from the formal end, the middle and the conversational end of the index.
 
     Posts with fewer than five words are left out (their score says little). Texts are shown as
     they are stored: already pseudonymised and masked.
     """
-    data = posts.dropna(subset=["formality"])
-    data = data[data["text"].str.split().str.len() >= 5].sort_values(["formality", "post_id"], kind="mergesort")
+    data = posts[[c for c in ("post_id", "formality", "text", "page", "page_id") if c in posts]]  # the ones shown
+    data = data.dropna(subset=["formality"])
+    data = data[_n_words(data["text"]) >= 5].sort_values(["formality", "post_id"], kind="mergesort")
     if not len(data):
         return pd.DataFrame(columns=["where", "page", "formality", "text"])
     mid = len(data) // 2
@@ -114,6 +134,14 @@ def coding_dir(dataset: str, coding_dir: str = "") -> Path:
     from .. import config
 
     return Path(coding_dir) if coding_dir else config.raw_dir(dataset) / "coding"
+
+
+def coded_posts(coded: pd.DataFrame, posts: pd.DataFrame) -> pd.DataFrame:
+    """The coders' rows (:func:`coding.read_coding_dir`) about posts in ``posts``, compared as text ids."""
+    if not len(coded):
+        return coded
+    ids = pd.Index(posts["post_id"].dropna().astype(str).unique())
+    return coded[coded["post_id"].isin(ids)]
 
 
 def agreement(coded: pd.DataFrame, *, n_boot: int = 1000, seed: int = 0) -> pd.DataFrame:
