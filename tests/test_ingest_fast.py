@@ -163,3 +163,22 @@ def test_page_author_mask_equals_comparing_normalised_strings(rows):
     fast = privacy.page_author_mask(*cols)
     assert fast.dtype == bool
     assert fast.tolist() == _plain_page_author_mask(*cols).tolist()
+
+
+# -- the tone cache's key ----------------------------------------------------------------------
+def test_tone_cache_key_tells_apart_texts_split_differently_and_other_languages(tmp_path):
+    from kommunsocial.tone import add_tone
+
+    def entries():
+        return {p.name for p in tmp_path.glob("tone-index-*.parquet")}
+
+    base = pd.DataFrame({"text": ["Hej alla\x1evälkomna", "Tack"], "lang": ["sv", "sv"]})
+    add_tone(base, cache=tmp_path)
+    seen = entries()
+    for other in (pd.DataFrame({"text": ["Hej alla", "välkomna\x1eTack"], "lang": ["sv", "sv"]}),
+                  base.assign(lang=["sv", "nb"])):
+        add_tone(other, cache=tmp_path)
+        assert len(entries() - seen) == 1  # a cache entry of its own, not the scores of ``base``
+        seen = entries()
+    add_tone(base.copy(), cache=tmp_path)
+    assert entries() == seen  # the same texts and languages again: read back

@@ -88,8 +88,12 @@ def _index_formality(texts: pd.Series, lang, cache) -> np.ndarray:
         return score(texts, lang=lang)["formality"].to_numpy(dtype=float)
     digest = hashlib.sha256(_code_fingerprint().encode())
     langs = lang if lang is not None else np.full(len(texts), "")
-    for t, lg in zip(texts.tolist(), langs):
-        digest.update(f"{lg}\x1f{t}\x1e".encode())
+    # texts and languages each joined into one string: hashed in one call, not one per post; the
+    # texts' lengths make the joined string unambiguous
+    values = texts.tolist()
+    digest.update(np.fromiter(map(len, values), dtype=np.int64, count=len(values)).tobytes())
+    digest.update("\x1e".join(values).encode("utf-8", "surrogatepass"))
+    digest.update(("\x1d" + "\x1f".join(map(str, langs))).encode())
     path = Path(cache) / f"tone-index-{digest.hexdigest()[:32]}.parquet"
     if path.is_file():
         cached = pd.read_parquet(path)["formality"].to_numpy(dtype=float)
