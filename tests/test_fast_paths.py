@@ -112,13 +112,97 @@ def test_graph_api_json_lines_read_in_chunks_equal_reading_at_once(tmp_path, mon
 
     from .conftest import SAMPLE_RAW
 
+    passes = _count_passes(monkeypatch)
     for path, sizes in ((SAMPLE_RAW / "comments.jsonl", (700, 1999)), (_mixed_jsonl(tmp_path), (1, 4))):
         monkeypatch.setattr(graph_api, "CHUNK_LINES", 10**9)
         whole = read_file(path, format="graph_api")
         assert len(whole.posts) + len(whole.comments) > 20
         for size in sizes:
             monkeypatch.setattr(graph_api, "CHUNK_LINES", size)
+            passes.clear()
             _parsed_equal(read_file(path, format="graph_api"), whole)
+            if path.name == "comments.jsonl":
+                assert len(passes) == 1  # the defaults settle in the first chunk: one pass
+
+
+def _count_passes(monkeypatch) -> list:
+    """Record each reading of a JSON Lines file from its start (a second one: the defaults changed)."""
+    from kommunsocial.io import graph_api
+
+    passes = []
+
+    class Reader(graph_api._Reader):
+        def __init__(self, *args, **kwargs):
+            passes.append(1)
+            super().__init__(*args, **kwargs)
+
+    monkeypatch.setattr(graph_api, "_Reader", Reader)
+    return passes
+
+
+def _jsonl(path, docs):
+    import json
+
+    path.write_text("".join(json.dumps(d, ensure_ascii=False) + "\n" for d in docs), encoding="utf-8")
+    return path
+
+
+_T = "2024-01-0{}T10:00:00+0000"
+
+
+def _late_default_files(tmp_path):
+    """JSON Lines files in which a file-wide default is used early and turns out otherwise later."""
+    post = {"id": "100_1", "created_time": _T.format(1), "message": "Vinterväghållning",
+            "status_type": "added_photos"}
+    comment = {"created_time": _T.format(2), "message": "Tack!", "like_count": 1, "comment_count": 0}
+    return {
+        # a response that does not tell posts from comments is read as what most responses hold: the
+        # first chunks hold posts, most of the file comments
+        "kind": _jsonl(tmp_path / "kind.jsonl", [
+            {"data": [post]},
+            {"data": [{"id": "200_9", "created_time": _T.format(3), "message": "Which one am I?"}]},
+            *[{"data": [dict(comment, id=f"300_{i}")]} for i in range(3)]]),
+        # bare post ids read before a later line reveals the page
+        "page": _jsonl(tmp_path / "page.jsonl", [
+            {"data": [dict(post, id="2", **{"from": {"id": "100", "name": "Sjöviks kommun"}})]},
+            {"data": [dict(post, id="3")]},
+            {"data": [dict(comment, id="3_1")],
+             "paging": {"next": "https://graph.facebook.com/v19.0/100_3/comments?after=x"}}]),
+        # a comment looks for its page's name before a page node gives it
+        "name": _jsonl(tmp_path / "name.jsonl", [
+            {"id": "100_3", "comments": {"data": [dict(comment, id="3_1", **{"from": {"name": "Sjöviks kommun"}})]}},
+            {"id": "100", "name": "Sjöviks kommun", "fan_count": "1200",
+             "posts": {"data": [dict(post, id="100_4")]}}]),
+        # a post without shares before any post shows that shares were requested (then 0)
+        "shares": _jsonl(tmp_path / "shares.jsonl", [
+            {"data": [post]}, {"data": [post]}, {"data": [dict(post, id="100_2", shares={"count": 4})]}]),
+    }
+
+
+def test_graph_api_chunks_read_again_when_a_default_changes_late(tmp_path, monkeypatch):
+    from kommunsocial.io import graph_api, read_file
+
+    passes = _count_passes(monkeypatch)
+    files = _late_default_files(tmp_path)
+    wholes = {}
+    for what, path in files.items():
+        monkeypatch.setattr(graph_api, "CHUNK_LINES", 10**9)
+        wholes[what] = whole = read_file(path, format="graph_api")
+        for size in (1, 2):
+            monkeypatch.setattr(graph_api, "CHUNK_LINES", size)
+            passes.clear()
+            _parsed_equal(read_file(path, format="graph_api"), whole)
+            # read again when the change comes in a later chunk; an absent ``shares`` is settled at
+            # the end, without reading again
+            late = size < len(path.read_text().splitlines()) and what != "shares"
+            assert len(passes) == (2 if late else 1), (what, size)
+    # what reading at once gives, and so reading in chunks
+    kind = wholes["kind"]
+    assert len(kind.posts) == 1 and "200_9" in kind.comments["comment_id"].tolist()
+    assert set(wholes["page"].posts["post_id"]) == {"100_2", "100_3"}
+    assert wholes["page"].comments["post_id"].tolist() == ["100_3"]
+    assert wholes["name"].comments["author_is_page"].tolist() == [True]
+    assert wholes["shares"].posts["n_shares"].tolist() == [0, 0, 4]
 
 
 def test_duplicates_found_through_row_hashes_equal_comparing_every_row_as_text(sample_dataset):

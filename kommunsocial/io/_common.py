@@ -199,9 +199,71 @@ def read_csv_records(text: str, name: str, *, delimiter: str | None = None, stri
 # ---------------------------------------------------------------------------------------------
 # value parsers: each returns (values, errors) where errors is a Series of messages (NA = fine)
 # ---------------------------------------------------------------------------------------------
-def _as_str(values) -> pd.Series:
+def _stripped(values) -> tuple[pd.Series, np.ndarray | None]:
+    """``(s, texts)``: ``values`` as an object Series, and when every value is text or missing
+    (``None`` or NaN), the texts stripped in an object array with ``None`` where missing (else
+    ``texts`` is None and the values need :func:`_as_str`'s general path)."""
     s = pd.Series(values, dtype="object") if not isinstance(values, pd.Series) else values.astype("object")
-    return s.map(lambda v: None if v is None or (isinstance(v, float) and np.isnan(v)) else str(v).strip())
+    arr = s.to_numpy()
+    if not len(arr):
+        return s, None
+    na = pd.isna(arr)
+    if na.any():
+        if not set(map(type, arr[na])) <= _NA_TYPES:
+            return s, None
+        given = arr[~na]
+    else:
+        given = arr
+    if not set(map(type, given)) <= _STR_TYPE:
+        return s, None
+    out = np.empty(len(arr), dtype=object)  # None
+    out[~na] = np.fromiter(map(str.strip, given), dtype=object, count=len(given))
+    return s, out
+
+
+def _as_str(values) -> pd.Series:
+    """Values as stripped strings, ``None`` for missing (``None`` or NaN); other values through ``str``."""
+    s, texts = _stripped(values)
+    if texts is None:
+        return s.map(_str_or_none)
+    # as Series.map builds its result (text becomes the string dtype)
+    return s._constructor(texts, index=s.index, copy=False).__finalize__(s, method="map")
+
+
+def _distinct_texts(values, *, repeated: bool = False):
+    """``(s, codes, distinct)`` when every value is text or missing (``None`` or NaN): ``values``
+    as an object Series, each value's code (-1 where missing) and the texts it codes, stripped;
+    else ``(s, None, None)``. With ``repeated``, values that repeat (as a sample shows) share a
+    code, so that each distinct value is parsed once.
+    """
+    s = pd.Series(values, dtype="object") if not isinstance(values, pd.Series) else values.astype("object")
+    arr = s.to_numpy()
+    if not len(arr) or not s.index.is_unique or not set(map(type, arr)) <= _TEXT_OR_NA_TYPES:
+        return s, None, None
+    if repeated and len(set(arr[:_SAMPLE])) * 2 <= min(len(arr), _SAMPLE):
+        codes, distinct = pd.factorize(arr)
+        if not set(map(type, distinct)) <= _STR_TYPE:  # a float that is not NaN
+            return s, None, None
+    else:
+        na = pd.isna(arr)
+        distinct = arr[~na]
+        if not set(map(type, distinct)) <= _STR_TYPE:
+            return s, None, None
+        codes = np.full(len(arr), -1, dtype=np.intp)
+        codes[~na] = np.arange(len(distinct))
+    return s, codes, np.fromiter(map(str.strip, distinct), dtype=object, count=len(distinct))
+
+
+_SAMPLE = 1000
+
+
+_NA_TYPES = frozenset({type(None), float})
+_STR_TYPE = frozenset({str})
+_TEXT_OR_NA_TYPES = frozenset({str, type(None), float})
+
+
+def _str_or_none(v):
+    return None if v is None or (isinstance(v, float) and np.isnan(v)) else str(v).strip()
 
 
 def _na_mask(s: pd.Series) -> pd.Series:
@@ -219,6 +281,40 @@ def parse_counts(values) -> tuple[pd.Series, pd.Series]:
     >>> v.tolist(), e.tolist()
     ([1433, <NA>, 7, <NA>, <NA>], [<NA>, <NA>, <NA>, 'negative count -2', "not a whole number: 'x'"])
     """
+    s, codes, distinct = _distinct_texts(values, repeated=True)
+    if codes is None:
+        return _parse_counts(values)
+    # the common case, fast: plain ASCII digits; the rest as below, unless it holds other than
+    # ASCII (digits of other scripts, which the general path treats its own way). Each distinct
+    # value is parsed once.
+    digits = _plain_counts(distinct)
+    rest = ~digits
+    if rest.any() and not all(map(str.isascii, distinct[rest])):
+        return _parse_counts(values)
+    numbers = np.zeros(len(distinct), dtype="int64")
+    if digits.any():
+        numbers[digits] = np.fromiter(map(int, distinct[digits]), dtype="int64", count=int(digits.sum()))
+    numbers = pd.arrays.IntegerArray(numbers, rest.copy())
+    errors = pd.array(np.full(len(distinct), None, dtype=object), dtype="string")
+    if rest.any():
+        more, why = _parse_counts(distinct[rest])
+        where = np.flatnonzero(rest)
+        numbers[where] = more.array
+        errors[where] = why.array
+    return (pd.Series(numbers.take(codes, allow_fill=True), index=s.index),
+            pd.Series(errors.take(codes, allow_fill=True), index=s.index))
+
+
+def _plain_counts(texts: np.ndarray) -> np.ndarray:
+    """Which texts are 1 to 15 ASCII digits."""
+    n = len(texts)
+    return (np.fromiter(map(str.isdigit, texts), dtype=bool, count=n)
+            & np.fromiter(map(str.isascii, texts), dtype=bool, count=n)
+            & (np.fromiter(map(len, texts), dtype="int64", count=n) <= 15))
+
+
+def _parse_counts(values) -> tuple[pd.Series, pd.Series]:
+    """:func:`parse_counts` for any values."""
     s = _as_str(values)
     numbers = pd.Series(pd.NA, index=s.index, dtype="Int64")
     errors = pd.Series(pd.NA, index=s.index, dtype="string")
@@ -243,6 +339,26 @@ def parse_counts(values) -> tuple[pd.Series, pd.Series]:
 
 def parse_ids(values) -> pd.Series:
     """Identifiers as strings, exactly as exported (a float artefact such as ``"1234.0"`` loses ``.0``)."""
+    s, codes, distinct = _distinct_texts(values, repeated=True)
+    if codes is None:
+        return _parse_ids(values)
+    missing = np.fromiter(map(_MISSING.__contains__, distinct), dtype=bool, count=len(distinct))
+    if missing.all():
+        return _parse_ids(values)
+    ids = pd.array(np.where(missing, None, distinct), dtype="string")
+    tail = np.flatnonzero(pd.Series(ids).str.endswith(".0").to_numpy(dtype=bool, na_value=False))
+    if len(tail):  # only these can be float artefacts
+        ids[tail] = pd.Series(ids[tail]).astype("str").str.replace(r"^(\d+)\.0$", r"\1", regex=True).array
+    if len(distinct) < len(codes):  # else every value is its own code
+        ids = ids.take(codes, allow_fill=True)
+    return pd.Series(ids, index=s.index, name=s.name)
+
+
+_MISSING = NA_TOKENS | {None}
+
+
+def _parse_ids(values) -> pd.Series:
+    """:func:`parse_ids` for any values."""
     s = _as_str(values)
     s = s.where(~_na_mask(s), None)
     s = s.str.replace(r"^(\d+)\.0$", r"\1", regex=True)
@@ -278,6 +394,54 @@ def parse_times(values, *, tz: str = "UTC", dayfirst: bool = True) -> tuple[pd.S
     >>> [str(t) for t in v]
     ['2024-03-11 12:15:02+00:00', '2024-03-11 12:15:02+00:00', '2024-03-11 12:15:00+00:00', '2024-03-11 12:15:02+00:00']
     """
+    s, texts = _stripped(values)
+    if texts is None or not s.index.is_unique:
+        return _parse_times(values, tz=tz, dayfirst=dayfirst)
+    # the common case, fast: ISO 8601 in whole seconds with an offset, 1900-2099 (so that they
+    # fit any time unit the parser may settle on); the rest, and any that does not parse, below
+    given = np.not_equal(texts, None)
+    fast = _plain_iso(np.where(given, texts, ""))
+    out = pd.Series(pd.NaT, index=s.index, dtype=DATETIME_DTYPE)
+    if fast.any():
+        parsed = pd.to_datetime(pd.Series(texts[fast], dtype="object"), format="ISO8601", utc=True,
+                                errors="coerce").astype(DATETIME_DTYPE)
+        ok = parsed.notna().to_numpy()
+        where = np.flatnonzero(fast)
+        out.iloc[where[ok]] = parsed[ok].array
+        fast[where[~ok]] = False
+    errors = pd.Series(pd.NA, index=s.index, dtype="string")
+    rest = ~fast & given
+    if rest.any():
+        more, why = _parse_times(texts[rest], tz=tz, dayfirst=dayfirst)
+        where = np.flatnonzero(rest)
+        out.iloc[where] = more.array
+        errors.iloc[where] = why.array
+    return out, errors
+
+
+def _plain_iso(texts: np.ndarray) -> np.ndarray:
+    """Which texts match ``(19|20)\\d\\d-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d[+-]\\d{4}`` (ASCII digits), as
+    the Graph API writes times; checked a character position at a time over all texts at once."""
+    n = len(texts)
+    fast = np.fromiter(map(len, texts), dtype="int64", count=n) == 24
+    if fast.any():
+        chars = texts[fast].astype("<U24").view(np.uint32).reshape(-1, 24)
+        digits = (chars >= ord("0")) & (chars <= ord("9"))
+        ok = digits[:, _ISO_DIGITS].all(axis=1)
+        ok &= ((chars[:, 0] == ord("1")) & (chars[:, 1] == ord("9"))) | ((chars[:, 0] == ord("2"))
+                                                                         & (chars[:, 1] == ord("0")))
+        for pos, char in ((4, "-"), (7, "-"), (10, "T"), (13, ":"), (16, ":")):
+            ok &= chars[:, pos] == ord(char)
+        ok &= (chars[:, 19] == ord("+")) | (chars[:, 19] == ord("-"))
+        fast[fast] = ok
+    return fast
+
+
+_ISO_DIGITS = [0, 1, 2, 3, 5, 6, 8, 9, 11, 12, 14, 15, 17, 18, 20, 21, 22, 23]
+
+
+def _parse_times(values, *, tz: str = "UTC", dayfirst: bool = True) -> tuple[pd.Series, pd.Series]:
+    """:func:`parse_times` for any values."""
     s = _as_str(values)
     na = _na_mask(s)
     out = pd.Series(pd.NaT, index=s.index, dtype=DATETIME_DTYPE)

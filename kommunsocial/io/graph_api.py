@@ -63,13 +63,16 @@ stable id derived from its post, time, text and parent, so threads rebuilt from 
 
 from __future__ import annotations
 
+import contextlib
 import functools
+import gc
 import hashlib
 import json
 import re
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlparse
 
+import numpy as np
 import pandas as pd
 
 from ..errors import LoadError
@@ -163,30 +166,126 @@ def utf8_json_lines(data: bytes) -> bytes | None:
 def json_line_chunks(text, name: str, *, size: int | None = None, object_hook=None):
     """The values of a JSON Lines text (or UTF-8 bytes) as lists of ``(line, value)``, ``size``
     lines (default :data:`CHUNK_LINES`) or :data:`CHUNK_CHARS` characters at a time, so that only
-    one chunk is parsed into Python objects at once."""
-    size = size or CHUNK_LINES
-    kwargs = _json_kwargs(object_hook)
+    one chunk is parsed into Python objects at once.
+
+    Each line is parsed as ``json.loads`` parses it (one decoder serves every line), with the
+    cyclic garbage collector paused while a chunk is parsed: JSON values hold no reference cycles,
+    and collections triggered by the millions of objects a chunk creates would double the time."""
+    return _line_chunks(_text_lines(text), name, size=size, object_hook=object_hook)
+
+
+def _text_lines(text):
+    """``(number, stripped line, position after it)`` for each line of ``text``."""
     newline = b"\n" if isinstance(text, bytes) else "\n"
-    chunk, number, pos, chunk_start = [], 0, 0, 0
-    while pos < len(text):
+    length = len(text)
+    number, pos = 0, 0
+    while pos < length:
         end = text.find(newline, pos)
-        end = len(text) if end < 0 else end
-        line = text[pos:end].strip()
-        number, pos = number + 1, end + 1
-        if line:
-            try:
-                chunk.append((number, json.loads(line, **kwargs)))
-            except json.JSONDecodeError as exc:
-                raise LoadError(name, f"line {number} is not valid JSON ({exc.msg} at column {exc.colno}); the file "
-                                      f"may be truncated or hold several JSON documents that are not one per line",
-                                row=number) from None
-            except RecursionError:
-                raise LoadError(name, "the JSON is nested too deeply to be an API response", row=number) from None
-        if len(chunk) >= size or pos - chunk_start >= CHUNK_CHARS:
-            yield chunk
-            chunk, chunk_start = [], pos
+        end = length if end < 0 else end
+        number += 1
+        yield number, text[pos:end].strip(), end + 1
+        pos = end + 1
+
+
+def _file_lines(fh, start: int, *, block: int = 1 << 24):
+    """:func:`_text_lines` of a file's bytes from ``start`` on (positions counted from there),
+    read a block at a time rather than held in memory whole. White space at the end of the file
+    gives blank lines, which hold no values."""
+    fh.seek(start)
+    number, base, rest = 0, 0, b""  # base: the position of ``rest`` from ``start``
+    while True:
+        data = fh.read(block)
+        if not data:
+            break
+        buf = rest + data if rest else data
+        del data
+        pos = 0
+        while True:
+            end = buf.find(b"\n", pos)
+            if end < 0:
+                break
+            number += 1
+            yield number, buf[pos:end].strip(), base + end + 1
+            pos = end + 1
+        rest, base = buf[pos:], base + pos
+        del buf
+    if rest:
+        yield number + 1, rest.strip(), base + len(rest) + 1
+
+
+def _line_chunks(lines, name: str, *, size: int | None = None, object_hook=None):
+    """:func:`json_line_chunks` of ``(number, stripped line, position after it)``."""
+    size = size or CHUNK_LINES
+    decoder = json.JSONDecoder(**_json_kwargs(object_hook))
+    lines = iter(lines)
+    chunk, chunk_start = [], 0
+    while True:
+        full = False
+        with gc_paused():
+            for number, line, pos in lines:
+                if line:
+                    try:
+                        chunk.append((number, _loads(line, decoder)))
+                    except json.JSONDecodeError as exc:
+                        raise LoadError(name, f"line {number} is not valid JSON ({exc.msg} at column {exc.colno}); "
+                                              f"the file may be truncated or hold several JSON documents that are not "
+                                              f"one per line", row=number) from None
+                    except RecursionError:
+                        raise LoadError(name, "the JSON is nested too deeply to be an API response",
+                                        row=number) from None
+                if len(chunk) >= size or pos - chunk_start >= CHUNK_CHARS:
+                    full = True
+                    break
+        if not full:
+            break
+        # the generator keeps no hold of a chunk once it is handed over
+        out, chunk, chunk_start = [chunk], [], pos
+        yield out.pop()
     if chunk:
-        yield chunk
+        out, chunk = [chunk], []
+        yield out.pop()
+
+
+def json_lines_start(path) -> int | None:
+    """Where the first line of a UTF-8 JSON Lines file starts (after a byte-order mark and white
+    space), when :func:`utf8_json_lines` of its bytes is not None; else None. Only the start of
+    the file is read."""
+    with open(path, "rb") as fh:
+        head = fh.read(1 << 20)
+        while True:
+            bom = 3 if head[:3] == b"\xef\xbb\xbf" else 0
+            body = head[bom:].lstrip()
+            start = len(head) - len(body)
+            end = body.find(b"\n")
+            # enough to decide: the first line, something after it, and 4096 bytes for the NUL check
+            if end >= 0 and body[end:].strip() and len(body) >= 4096:
+                break
+            more = fh.read(1 << 20)
+            if not more:
+                break
+            head += more
+    return start if utf8_json_lines(head) is not None else None
+
+
+def _loads(line, decoder: json.JSONDecoder):
+    """``json.loads(line, **_json_kwargs(...))`` with a decoder made once."""
+    if isinstance(line, (bytes, bytearray)):
+        line = line.decode(json.detect_encoding(line), "surrogatepass")
+    elif line.startswith("\ufeff"):
+        raise json.JSONDecodeError("Unexpected UTF-8 BOM (decode using utf-8-sig)", line, 0)
+    return decoder.decode(line)
+
+
+@contextlib.contextmanager
+def gc_paused():
+    """Pause the cyclic garbage collector while plain JSON values (which form no cycles) are built."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 #: JSON Lines files are parsed this many lines (or :data:`CHUNK_CHARS` characters) at a time: a
@@ -361,18 +460,36 @@ def _reaction_column(key: str):
 def _summary_count(rec: dict, key: str, column: str):
     """``rec[key].summary.total_count`` (or a flattened number) as a raw count; absent → ``None``."""
     value = rec.get(key)
-    if value is None:
-        return None
-    if isinstance(value, str):
-        return value
-    if not isinstance(value, dict):
-        raise Bad(column, f"{key!r} should be an object with summary.total_count, found {kind_of(value)}")
-    summary = value.get("summary")
-    if summary is None:
-        return None
-    if not isinstance(summary, dict):
+    if isinstance(value, dict):
+        summary = value.get("summary")
+        if isinstance(summary, dict):
+            count = summary.get("total_count")
+            if count is None or isinstance(count, str):
+                return count
+            raise Bad(column, f"{key}.summary.total_count should be a number, found {kind_of(count)}")
+        if summary is None:
+            return None
         raise Bad(column, f"{key}.summary should be an object, found {kind_of(summary)}")
-    return get_count(summary.get("total_count"), column, f"{key}.summary.total_count")
+    if value is None or isinstance(value, str):
+        return value
+    raise Bad(column, f"{key!r} should be an object with summary.total_count, found {kind_of(value)}")
+
+
+#: the keys of a record (in order) → its per-type reaction aliases ``[(key, column), ...]``;
+#: the posts of one export share a few key layouts
+_REACTION_KEYS: dict[tuple, list] = {}
+
+
+def _reaction_columns(rec: dict) -> list:
+    """``(key, column)`` for the keys of ``rec`` that are per-type reaction aliases, in key order."""
+    keys = tuple(rec)
+    found = _REACTION_KEYS.get(keys)
+    if found is None:
+        found = [(key, column) for key in keys for column in [_reaction_column(key)] if column]
+        if len(_REACTION_KEYS) >= 1024:
+            _REACTION_KEYS.clear()
+        _REACTION_KEYS[keys] = found
+    return found
 
 
 def _vote(records) -> str | None:
@@ -386,8 +503,41 @@ def _vote(records) -> str | None:
     return "posts" if p > c else "comments" if c > p else None
 
 
+def _without_comments(rec: dict) -> dict:
+    """A record as it is kept in the quarantine: without its expanded comments (read on their own)."""
+    return {k: v for k, v in rec.items() if k != "comments"}
+
+
+class _Raw:
+    """The original records of a table's rows, as the quarantine keeps them (built only for the
+    few rows that are quarantined)."""
+
+    def __init__(self, records: list):
+        self.records = records
+
+    def __len__(self):
+        return len(self.records)
+
+    def __getitem__(self, pos):
+        return _without_comments(self.records[pos])
+
+
+#: what a post row holds, in this order (``typed``: per-type reaction counts by column)
+_POST_FIELDS = ("post_id", "page_id", "created_at", "text", "url", "n_reactions", "n_comments", "post_type",
+                "n_shares", "source_row", "typed")
+_COMMENT_FIELDS = ("comment_id", "post_id", "parent_id", "author_name", "author_platform_id", "author_is_page",
+                   "created_at", "text", "n_likes", "n_replies", "source_row")
+
+
 class _Reader:
-    """Walks the JSON of one file, collecting raw rows of posts and comments in reading order."""
+    """Walks the JSON of one file, collecting raw rows of posts and comments in reading order.
+
+    Some of what a record becomes depends on the whole file (the file-wide defaults: the kind of
+    records a response without hints holds, the page a bare post id belongs to, page names from
+    page nodes). :func:`_read_lines` reads JSON Lines in one pass with the defaults known so far
+    and notes when one that was already used changes later; the file is then read again with the
+    settled defaults, so the result always equals reading the whole file at once.
+    """
 
     def __init__(self, name: str, options: dict):
         self.name = name
@@ -400,6 +550,16 @@ class _Reader:
         self.shares_requested = False
         self.bare_post_ids = 0
         self.layout = set()
+        self._known, self._found_page = [], None
+        self.default = None
+        self.default_page = None
+        self.name_pair = id_pair_in_name(name)
+        # what the one-pass reading of JSON Lines watches (see _read_lines)
+        self.defaults_used = set()  # default kinds given to responses without hints
+        self.record_keys = set()  # (page id, key) set from a post or comment rather than a page node
+        self.name_missed = set()  # page ids whose name a comment looked for before it was known
+        self.stale = False  # a page node gave what records read earlier would have seen
+        self.absent_shares = []  # source rows of posts without ``shares`` read before it was settled
 
     # -- structure -------------------------------------------------------------------------------
     def units(self, docs):
@@ -457,7 +617,7 @@ class _Reader:
                 page_id = get_id_safe(obj, "id")
                 if page_id:
                     self._page(page_id, name=obj.get("name"), handle=obj.get("username"),
-                               followers=obj.get("followers_count", obj.get("fan_count")))
+                               followers=obj.get("followers_count", obj.get("fan_count")), node=True)
                 hint = url_hint(obj[edge].get("paging"))
                 self._note_fields(hint.get("fields"))
                 self.layout.add("page node")
@@ -474,15 +634,20 @@ class _Reader:
         if fields and re.search(r"(?:^|[,{])shares(?:$|[,{}.])", fields):
             self.shares_requested = True
 
-    def _page(self, page_id, *, name=None, handle=None, followers=None):
+    def _page(self, page_id, *, name=None, handle=None, followers=None, node=False):
+        """Note what is known of a page; the first value of each key stays. ``node``: from a page
+        node (which reading the whole file at once sees before any record)."""
         info = self.pages.setdefault(page_id, {})
         for key, value in (("page_name", name), ("handle", handle), ("followers", followers)):
-            if isinstance(value, str) and value.strip() and not info.get(key):
-                info[key] = value.strip()
-
-    def _next_row(self) -> int:
-        self.row += 1
-        return self.row
+            if isinstance(value, str) and value.strip():
+                value = value.strip()
+                if not info.get(key):
+                    info[key] = value
+                    if not node:
+                        self.record_keys.add((page_id, key))
+                if node and ((key == "page_name" and page_id in self.name_missed)
+                             or ((page_id, key) in self.record_keys and info[key] != value)):
+                    self.stale = True
 
     # -- records ---------------------------------------------------------------------------------
     def read(self, units):
@@ -492,8 +657,6 @@ class _Reader:
 
     def scan(self, units):
         """First look at (a chunk of) the file's units: what the file-wide defaults are made of."""
-        if not hasattr(self, "_known"):
-            self._known, self._found_page = [], None
         self._known += [k for k, _, _ in units if k]
         # a page id the file reveals anywhere helps comments whose post id is bare
         if self._found_page is None:
@@ -506,25 +669,36 @@ class _Reader:
                     self._found_page = node.split("_", 1)[0]
                     break
 
-    def settle(self):
-        """Fix the file-wide defaults once every unit has been scanned."""
+    def default_kind(self) -> str:
+        """The kind of records of a response that does not tell: what most of the file's responses hold."""
         known = self._known
-        self.default = max(set(known), key=known.count) if known else (
+        return max(set(known), key=known.count) if known else (
             "comments" if "comment" in Path(self.name).name.lower() else "posts")
+
+    def settle(self, *, final: bool = True):
+        """Fix the file-wide defaults from the units scanned so far (all of them when ``final``;
+        otherwise the default kind is worked out when first needed)."""
+        self.default = self.default_kind() if final else None
         self.default_page = self.options.get("page_id") or self._found_page
-        self.name_pair = id_pair_in_name(self.name)
 
     def read_units(self, units):
         default = self.default
         for kind, records, ctx in units:
-            kind = kind or default
+            if kind is None:
+                if default is None:
+                    default = self.default = self.default_kind()
+                self.defaults_used.add(default)
+                kind = default
             if kind == "posts":
+                page_hint = ctx.get("page_id")
                 for rec in records:
-                    self._post(rec, ctx.get("page_id"))
+                    self._post(rec, page_hint)
             else:
                 post_id, parent = self._comment_context(ctx.get("node"), records)
+                page_id = self._page_of(post_id)
+                comment = self._comment
                 for rec in records:
-                    self._comment(rec, post_id=post_id, page_id=self._page_of(post_id), parent=parent)
+                    comment(rec, post_id, page_id, parent)
 
     @staticmethod
     def _node_is_post(node: str, records) -> bool:
@@ -571,34 +745,35 @@ class _Reader:
         return f"{page_id}_{object_id}"
 
     def _post(self, rec, page_hint):
-        n = self._next_row()
+        self.row = n = self.row + 1
         if not isinstance(rec, dict):
             self.quarantine.add(n, rec, f"a post should be a JSON object, found {kind_of(rec)}", table="posts",
                                 column="post_id")
             return
-        raw = {k: v for k, v in rec.items() if k != "comments"}
         try:
-            row = self._post_row(rec, page_hint)
+            row = self._post_row(rec, page_hint, n)
         except Bad as bad:
-            self.quarantine.add(n, raw, bad.reason, table="posts", column=bad.column)
+            self.quarantine.add(n, _without_comments(rec), bad.reason, table="posts", column=bad.column)
             row = None
         else:
             if row is None:
-                self.quarantine.add(n, raw, "posted on the page's feed by another account, not by the page",
-                                    table="posts", column="page_id")
+                self.quarantine.add(n, _without_comments(rec), "posted on the page's feed by another account, not "
+                                    "by the page", table="posts", column="page_id")
             else:
-                row["source_row"] = n
                 self.posts.append(row)
-                self.post_raw.append(raw)
+                self.post_raw.append(rec)
         # comments expanded inside the post are read even when the post itself was quarantined,
         # so that every record is either loaded or quarantined
+        children = rec.get("comments")
+        if children is None:
+            return
         rid = rec.get("id") if isinstance(rec.get("id"), str) and rec["id"].strip() else None
-        post_id = row["post_id"] if row else rid and self._canonical(rid, page_hint or self.default_page)
-        page_id = row["page_id"] if row else (post_id.split("_", 1)[0] if post_id and "_" in post_id else None)
-        for child in edge_records(rec.get("comments")):
-            self._comment(child, post_id=post_id, page_id=page_id, parent=None)
+        post_id = row[0] if row else rid and self._canonical(rid, page_hint or self.default_page)
+        page_id = row[1] if row else (post_id.split("_", 1)[0] if post_id and "_" in post_id else None)
+        for child in edge_records(children):
+            self._comment(child, post_id, page_id, None)
 
-    def _post_row(self, rec, page_hint):
+    def _post_row(self, rec, page_hint, n):
         pid = get_id(rec, "id", "post_id")
         page_id = None
         if pid and "_" in pid:
@@ -613,36 +788,39 @@ class _Reader:
         if author_id and page_id and author_id != page_id:
             return None
         if author_id and page_id:
-            self._page(page_id, name=get_text(author, "name", "page_id"))
-        row = {
-            "post_id": pid, "page_id": page_id,
-            "created_at": get_text(rec, "created_time", "created_at"),
-            "text": get_text(rec, "message", "text", default=""),
-            "url": get_text(rec, "permalink_url", "url"),
-            "n_reactions": _summary_count(rec, "reactions", "n_reactions"),
-            "n_comments": _summary_count(rec, "comments", "n_comments"),
-            "post_type": self._post_type(rec),
-        }
+            name = get_text(author, "name", "page_id")
+            info = self.pages.get(page_id)
+            if info is None or not info.get("page_name"):
+                self._page(page_id, name=name)
+        created = get_text(rec, "created_time", "created_at")
+        text = get_text(rec, "message", "text", default="")
+        url = get_text(rec, "permalink_url", "url")
+        n_reactions = _summary_count(rec, "reactions", "n_reactions")
+        n_comments = _summary_count(rec, "comments", "n_comments")
+        post_type = self._post_type(rec)
         typed = {}
-        for key in rec:
-            column = _reaction_column(key)
-            if column:
+        for key, column in _reaction_columns(rec):
+            value = rec[key]
+            summary = value.get("summary") if isinstance(value, dict) else None
+            count = summary.get("total_count") if isinstance(summary, dict) else None
+            if count is not None and isinstance(count, str):  # the usual shape, else the checks
+                typed[column] = count
+            else:
                 typed[column] = _summary_count(rec, key, column)
-        row.update(typed)
         if "n_likes" not in typed and "likes" in rec:
-            row["n_likes"] = _summary_count(rec, "likes", "n_likes")  # legacy field, likes only
+            typed["n_likes"] = _summary_count(rec, "likes", "n_likes")  # legacy field, likes only
         shares = rec.get("shares")
         if shares is None:
-            row["n_shares"] = _ABSENT
+            n_shares = _ABSENT
         elif isinstance(shares, dict):
-            row["n_shares"] = get_count(shares.get("count"), "n_shares", "shares.count")
+            n_shares = get_count(shares.get("count"), "n_shares", "shares.count")
             self.shares_requested = True
         elif isinstance(shares, str):
-            row["n_shares"] = shares
+            n_shares = shares
             self.shares_requested = True
         else:
             raise Bad("n_shares", f"'shares' should be an object with 'count', found {kind_of(shares)}")
-        return row
+        return pid, page_id, created, text, url, n_reactions, n_comments, post_type, n_shares, n, typed
 
     @staticmethod
     def _post_type(rec) -> str | None:
@@ -659,73 +837,107 @@ class _Reader:
             return legacy.strip().lower()
         return None
 
-    def _comment(self, rec, *, post_id, page_id, parent):
-        n = self._next_row()
+    def _comment(self, rec, post_id, page_id, parent):
+        self.row = n = self.row + 1
         if not isinstance(rec, dict):
             self.quarantine.add(n, rec, f"a comment should be a JSON object, found {kind_of(rec)}",
                                 table="comments", column="comment_id")
             return
-        raw = {k: v for k, v in rec.items() if k != "comments"}
+        # one comment's row, the checks in this order (a record with several bad fields is
+        # quarantined for the first of them); this runs for every comment, hence written out
+        get = rec.get
         try:
-            row = self._comment_row(rec, post_id, page_id, parent)
+            cid = get("id")
+            if cid is not None:
+                if not isinstance(cid, str):
+                    raise Bad("comment_id", f"'id' should be an id, found {kind_of(cid)}")
+                cid = cid.strip() or None
+            created = get("created_time")
+            if created is not None and not isinstance(created, str):
+                raise Bad("created_at", f"'created_time' should be text, found {kind_of(created)}")
+            text = get("message")
+            if text is None:
+                text = ""
+            elif not isinstance(text, str):
+                raise Bad("text", f"'message' should be text, found {kind_of(text)}")
+            author = get("from")
+            if author:
+                if not isinstance(author, dict):
+                    raise Bad("author_platform_id", f"'from' should be an object, found {kind_of(author)}")
+                author_id = author.get("id")
+                if author_id is not None:
+                    if not isinstance(author_id, str):
+                        raise Bad("author_platform_id", f"'id' should be an id, found {kind_of(author_id)}")
+                    author_id = author_id.strip() or None
+                author_name = author.get("name")
+                if author_name is not None and not isinstance(author_name, str):
+                    raise Bad("author_name", f"'name' should be text, found {kind_of(author_name)}")
+            elif author is not None and not isinstance(author, dict):
+                raise Bad("author_platform_id", f"'from' should be an object, found {kind_of(author)}")
+            else:
+                author_id = author_name = None
+            row_parent = parent
+            given_parent = get("parent")
+            if given_parent is not None:
+                if isinstance(given_parent, dict):
+                    row_parent = get_id(given_parent, "id", "parent_id") or parent
+                elif isinstance(given_parent, str) and given_parent.strip():
+                    row_parent = given_parent.strip()
+                else:
+                    raise Bad("parent_id", f"'parent' should be an object with 'id', found {kind_of(given_parent)}")
+            row_post, row_page = post_id, page_id
+            if row_post is None and cid and "_" in cid:
+                row_post = self._canonical(cid.split("_", 1)[0], page_id)
+                row_page = self._page_of(row_post)
+            if row_post is None:
+                raise Bad("post_id", "cannot tell which post this comment belongs to: it has no id and the file "
+                                     "shows no post (name the file comments_<page_id>_<post_id>.json or pass "
+                                     "post_id=)")
+            if "_" not in row_post:
+                self.bare_post_ids += 1
+            if row_parent is not None and row_parent in (row_post, row_post.split("_", 1)[-1]):
+                row_parent = None  # a reply to the post itself is a top-level comment
+            if not cid:
+                # Page Public Content Access gives no comment ids since v11: a stable stand-in, so
+                # the same comment read from two files is still one comment
+                digest = hashlib.sha1("\x1f".join(str(x) for x in (row_post, created, text, row_parent, author_id))
+                                      .encode("utf-8")).hexdigest()[:16]
+                cid = f"{row_post.split('_', 1)[-1]}_noid{digest}"
+            if author_id and row_page:
+                is_page = author_id == row_page
+                if is_page:
+                    info = self.pages.get(row_page)
+                    if info is None or not info.get("page_name"):
+                        self._page(row_page, name=author_name)
+            elif author_name and row_page:
+                info = self.pages.get(row_page)
+                page_name = info.get("page_name") if info else None
+                if page_name:
+                    is_page = author_name == page_name
+                else:
+                    is_page = None
+                    self.name_missed.add(row_page)
+            else:
+                is_page = None
+            likes = get("like_count")
+            if likes is not None and not isinstance(likes, str):
+                raise Bad("n_likes", f"'like_count' should be a number, found {kind_of(likes)}")
+            replies = get("comment_count")
+            if replies is not None and not isinstance(replies, str):
+                raise Bad("n_replies", f"'comment_count' should be a number, found {kind_of(replies)}")
         except Bad as bad:
-            self.quarantine.add(n, raw, bad.reason, table="comments", column=bad.column)
-            row = None
+            self.quarantine.add(n, _without_comments(rec), bad.reason, table="comments", column=bad.column)
+            # replies of a quarantined comment still point at its id when it had one
+            own = rec["id"].strip() if isinstance(rec.get("id"), str) else None
         else:
-            row["source_row"] = n
-            self.comments.append(row)
-            self.comment_raw.append(raw)
-        # replies of a quarantined comment still point at its id when it had one
-        own = row["comment_id"] if row else (rec["id"].strip() if isinstance(rec.get("id"), str) else None)
-        for child in edge_records(rec.get("comments")):
-            self._comment(child, post_id=row["post_id"] if row else post_id, page_id=page_id, parent=own)
-
-    def _comment_row(self, rec, post_id, page_id, parent):
-        cid = get_id(rec, "id", "comment_id")
-        created = get_text(rec, "created_time", "created_at")
-        text = get_text(rec, "message", "text", default="")
-        author = rec.get("from")
-        if author is not None and not isinstance(author, dict):
-            raise Bad("author_platform_id", f"'from' should be an object, found {kind_of(author)}")
-        author_id = get_id(author, "id", "author_platform_id") if author else None
-        author_name = get_text(author, "name", "author_name") if author else None
-        given_parent = rec.get("parent")
-        if isinstance(given_parent, dict):
-            parent = get_id(given_parent, "id", "parent_id") or parent
-        elif isinstance(given_parent, str) and given_parent.strip():
-            parent = given_parent.strip()
-        elif given_parent is not None:
-            raise Bad("parent_id", f"'parent' should be an object with 'id', found {kind_of(given_parent)}")
-        if post_id is None and cid and "_" in cid:
-            post_id = self._canonical(cid.split("_", 1)[0], page_id)
-            page_id = self._page_of(post_id)
-        if post_id is None:
-            raise Bad("post_id", "cannot tell which post this comment belongs to: it has no id and the file shows "
-                                 "no post (name the file comments_<page_id>_<post_id>.json or pass post_id=)")
-        if "_" not in post_id:
-            self.bare_post_ids += 1
-        if parent is not None and parent in (post_id, post_id.split("_", 1)[-1]):
-            parent = None  # a reply to the post itself is a top-level comment
-        if not cid:
-            # Page Public Content Access gives no comment ids since v11: a stable stand-in, so the
-            # same comment read from two files is still one comment
-            digest = hashlib.sha1("\x1f".join(str(x) for x in (post_id, created, text, parent, author_id))
-                                  .encode("utf-8")).hexdigest()[:16]
-            cid = f"{post_id.split('_', 1)[-1]}_noid{digest}"
-        if author_id and page_id:
-            is_page = author_id == page_id
-            if is_page:
-                self._page(page_id, name=author_name)
-        elif author_name and page_id and self.pages.get(page_id, {}).get("page_name"):
-            is_page = author_name == self.pages[page_id]["page_name"]
-        else:
-            is_page = None
-        return {
-            "comment_id": cid, "post_id": post_id, "parent_id": parent, "author_name": author_name,
-            "author_platform_id": author_id, "author_is_page": is_page, "created_at": created, "text": text,
-            "n_likes": get_count(rec.get("like_count"), "n_likes", "'like_count'"),
-            "n_replies": get_count(rec.get("comment_count"), "n_replies", "'comment_count'"),
-        }
+            self.comments.append((cid, row_post, row_parent, author_name, author_id, is_page, created, text, likes,
+                                  replies, n))
+            self.comment_raw.append(rec)
+            own, post_id = cid, row_post
+        children = get("comments")
+        if children is not None:
+            for child in edge_records(children):
+                self._comment(child, post_id, page_id, own)
 
     # -- tables ----------------------------------------------------------------------------------
     def take_rows(self) -> tuple:
@@ -733,15 +945,25 @@ class _Reader:
         rows are then let go, so a file read in chunks holds one chunk's rows at a time."""
         posts = comments = None
         if self.posts:
-            for row in self.posts:
-                if row["n_shares"] is _ABSENT:
-                    row["n_shares"] = "0" if self.shares_requested else None
+            columns = dict(zip(_POST_FIELDS, map(list, zip(*self.posts))))
+            typed = columns.pop("typed")
+            for column in dict.fromkeys(c for t in typed if t for c in t):
+                columns[column] = [t.get(column) for t in typed]
+            del typed
+            shares = columns["n_shares"]
+            if _ABSENT in shares:
+                if self.shares_requested:  # it stays requested: absent means 0
+                    columns["n_shares"] = ["0" if v is _ABSENT else v for v in shares]
+                else:  # missing unless a later post or request shows it was requested (see tables)
+                    columns["n_shares"] = [None if v is _ABSENT else v for v in shares]
+                    self.absent_shares += [n for v, n in zip(shares, columns["source_row"]) if v is _ABSENT]
             counts = ["n_reactions", "n_likes", *REACTION_COLUMNS, "n_comments", "n_shares"]
-            posts = build_table(self.posts, self.post_raw, self.quarantine, "posts",
+            posts = build_table(columns, _Raw(self.post_raw), self.quarantine, "posts",
                                 ids=["post_id", "page_id"], counts=counts, texts=["url"],
                                 required=["post_id", "page_id", "created_at"], platform="facebook")
         if self.comments:
-            comments = build_table(self.comments, self.comment_raw, self.quarantine, "comments",
+            columns = dict(zip(_COMMENT_FIELDS, map(list, zip(*self.comments))))
+            comments = build_table(columns, _Raw(self.comment_raw), self.quarantine, "comments",
                                    ids=["comment_id", "post_id", "parent_id", "author_platform_id"],
                                    counts=["n_likes", "n_replies"], texts=["author_name"],
                                    required=["comment_id", "post_id", "created_at"])
@@ -750,6 +972,14 @@ class _Reader:
 
     def tables(self, parts=None) -> Parsed:
         parts = [*(parts or []), self.take_rows()]
+        if self.absent_shares and self.shares_requested:
+            # a post without ``shares`` read before the file showed that shares were requested: 0
+            absent = np.asarray(self.absent_shares, dtype="int64")
+            for frame, _ in parts:
+                if frame is not None:
+                    rows = np.isin(frame["source_row"].to_numpy(dtype="int64"), absent)
+                    if rows.any():
+                        frame.loc[rows, "n_shares"] = 0
         parsed = Parsed(quarantine=self.quarantine.rows)
         for i, table in enumerate(("posts", "comments")):
             frames = [p[i] for p in parts if p[i] is not None]
@@ -797,15 +1027,27 @@ def finish_parsed(parsed: Parsed, pages: dict, platform: str, quarantine: Quaran
     return parsed
 
 
-def build_table(rows: list[dict], raw: list, quarantine: Quarantine, table: str, *, ids, counts, texts=(),
+def build_table(rows, raw, quarantine: Quarantine, table: str, *, ids, counts, texts=(),
                 required=(), platform=None, times=("created_at",), tz="UTC") -> pd.DataFrame:
     """Raw string rows → a data-model table using the shared parsers; bad values are quarantined.
 
-    ``rows`` hold strings (or ``None``) keyed by data-model column, plus ``source_row``;
-    ``raw`` holds the original records, aligned, for the quarantine.
+    ``rows`` hold strings (or ``None``) keyed by data-model column, plus ``source_row``: a list
+    of dicts, or a dict of equally long column lists (a column is there when a row has it; rows
+    without it hold ``None``); ``raw`` holds the original records, aligned, for the quarantine.
     """
-    frame = pd.DataFrame(rows)
-    out = pd.DataFrame(index=frame.index)
+    if isinstance(rows, dict):
+        frame = rows
+        index = pd.RangeIndex(len(rows["source_row"]))
+
+        def column(col):
+            return pd.Series(frame[col], index=index, dtype="object")
+    else:
+        frame = pd.DataFrame(rows)
+        index = frame.index
+
+        def column(col):
+            return frame[col]
+    out = pd.DataFrame(index=index)
     errors = {}
     for col in ids:
         if col in frame:
@@ -813,20 +1055,20 @@ def build_table(rows: list[dict], raw: list, quarantine: Quarantine, table: str,
     for col in times:
         out[col], errors[col] = parse_times(frame[col], tz=tz)
     if "text" in frame:
-        out["text"] = frame["text"].fillna("").astype("string")
+        out["text"] = column("text").fillna("").astype("string")
     for col in texts:
         if col in frame:
-            out[col] = frame[col].astype("string")
+            out[col] = column(col).astype("string")
     for col in counts:
         if col in frame:
             out[col], errors[col] = parse_counts(frame[col])
     if "post_type" in frame:
         out["post_type"] = normalise_post_type(frame["post_type"])
     if "author_is_page" in frame:
-        out["author_is_page"] = frame["author_is_page"].astype("boolean")
+        out["author_is_page"] = column("author_is_page").astype("boolean")
     if platform:
         out["platform"] = platform
-    out["source_row"] = frame["source_row"].astype("Int64")
+    out["source_row"] = column("source_row").astype("Int64")
     out["source_format"] = quarantine.source_format
     out["source_file"] = quarantine.source_file
     return finish_table(out, errors, raw, quarantine, table=table, required=required)
@@ -834,33 +1076,88 @@ def build_table(rows: list[dict], raw: list, quarantine: Quarantine, table: str,
 
 def read(path, *, name: str, options: dict) -> Parsed:
     """Read one Graph API JSON / JSON Lines file of page posts and/or comments (see the module doc)."""
+    start = json_lines_start(path)
+    if start is not None:  # UTF-8 JSON Lines: read from the file a block at a time
+        with open(path, "rb") as fh:
+            try:
+                reader, parts = _read_lines(lambda: _line_chunks(_file_lines(fh, start), name), name, options)
+            except UnicodeDecodeError:
+                pass  # not UTF-8 after all: decoded as a whole below, as any other file
+            else:
+                return _tables(reader, parts, name)
     data = Path(path).read_bytes()
-    lines = utf8_json_lines(data)
-    if lines is not None:
-        try:
-            return _read_text(lines, None, name, options)
-        except UnicodeDecodeError:
-            pass  # not UTF-8 after all: decoded as a whole below, as any other file
     text, single = json_text(data, name, what="Graph API")
     del data
     return _read_text(text, single, name, options)
 
 
 def _read_text(text, single, name, options) -> Parsed:
-    reader = _Reader(name, options)
     if single is not None:
+        reader = _Reader(name, options)
         reader.read(reader.units(single))
         parts = []
     else:
-        # JSON Lines, in chunks of lines: a first pass settles the file-wide defaults (as reading
-        # the file at once would), a second reads the records chunk by chunk
-        for chunk in json_line_chunks(text, name):
-            reader.scan(reader.units(chunk))
-        reader.settle()
-        parts = []
-        for chunk in json_line_chunks(text, name):
-            reader.read_units(reader.units(chunk))
-            parts.append(reader.take_rows())
+        reader, parts = _read_lines(lambda: json_line_chunks(text, name), name, options)
+    return _tables(reader, parts, name)
+
+
+def _tables(reader: _Reader, parts: list, name: str) -> Parsed:
     if reader.row == 0:
         raise LoadError(name, "the Graph API response holds no posts or comments (an empty 'data' list)")
     return reader.tables(parts)
+
+
+def _read_lines(chunks, name, options) -> tuple[_Reader, list]:
+    """Read JSON Lines chunk by chunk (``chunks()`` gives them from the start of the file, see
+    :func:`json_line_chunks`): ``(reader, parts)`` with one ``(posts, comments)`` pair of frames a
+    chunk.
+
+    One pass reads each chunk with the file-wide defaults known after scanning it. Should a
+    default that was already used turn out otherwise later in the file (a response without hints
+    read as the kind most responses so far held, a bare post id read before a later line showed
+    the page, a page name a comment looked for before a page node gave it), the file is read
+    again in two passes: the first settles the defaults from every line, the second reads the
+    records. Either way the result is what reading the whole file at once gives.
+    """
+    reader = _Reader(name, options)
+    parts = []
+    page_unknown = False  # a chunk was read without knowing the file's page
+    for units in _unit_chunks(reader, chunks()):
+        reader.scan(units)
+        if reader.stale or (page_unknown and reader._found_page is not None):
+            break
+        reader.settle(final=False)
+        page_unknown = page_unknown or reader.default_page is None
+        reader.read_units(units)
+        del units
+        parts.append(reader.take_rows())
+    else:
+        if not reader.stale and reader.defaults_used <= {reader.default_kind()}:
+            reader.settle()
+            return reader, parts
+    del parts, reader
+    reader = _Reader(name, options)
+    for units in _unit_chunks(reader, chunks()):
+        reader.scan(units)
+    reader.settle()
+    parts = []
+    for units in _unit_chunks(reader, chunks()):
+        reader.read_units(units)
+        del units
+        parts.append(reader.take_rows())
+    return reader, parts
+
+
+def _unit_chunks(reader: _Reader, chunks):
+    """The units of each chunk of JSON Lines. The garbage collector is paused from parsing a chunk
+    until the caller asks for the next one: its records (which form no cycles) are then let go,
+    and collections triggered by the millions of objects they are made of are not needed."""
+    while True:
+        with gc_paused():
+            chunk = next(chunks, None)
+            if chunk is None:
+                return
+            units = reader.units(chunk)
+            del chunk
+            yield units
+            del units
