@@ -14,6 +14,8 @@ from itertools import chain
 import emoji as _emoji
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from . import resources
 
@@ -47,11 +49,18 @@ FEATURES = {
 }
 
 _WORD = re.compile(r"[^\W\d_]+(?:['\-][^\W\d_]+)*")
-# a sentence boundary: . ! ? … before a capital, a colon before a capital, or a line break
-_SENTENCE_BREAK = re.compile(r"[.!?…]+(?=\s+[\"“”«(]?[^\W\d_a-zäöåæøéüß])|:(?=\s+[^\W\d_a-zäöåæøéüß])|\n+")
+# a sentence boundary: . ! ? … before a capital, a colon before a capital, or a line break, i.e.
+#   [.!?…]+(?=\s+["“”«(]?CAP) | :(?=\s+CAP) | \n+      with CAP = [^\W\d_a-zäöåæøéüß]
+# written to begin with one character class (the regex engine then skips to the candidates
+# without trying each branch at every character); the look-behinds pick the branch, so the matches
+# are the same.
+_CAPITAL = r"[^\W\d_a-zäöåæøéüß]"
+_SENTENCE_BREAK = re.compile(rf"[.!?…:\n](?:(?<=[.!?…])[.!?…]*(?=\s+[\"“”«(]?{_CAPITAL})|(?<=:)(?=\s+{_CAPITAL})"
+                             r"|(?<=\n)\n*)")
 _PUNCT_RUN = re.compile(r"([?!])\1+")
-_MAYBE_LINK = re.compile(r"[@#]|www\.|https?:")
 _URL = re.compile(r"https?://\S+|www\.\S+|\S+@\S+\.\w+", re.IGNORECASE)
+# the same without its last branch, which needs an "@": for texts without one (much faster, same matches)
+_URL_NO_AT = re.compile(r"https?://\S+|www\.\S+", re.IGNORECASE)
 _HASH_MENTION = re.compile(r"[#@]\w+")
 
 #: Nominalisation suffixes per language, matched at the end of a word (after an optional
@@ -105,6 +114,9 @@ _NN_PASSIVE = re.compile(r"(?<!\w)(?:skal|skulle|kan|kunne|må|måtte|bør|burde
 _EN_PARTICIPLES = ("made done held sent given taken paid kept found told shown known seen brought built bought "
                    "sold left set put read run won cut met spent sought taught caught laid written driven "
                    "chosen forbidden hidden undertaken withdrawn granted").split()
+# Every match of _NN_PASSIVE contains, inside one white-space separated chunk, a word of 3+ letters
+# plus -ast that begins the chunk or follows white space, or an auxiliary: texts without skip the regex.
+_NN_PASSIVE_CHUNK = re.compile(r"(?<!\S)[^\W\d_]{3,}ast(?!\w)|(?<!\w)(?:vert|vart|verte|vorte)(?!\w)")
 _EN_PASSIVE = re.compile(r"(?<!\w)(?:am|is|are|was|were|be|been|being)\s+(?:[a-z]+ly\s+|not\s+)?"
                          rf"(?:[a-z]{{2,}}ed|{'|'.join(_EN_PARTICIPLES)})(?!\w)")
 
@@ -136,6 +148,72 @@ _MAYBE_EMOJI = re.compile("[\u00a9\u00ae\u203c\u2049\u2122\u2139\u2194-\u2bff\u3
                           "\U0001f000-\U0001faff]")
 
 
+@lru_cache(maxsize=1)
+def _emoji_run_regex():
+    """Runs of the characters an emoji without a keycap can be made of (a superset: bases, regional
+    indicators, skin tones, variation selector, tags, zero-width joiner). Every such emoji lies inside
+    one run, so the emoji of a text are the emoji of its runs: the emoji regex then reads a few
+    characters instead of the whole text."""
+    cps = {ord(k[0]) for k in _emoji.EMOJI_DATA if ord(k[0]) > 0x7F}
+    cps |= set(range(0x1F1E6, 0x1F200)) | set(range(0x1F3FB, 0x1F400)) | set(range(0xE0020, 0xE0080))
+    cps |= {0xFE0F, 0x200D}
+    ranges = []
+    for cp in sorted(cps):  # BMP characters exactly; beyond it, ranges merged over small gaps
+        if ranges and (cp == ranges[-1][1] + 1 or (cp > 0xFFFF and ranges[-1][1] > 0xFFFF
+                                                      and cp - ranges[-1][1] <= 0x1000)):
+            ranges[-1][1] = cp
+        else:
+            ranges.append([cp, cp])
+    cls = "".join(re.escape(chr(a)) if a == b else f"{re.escape(chr(a))}-{re.escape(chr(b))}" for a, b in ranges)
+    return re.compile(f"[{cls}][{cls}]*")  # not [...]+: a leading class lets the engine skip to candidates
+
+
+def _count_emoji(raw: list) -> np.ndarray:
+    """Emoji per text: ``len(_emoji_regex().findall(t))`` where ``_MAYBE_EMOJI`` finds a candidate, else 0.
+
+    A keycap (``1️⃣``) starts with an ASCII character: texts with one are read whole; the others
+    only in their runs of emoji characters (joined by spaces, which no emoji contains).
+    """
+    maybe_emoji, find_emoji, find_runs = _MAYBE_EMOJI.search, _emoji_regex().findall, _emoji_run_regex().findall
+    out = np.zeros(len(raw), dtype=np.int64)
+    for i, t in enumerate(raw):
+        if "\u20e3" in t:
+            if maybe_emoji(t):
+                out[i] = len(find_emoji(t))
+        else:
+            runs = find_runs(t)
+            if runs and maybe_emoji(t):
+                out[i] = len(find_emoji(" ".join(runs)))
+    return out
+
+
+def _pair_index(phrases):
+    """The first two words of the multi-word ``phrases``: ({first word: id}, {second word: id}, sorted keys
+    ``first id × len(second words) + second id``). A phrase can only match where such a pair of words starts."""
+    first, second, pairs = {}, {}, set()
+    for p in phrases:
+        words = p.split(" ")
+        if len(words) > 1:
+            pairs.add((first.setdefault(words[0], len(first)), second.setdefault(words[1], len(second))))
+    keys = np.array(sorted(a * len(second) + b for a, b in pairs), dtype=np.int64)
+    return first, second, keys
+
+
+def _texts_with_pairs(words: list, pair_index, codes: np.ndarray, text_of: np.ndarray) -> np.ndarray:
+    """Indices of the texts in which two consecutive tokens (codes into ``words``) begin a phrase."""
+    first, second, keys = pair_index
+    if not len(keys) or len(codes) < 2:
+        return np.zeros(0, dtype=np.int64)
+    first_of = np.fromiter((first.get(w, -1) for w in words), dtype=np.int64, count=len(words))
+    second_of = np.fromiter((second.get(w, -1) for w in words), dtype=np.int64, count=len(words))
+    pos = np.flatnonzero(first_of[codes[:-1]] >= 0)
+    nxt = second_of[codes[pos + 1]]
+    keep = (nxt >= 0) & (text_of[pos] == text_of[pos + 1])
+    pos = pos[keep]
+    key = first_of[codes[pos]] * len(second) + nxt[keep]
+    return np.unique(text_of[pos[np.isin(key, keys)]])
+
+
 def _spaced_trie(terms) -> str:
     """A regex for any of ``terms`` inside a text of space-separated words: " w1 w2 … ".
 
@@ -160,12 +238,16 @@ class _Lang:
         self.single_terms = {t for t in lex["term"] if " " not in t}
         terms = set(lex["term"]) | {" ".join(self.norm(w) for w in _WORD.findall(t)) for t in lex["term"]}
         self.lexicon_rx = re.compile(_spaced_trie(terms))
+        self.terms = frozenset(t for t in terms if t)
+        self.term_pairs = _pair_index(self.terms)
         mk = resources.markers(lang)
         self.marker_kind = dict(zip(mk["term"], mk["kind"]))
         self.marker_weight = dict(zip(mk["term"], mk["weight"]))
         # a marker is usable when it is made of whole words as the tokenizer sees them ("ha'" is not)
         usable = [t for t in mk["term"] if " ".join(_WORD.findall(t)) == t]
         self.marker_rx = re.compile(_spaced_trie(usable))
+        self.usable_markers = frozenset(usable)
+        self.marker_pairs = _pair_index(self.usable_markers)
         suffixes, inflection = NOMINAL_SUFFIXES[lang]
         self.nominal_rx = re.compile("|".join(rf"^[^\W\d_]{{3,}}{s}{inflection}$" for s in suffixes))
         self.tokens: dict[str, tuple] = {}
@@ -201,11 +283,16 @@ class _Lang:
                     and lem.endswith("e"))
         return False  # nn and en: phrase rules on the text
 
-    def text_passive(self, low: list) -> np.ndarray:
+    def text_passive(self, low: list, candidates: np.ndarray | None = None) -> np.ndarray:
+        """Passive phrases per text (nn, en); only texts where ``candidates`` is true are read (default all)."""
         rx = {"nn": _NN_PASSIVE, "en": _EN_PASSIVE}.get(self.lang)
+        out = np.zeros(len(low))
         if rx is None:
-            return np.zeros(len(low))
-        return np.fromiter((len(rx.findall(t)) for t in low), dtype=float, count=len(low))
+            return out
+        find = rx.findall
+        for i in (range(len(low)) if candidates is None else np.flatnonzero(candidates).tolist()):
+            out[i] = len(find(low[i]))
+        return out
 
 
 @lru_cache(maxsize=None)
@@ -213,57 +300,23 @@ def _language(lang: str) -> _Lang:
     return _Lang(lang)
 
 
+#: Texts are processed in blocks of this many distinct texts (bounds the memory of the token arrays).
+_BLOCK = 100_000
+_KINDS = ("address", "we", "greeting", "signoff", "interjection", "colloquial")
+
+
 def _features_one_language(texts: pd.Series, lang: str) -> pd.DataFrame:
     L = _language(lang)
-    n = len(texts)
-    # plain lists and compiled regexes: pandas' str accessor costs more than the matching here
-    raw = [t.replace("’", "'").strip() for t in texts.tolist()]
-    low = [t.lower() for t in raw]
-    maybe_link, url, hash_mention = _MAYBE_LINK.search, _URL.sub, _HASH_MENTION.sub
-    low = [hash_mention(" ", url(" ", t)) if maybe_link(t) else t for t in low]
-    find_words = _WORD.findall
-    tokens = [find_words(t) for t in low]
-    n_words = np.fromiter((len(t) for t in tokens), dtype=np.int64, count=n)
-    flat = list(chain.from_iterable(tokens))
-    text_of = np.repeat(np.arange(n), n_words)
-    long = nominal = passive = np.zeros(n)
-    types = n_words.astype(float)
-    lemma_texts = [" "] * n
-    if flat:
-        codes, uniques = pd.factorize(np.array(flat, dtype=object), sort=False)
-        info = [L.token_info(u) for u in uniques]
-        lemmas = np.array([i[0] for i in info], dtype=object)
-        flags = np.array([i[1:] for i in info], dtype=float)
-        per_token = flags[codes]
-        long = np.bincount(text_of, weights=per_token[:, 0], minlength=n)
-        nominal = np.bincount(text_of, weights=per_token[:, 1], minlength=n)
-        passive = np.bincount(text_of, weights=per_token[:, 2], minlength=n)
-        ends = np.cumsum(n_words)
-        starts = ends - n_words
-        for i in np.flatnonzero(n_words >= OVIX_MIN_WORDS):  # word types, only where OVIX is reported
-            types[i] = len(np.unique(codes[starts[i]:ends[i]]))
-        lem_flat = lemmas[codes].tolist()
-        lemma_texts = [" " + " ".join(lem_flat[a:b]) + " " for a, b in zip(starts.tolist(), ends.tolist())]
-    passive = passive + L.text_passive(low)
-    # terms and markers are matched on the space-separated words (whole words by construction,
-    # longest first): officialese on the lemmas, markers as written
-    find_terms = L.lexicon_rx.findall
-    officialese = np.fromiter((len(find_terms(t)) for t in lemma_texts), dtype=float, count=n)
-    kinds = {k: np.zeros(n) for k in ("address", "we", "greeting", "signoff", "interjection", "colloquial")}
-    kind_of, weight_of, find_markers = L.marker_kind, L.marker_weight, L.marker_rx.findall
-    for i, toks in enumerate(tokens):
-        if toks:
-            for h in find_markers(" " + " ".join(toks) + " "):
-                kinds[kind_of[h]][i] += weight_of[h]
-    count_breaks = _SENTENCE_BREAK.findall
-    sentences = np.fromiter((len(count_breaks(t)) + 1 for t in raw), dtype=float, count=n)
-    sentences = np.where(n_words > 0, sentences, 0)
-    # runs of ? and ! count once: "??!" is one question and one exclamation
-    runs = [_PUNCT_RUN.sub(r"\1", t) if ("??" in t or "!!" in t) else t for t in raw]
-    questions = np.fromiter((t.count("?") for t in runs), dtype=np.int64, count=n)
-    exclamations = np.fromiter((t.count("!") for t in runs), dtype=np.int64, count=n)
-    maybe_emoji, find_emoji = _MAYBE_EMOJI.search, _emoji_regex().findall
-    n_emoji = np.fromiter((len(find_emoji(t)) if maybe_emoji(t) else 0 for t in raw), dtype=np.int64, count=n)
+    # every feature is a function of the text alone: each distinct text is read once
+    inverse, distinct = pd.factorize(np.asarray(texts.tolist(), dtype=object), sort=False)
+    distinct = distinct.tolist()
+    blocks = [_features_block(distinct[a:a + _BLOCK], L) for a in range(0, len(distinct), _BLOCK)] or \
+        [_features_block([], L)]
+    cols = {k: np.concatenate([b[k] for b in blocks]) for k in blocks[0]}
+    n_words, sentences, long, officialese, nominal, passive, types, questions, exclamations, n_emoji = (
+        cols[k][inverse] for k in ("n_words", "sentences", "long", "officialese", "nominal", "passive", "types",
+                                   "questions", "exclamations", "emoji"))
+    kinds = {k: cols[k][inverse] for k in _KINDS}
     with np.errstate(divide="ignore", invalid="ignore"):
         per100 = np.where(n_words > 0, 100.0 / n_words, np.nan)
         lix = np.where(n_words > 0, n_words / np.maximum(sentences, 1) + 100.0 * long / n_words, np.nan)
@@ -294,6 +347,121 @@ def _features_one_language(texts: pd.Series, lang: str) -> pd.DataFrame:
         "_address_n": kinds["address"],
         "_we_n": kinds["we"],
     }, index=texts.index)
+
+
+def _chunks(low: list) -> tuple:
+    """The white-space separated chunks of the texts: (chunks per text, chunk codes in text order, distinct
+    chunks). Split and encoded in Arrow; in Python where a text is not valid UTF-8. The two may disagree
+    on what is white space (and Arrow gives empty chunks at the ends), never on a word: white space is
+    never part of one."""
+    try:
+        arr = pa.array(low, type=pa.large_string())
+    except (pa.ArrowException, UnicodeError):
+        chunks = [t.split() for t in low]
+        per_text = np.fromiter(map(len, chunks), dtype=np.int64, count=len(low))
+        codes, uniques = pd.factorize(np.array(list(chain.from_iterable(chunks)), dtype=object), sort=False)
+        return per_text, codes, uniques.tolist()
+    split = pc.utf8_split_whitespace(arr)
+    encoded = pc.dictionary_encode(pc.list_flatten(split))
+    return (pc.list_value_length(split).to_numpy(zero_copy_only=False).astype(np.int64),
+            encoded.indices.to_numpy(zero_copy_only=False).astype(np.int64), encoded.dictionary.to_pylist())
+
+
+def _features_block(texts: list, L: _Lang) -> dict:
+    """The raw counts of each text of ``texts`` (a list of str) in the language of ``L``."""
+    n = len(texts)
+    # plain lists and compiled regexes: pandas' str accessor costs more than the matching here
+    raw = [t.replace("’", "'").strip() for t in texts]
+    low = [t.lower() for t in raw]
+    url, url_no_at, hash_mention = _URL.sub, _URL_NO_AT.sub, _HASH_MENTION.sub
+    # links, hashtags and mentions are blanked where the text holds @, #, "www." or "http(s):"
+    low = [(hash_mention(" ", url(" ", t)) if "@" in t else hash_mention(" ", url_no_at(" ", t)))
+           if ("@" in t or "#" in t or "www." in t or "http:" in t or "https:" in t) else t for t in low]
+    # Words. No word contains or reaches over white space, so the words of a text are those of its
+    # white-space separated chunks, in order; a chunk of letters only is one word. Each distinct
+    # chunk is read once, and each word is an integer code into the block's distinct words.
+    n_chunks, chunk_codes, chunk_uniques = _chunks(low)
+    find_words = _WORD.findall
+    chunk_words = [(c,) if c.isalpha() else find_words(c) for c in chunk_uniques]
+    words_per_unique = np.fromiter(map(len, chunk_words), dtype=np.int64, count=len(chunk_words))
+    codes_of_unique, uniques = pd.factorize(np.array(list(chain.from_iterable(chunk_words)), dtype=object),
+                                            sort=False)
+    per_chunk = words_per_unique[chunk_codes]
+    chunk_end = np.cumsum(per_chunk)
+    # the codes of the words of every chunk, chunk after chunk
+    codes = codes_of_unique[np.arange(chunk_end[-1] if len(chunk_end) else 0, dtype=np.int64)
+                            - np.repeat(chunk_end - per_chunk - (np.cumsum(words_per_unique)
+                                                                   - words_per_unique)[chunk_codes], per_chunk)]
+    before = np.concatenate(([0], chunk_end))
+    text_chunk_end = np.cumsum(n_chunks)
+    n_words = before[text_chunk_end] - before[text_chunk_end - n_chunks]
+    ends = np.cumsum(n_words)
+    starts = ends - n_words
+    text_of = np.repeat(np.arange(n), n_words)
+    words = uniques.tolist()
+    info = [L.token_info(u) for u in words]
+    norms = [i[0] for i in info]
+    flags = np.array([i[1:] for i in info], dtype=float).reshape(len(info), 3)
+
+    def per_text(weight_of_word: np.ndarray) -> np.ndarray:
+        return np.bincount(text_of, weights=weight_of_word[codes], minlength=n).astype(float, copy=False)
+
+    long, nominal, passive = (per_text(flags[:, j]) for j in range(3))
+    # word types, only where OVIX is reported: the distinct (text, word) pairs of those texts
+    types = n_words.astype(float)
+    ovix_texts = n_words >= OVIX_MIN_WORDS
+    if ovix_texts.any():
+        sel = ovix_texts[text_of]
+        pairs = pd.unique(text_of[sel] * np.int64(max(len(words), 1)) + codes[sel])
+        types[ovix_texts] = np.bincount(pairs // max(len(words), 1), minlength=n)[ovix_texts]
+    candidates = None
+    if L.lang == "nn":
+        hit = np.fromiter((_NN_PASSIVE_CHUNK.search(c) is not None for c in chunk_uniques), dtype=np.int64,
+                          count=len(chunk_uniques))
+        seen = np.concatenate(([0], np.cumsum(hit[chunk_codes])))
+        candidates = seen[text_chunk_end] > seen[text_chunk_end - n_chunks]
+    passive = passive + L.text_passive(low, candidates)
+
+    # Officialese terms (on the normal forms) and markers (as written) are matched "longest first,
+    # non-overlapping, whole words" on the space-separated words. Where no two consecutive words
+    # begin a phrase (and every normal form is one non-empty word), each word can only match as a
+    # one-word term: the count is the sum over words. The other texts are matched as such.
+    terms = L.terms
+    officialese = per_text(np.fromiter((w in terms for w in norms), dtype=float, count=len(norms)))
+    odd = np.fromiter((not w or " " in w for w in norms), dtype=bool, count=len(norms))
+    phrase_texts = np.union1d(_texts_with_pairs(norms, L.term_pairs, codes, text_of),
+                              np.unique(text_of[odd[codes]]))
+    if len(phrase_texts):
+        norm_of = np.array(norms, dtype=object)
+        find_terms = L.lexicon_rx.findall
+        for i in phrase_texts.tolist():
+            officialese[i] = len(find_terms(" " + " ".join(norm_of[codes[starts[i]:ends[i]]].tolist()) + " "))
+    usable, kind_of, weight_of = L.usable_markers, L.marker_kind, L.marker_weight
+    kinds = {}
+    for k in _KINDS:
+        w = np.fromiter((weight_of[u] if u in usable and kind_of[u] == k else 0.0 for u in words),
+                        dtype=float, count=len(words))
+        kinds[k] = per_text(w) if w.any() else np.zeros(n)
+    phrase_texts = _texts_with_pairs(words, L.marker_pairs, codes, text_of)
+    if len(phrase_texts):
+        word_of = np.array(words, dtype=object)
+        find_markers = L.marker_rx.findall
+        for i in phrase_texts.tolist():
+            for k in _KINDS:
+                kinds[k][i] = 0.0
+            for h in find_markers(" " + " ".join(word_of[codes[starts[i]:ends[i]]].tolist()) + " "):
+                kinds[kind_of[h]][i] += weight_of[h]
+
+    count_breaks = _SENTENCE_BREAK.findall
+    sentences = np.fromiter((len(count_breaks(t)) + 1 if k else 0 for t, k in zip(raw, n_words.tolist())),
+                            dtype=float, count=n)
+    # runs of ? and ! count once: "??!" is one question and one exclamation
+    runs = [_PUNCT_RUN.sub(r"\1", t) if ("??" in t or "!!" in t) else t for t in raw]
+    questions = np.fromiter((t.count("?") for t in runs), dtype=np.int64, count=n)
+    exclamations = np.fromiter((t.count("!") for t in runs), dtype=np.int64, count=n)
+    return {"n_words": n_words, "sentences": sentences, "long": long, "officialese": officialese,
+            "nominal": nominal, "passive": passive, "types": types, "questions": questions,
+            "exclamations": exclamations, "emoji": _count_emoji(raw), **kinds}
 
 
 def features(texts, *, lang) -> pd.DataFrame:
