@@ -19,7 +19,8 @@ Usage::
    - ``tone``: the formality index on every post, one core;
    - ``engagement``: post metrics, NMF topics, and the report's negative binomial model;
    - ``network``: threads, the reply graph and responsiveness for all pages;
-   - ``notebooks``: each report notebook executed on the processed country dataset.
+   - ``notebooks``: each report notebook executed on the processed country dataset, in order, as
+     ``make reports`` runs them right after ingest (the tone-score cache emptied first).
 3. Writes ``benchmarks/results.json`` and ``benchmarks/results.md`` (a markdown table with each
    target and whether it was met), with the machine it ran on.
 
@@ -164,8 +165,12 @@ def stage_network(work: Path, meter: Meter) -> dict:
 
 
 def stage_notebooks(work: Path, meter: Meter) -> dict:
+    import shutil
+
     from kommunsocial import reports
 
+    # as `make reports` right after ingest: no tone scores cached by the stages before
+    shutil.rmtree(work / "processed" / "_cache", ignore_errors=True)
     out = work / "reports"
     for nb in reports.notebooks(ROOT / "notebooks"):
         meter.step(f"notebook: {nb.stem}")
