@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from ._threads import comment_table, threads
 from .export import clean_attributes, export, export_files
-from .graphs import bipartite_graph, commenter_graph, reply_graph
+from .graphs import bipartite_graph, bipartite_tables, commenter_graph, commenter_tables, reply_graph, reply_tables
 from .measures import (
     communities,
     community_table,
@@ -22,11 +22,16 @@ from .measures import (
 from .questions import is_question
 from .responsiveness import responsiveness
 from .summary import comment_overview, most_commented_page
+from .tables import GraphTables
 
 __all__ = [
     "reply_graph",
     "bipartite_graph",
     "commenter_graph",
+    "reply_tables",
+    "bipartite_tables",
+    "commenter_tables",
+    "GraphTables",
     "responsiveness",
     "threads",
     "comment_table",

@@ -11,8 +11,10 @@ import pandas as pd
 from scipy import sparse
 
 from ._threads import check_dataset, datetimes, links, positions, runs, sorted_codes
+from .tables import Column, GraphTables
 
-__all__ = ["reply_graph", "bipartite_graph", "commenter_graph", "reply_edges"]
+__all__ = ["reply_graph", "bipartite_graph", "commenter_graph", "reply_tables", "bipartite_tables", "commenter_tables",
+           "reply_edges"]
 
 
 @contextmanager
@@ -85,22 +87,6 @@ def _edges(source: np.ndarray, target: np.ndarray, n_targets: int, when: np.ndar
         return pair, pair, weight, when[:0], when[:0]
     return pair // n_targets, pair % n_targets, weight, np.minimum.reduceat(when, start), \
         np.maximum.reduceat(when, start)
-
-
-def _edge_attributes(weight, first, last) -> list[dict]:
-    """``{"weight", "first_at", "last_at"}`` per edge from the weights and boxed times (object arrays)."""
-    return [{"weight": w, "first_at": lo, "last_at": hi} for w, lo, hi in zip(weight.tolist(), first, last)]
-
-
-def _times(created, first, last, weight):
-    """The times ``first`` and ``last`` (int64 values of the datetime array ``created``) as pandas
-    Timestamps (object arrays). An edge of one comment gets the same object twice: boxing timestamps
-    is the costly part."""
-    first = np.asarray(datetimes(first, created), dtype=object)
-    boxed = first.copy()
-    many = weight > 1
-    boxed[many] = np.asarray(datetimes(last[many], created), dtype=object)
-    return first, boxed
 
 
 # Large graphs are written straight into networkx's dict-of-dicts (``G._node``, ``G._adj`` and, for a
@@ -191,6 +177,11 @@ def _build_reply_graph(table, pages) -> nx.DiGraph:
 
 
 def _reply_graph(ids, names, page, node, parent, page_of, top, missing_parent, created) -> nx.DiGraph:
+    """:func:`_reply_tables` as a networkx graph."""
+    return _reply_tables(ids, names, page, node, parent, page_of, top, missing_parent, created).to_networkx()
+
+
+def _reply_tables(ids, names, page, node, parent, page_of, top, missing_parent, created) -> GraphTables:
     """The reply graph of comments given as codes of node ids in the sorted vocabulary ``ids``:
     ``node`` (the author), ``parent`` (the parent's author), ``page_of`` (the page whose post it is
     under), -1 when unknown; ``page`` codes the pages of the pages table, named ``names``. Edges and
@@ -201,14 +192,13 @@ def _reply_graph(ids, names, page, node, parent, page_of, top, missing_parent, c
     unknown_parent = ~top & ~missing_parent & (target < 0)
     self_reply = (node == target) & ~no_author
     edge = ~no_author & ~missing_parent & ~unknown_parent & ~self_reply & (target >= 0)
-    G = nx.DiGraph()
-    G.graph.update({
+    counts = {
         "comments": len(node),
         "comments_without_author": int(no_author.sum()),
         "replies_to_missing_comment": int((missing_parent & ~no_author).sum()),
         "replies_to_unknown_author": int((unknown_parent & ~no_author).sum()),
         "self_replies": int((self_reply & ~no_author).sum()),
-    })
+    }
     n_comments = np.bincount(node[~no_author], minlength=len(ids))
     n_top_level = np.bincount(node[~no_author & top], minlength=len(ids))
     is_page = np.zeros(len(ids), dtype=bool)
@@ -218,15 +208,26 @@ def _reply_graph(ids, names, page, node, parent, page_of, top, missing_parent, c
     keep = is_page | (n_comments > 0)
     created = created[edge]
     u, v, weight, first, last = _edges(node[edge], target[edge], len(ids), created.asi8)
-    with _gc_paused():
-        _add_nodes(G, ids[keep].tolist(),
-                   [{"role": "page" if p else "citizen", "label": name, "n_comments": n, "n_top_level": k}
-                    for p, name, n, k in zip(is_page[keep].tolist(), label[keep].tolist(), n_comments[keep].tolist(),
-                                             n_top_level[keep].tolist())])
-        if len(u):
-            first, last = _times(created, first, last, weight)
-            _add_edges(G, (u, ids), (v, ids), _edge_attributes(weight, first, last))
-    return G
+    # an edge end that is no node yet (a page missing from the pages table) becomes one when its
+    # first edge is added, without attributes, as networkx's add_edges_from does
+    ends = np.column_stack([u, v]).ravel()
+    extra = pd.unique(ends[~keep[ends]])
+    position = np.full(len(ids), -1, dtype=np.int64)
+    position[keep] = np.arange(int(keep.sum()))
+    position[extra] = int(keep.sum()) + np.arange(len(extra))
+    present = np.r_[np.ones(int(keep.sum()), dtype=bool), np.zeros(len(extra), dtype=bool)]
+
+    def column(values, fill):
+        return Column(np.concatenate([values[keep], np.full(len(extra), fill, dtype=values.dtype)]),
+                      None if not len(extra) else present)
+
+    nodes = {"role": column(np.where(is_page, "page", "citizen").astype(object), None), "label": column(label, None),
+             "n_comments": column(n_comments.astype(np.int64), 0),
+             "n_top_level": column(n_top_level.astype(np.int64), 0)}
+    edges = {"weight": Column(weight.astype(np.int64)), "first_at": Column(datetimes(first, created)),
+             "last_at": Column(datetimes(last, created))}
+    return GraphTables(np.concatenate([ids[keep], ids[extra]]).astype(object), nodes, position[u], position[v],
+                       edges, directed=True, graph=counts)
 
 
 def reply_graph(dataset, *, page=None) -> nx.DiGraph:
@@ -266,6 +267,19 @@ def reply_graph(dataset, *, page=None) -> nx.DiGraph:
     >>> dict(G.nodes["P"])
     {'role': 'page', 'label': 'Sjövik kommun', 'n_comments': 1, 'n_top_level': 0}
     """
+    return reply_tables(dataset, page=page).to_networkx()
+
+
+def reply_tables(dataset, *, page=None) -> GraphTables:
+    """:func:`reply_graph` as :class:`~kommunsocial.network.tables.GraphTables`: the same nodes, edges and
+    attributes held as arrays, for networks too large to hold as networkx graphs (a country's).
+
+    Examples
+    --------
+    >>> from kommunsocial.network._example import example_dataset
+    >>> reply_tables(example_dataset())
+    <GraphTables: directed, 3 nodes, 4 edges>
+    """
     ds = _select(dataset, page)
     # what _build_reply_graph(comment_table(ds), ds.pages) gives, without the table's string columns
     rows = links(ds)
@@ -276,8 +290,8 @@ def reply_graph(dataset, *, page=None) -> nx.DiGraph:
     page_of = np.append(post_page, -1)[rows.post]
     node = np.where(rows.is_page, page_of, author)  # the page for its own comments
     parent = np.where(rows.parent >= 0, node[np.maximum(rows.parent, 0)], -1)
-    return _reply_graph(ids, names, page, node, parent, page_of, rows.top, ~rows.top & (rows.parent < 0),
-                        c["created_at"].array)
+    return _reply_tables(ids, names, page, node, parent, page_of, rows.top, ~rows.top & (rows.parent < 0),
+                         c["created_at"].array)
 
 
 def bipartite_graph(dataset, *, page=None, include_pages: bool = False) -> nx.Graph:
@@ -308,15 +322,27 @@ def bipartite_graph(dataset, *, page=None, include_pages: bool = False) -> nx.Gr
     >>> sorted(B.edges(data="weight"))
     [('p_anna', 'P_1', 1), ('p_bo', 'P_1', 2)]
     """
+    return bipartite_tables(dataset, page=page, include_pages=include_pages).to_networkx()
+
+
+def bipartite_tables(dataset, *, page=None, include_pages: bool = False) -> GraphTables:
+    """:func:`bipartite_graph` as :class:`~kommunsocial.network.tables.GraphTables` (arrays, for a country).
+
+    Examples
+    --------
+    >>> from kommunsocial.network._example import example_dataset
+    >>> bipartite_tables(example_dataset())
+    <GraphTables: undirected, 3 nodes, 2 edges>
+    """
     ds = _select(dataset, page)
     c = ds.comments
     keep = c["author_id"].notna().to_numpy()
     if not include_pages:
         keep = keep & ~c["author_is_page"].fillna(False).to_numpy(dtype=bool)
-    B = nx.Graph()
-    B.graph["comments_without_author"] = int(c["author_id"].isna().sum())
+    graph = {"comments_without_author": int(c["author_id"].isna().sum())}
     if not keep.any():
-        return B
+        empty = np.zeros(0, dtype=np.int64)
+        return GraphTables(np.zeros(0, dtype=object), {}, empty, empty, {}, directed=False, graph=graph)
     (author,), authors = sorted_codes(c["author_id"], keep=keep)
     (post,), post_ids = sorted_codes(c["post_id"], keep=keep)
     clash = authors[positions(post_ids, authors) >= 0]
@@ -334,23 +360,41 @@ def bipartite_graph(dataset, *, page=None, include_pages: bool = False) -> nx.Gr
     else:
         posts = posts.set_index("post_id").loc[post_ids]
     (page_id,), pages = sorted_codes(posts["page_id"])
-    page_ids = np.append(pages, pd.NA)[page_id].tolist()  # one str object per page, not per post
+    page_ids = np.empty(len(pages) + 1, dtype=object)  # one str object per page, not per post
+    page_ids[:-1], page_ids[-1] = pages, pd.NA
     tone = posts["tone"] if "tone" in posts.columns else pd.Series(pd.NA, index=posts.index, dtype=object)
     has_tone = tone.notna().to_numpy()
     created = c["created_at"].array[keep]
     u, v, weight, first, last = _edges(author, post, len(post_ids), created.asi8)
-    with _gc_paused():
-        first, last = _times(created, first, last, weight)
-        _add_nodes(B, authors.tolist(), [{"bipartite": 0, "role": "page" if p else "citizen", "n_comments": n}
-                                         for n, p in zip(n_comments.tolist(), is_page.tolist())])
-        _add_nodes(B, posts.index.tolist(),
-                   [{"bipartite": 1, "role": "post", "page_id": page, "post_type": str(kind), "created_at": when,
-                     **({"tone": t} if ok else {})}
-                    for page, kind, when, t, ok in zip(page_ids, posts["post_type"].tolist(),
-                                                       np.asarray(posts["created_at"], dtype=object), tone.tolist(),
-                                                       has_tone.tolist())])
-        _add_edges(B, (u, authors), (v, post_ids), _edge_attributes(weight, first, last), check=False)
-    return B
+    n_a, n_p = len(authors), len(posts)
+    is_author = np.r_[np.ones(n_a, dtype=bool), np.zeros(n_p, dtype=bool)]
+    is_post = ~is_author
+    no_values = np.empty(n_a, dtype=object)
+    post_type = np.empty(n_p, dtype=object)
+    post_type[:] = [str(kind) for kind in posts["post_type"].tolist()]
+    tone_values = np.empty(n_p, dtype=object)
+    tone_values[:] = tone.tolist()
+    nodes = {
+        "bipartite": Column(np.r_[np.zeros(n_a, dtype=np.int64), np.ones(n_p, dtype=np.int64)]),
+        "role": Column(np.concatenate([np.where(is_page, "page", "citizen").astype(object),
+                                       np.full(n_p, "post", dtype=object)])),
+        "n_comments": Column(np.r_[n_comments.astype(np.int64), np.zeros(n_p, dtype=np.int64)], is_author),
+        "page_id": Column(np.concatenate([no_values, page_ids[page_id]]), is_post),
+        "post_type": Column(np.concatenate([no_values, post_type]), is_post),
+        "created_at": Column(_stack_times(n_a, posts["created_at"].array), is_post),
+    }
+    if "tone" in ds.posts:
+        nodes["tone"] = Column(np.concatenate([no_values, tone_values]), np.r_[np.zeros(n_a, dtype=bool), has_tone])
+    edges = {"weight": Column(weight.astype(np.int64)), "first_at": Column(datetimes(first, created)),
+             "last_at": Column(datetimes(last, created))}
+    ids = np.concatenate([authors, np.asarray(posts.index, dtype=object)]).astype(object)
+    return GraphTables(ids, nodes, u, v + n_a, edges, directed=False, graph=graph)
+
+
+def _stack_times(n_before: int, times) -> pd.api.extensions.ExtensionArray:
+    """``n_before`` missing times, then ``times`` (a datetime array), of the dtype of ``times``."""
+    return pd.concat([pd.Series(pd.NaT, index=range(n_before), dtype=times.dtype),
+                      pd.Series(times)], ignore_index=True).array
 
 
 def commenter_graph(dataset, *, min_weight: int = 2, page=None) -> nx.Graph:
@@ -389,18 +433,30 @@ def commenter_graph(dataset, *, min_weight: int = 2, page=None) -> nx.Graph:
     >>> commenter_graph(ds).number_of_edges()   # they share one post, not two
     0
     """
+    return commenter_tables(dataset, min_weight=min_weight, page=page).to_networkx()
+
+
+def commenter_tables(dataset, *, min_weight: int = 2, page=None) -> GraphTables:
+    """:func:`commenter_graph` as :class:`~kommunsocial.network.tables.GraphTables` (arrays, for a country).
+
+    Examples
+    --------
+    >>> from kommunsocial.network._example import example_dataset
+    >>> commenter_tables(example_dataset(), min_weight=1)
+    <GraphTables: undirected, 2 nodes, 1 edges>
+    """
     if isinstance(min_weight, bool) or not isinstance(min_weight, (int, np.integer)) or min_weight < 1:
         raise ValueError(f"min_weight must be a whole number >= 1, got {min_weight!r}")
     ds = _select(dataset, page)
     c = ds.comments
-    G = nx.Graph()
-    G.graph["comments"] = int(len(c))
+    graph = {"comments": int(len(c))}
     citizen = c["author_id"].notna().to_numpy() & ~c["author_is_page"].fillna(False).to_numpy(dtype=bool)
-    G.graph["min_weight"] = int(min_weight)
+    graph["min_weight"] = int(min_weight)
     (author,), authors = sorted_codes(c["author_id"], keep=citizen)
-    G.graph["commenters"] = len(authors)
+    graph["commenters"] = len(authors)
     if not citizen.any():
-        return G
+        empty = np.zeros(0, dtype=np.int64)
+        return GraphTables(np.zeros(0, dtype=object), {}, empty, empty, {}, directed=False, graph=graph)
     if not ds.posts["post_id"].is_unique:  # the same post id twice: whose page is it under?
         raise pd.errors.InvalidIndexError("Reindexing only valid with uniquely valued Index objects")
     row = positions(ds.posts["post_id"], c["post_id"])[citizen]  # the post of each comment
@@ -435,9 +491,12 @@ def commenter_graph(dataset, *, min_weight: int = 2, page=None) -> nx.Graph:
     main[who[best]] = where[best]
     if (main[tied] < 0).any():  # none of their comments is under a post of a known page
         raise KeyError(authors[tied[main[tied] < 0][0]])
-    with _gc_paused():
-        _add_nodes(G, authors[tied].tolist(),
-                   [{"role": "citizen", "n_posts": p, "n_comments": n, "main_page": str(page)}
-                    for p, n, page in zip(n_posts[tied].tolist(), n_comments[tied].tolist(), pages[main[tied]])])
-        _add_edges(G, (rows, authors), (cols, authors), [{"weight": w} for w in weights.tolist()], check=False)
-    return G
+    position = np.full(len(authors), -1, dtype=np.int64)
+    position[tied] = np.arange(len(tied))
+    main_page = np.empty(len(tied), dtype=object)
+    main_page[:] = [str(page) for page in pages[main[tied]].tolist()]
+    nodes = {"role": Column(np.full(len(tied), "citizen", dtype=object)),
+             "n_posts": Column(n_posts[tied].astype(np.int64)), "n_comments": Column(n_comments[tied].astype(np.int64)),
+             "main_page": Column(main_page)}
+    return GraphTables(authors[tied].astype(object), nodes, position[rows], position[cols],
+                       {"weight": Column(weights.astype(np.int64))}, directed=False, graph=graph)

@@ -14,6 +14,7 @@ from matplotlib.lines import Line2D
 from ..plots import MAX_PAGES_DRAWN, setup
 from .measures import community_table, page_measures, top_actors
 from .summary import comment_overview
+from .tables import GraphTables
 
 __all__ = ["show", "overview", "responsiveness_table", "responsiveness", "time_to_answer", "reply_network",
            "degree_distribution", "communities_summary", "communities_table", "measures_table", "actors_table",
@@ -179,8 +180,14 @@ def _largest_part(G, max_nodes):
         return G, False
     strength = dict(G.degree(weight="weight"))
     citizens = sorted((v for v in G if v not in set(pages)), key=lambda v: (-strength[v], str(v)))
-    keep = pages + citizens[:max(max_nodes - len(pages), 0)]
-    return G.subgraph(keep).copy(), True
+    keep = set(pages + citizens[:max(max_nodes - len(pages), 0)])
+    # nodes and edges in the graph's own order (a subgraph view lists them in the order of a set of
+    # ids, which changes from one Python process to the next, and the layout with it)
+    H = G.__class__()
+    H.graph.update(G.graph)
+    H.add_nodes_from((v, dict(d)) for v, d in G.nodes(data=True) if v in keep)
+    H.add_edges_from((u, v, dict(d)) for u, v, d in G.edges(data=True) if u in keep and v in keep)
+    return H, True
 
 
 def reply_network(G, *, max_nodes: int = 300, seed: int = 0, title: str = ""):
@@ -231,20 +238,35 @@ def reply_network(G, *, max_nodes: int = 300, seed: int = 0, title: str = ""):
     return _done(fig)
 
 
-def degree_distribution(G):
-    """Complementary cumulative distribution of commenters' in- and out-degree, on log–log axes."""
+def _citizen_degrees(G):
+    """In- and out-degrees (distinct neighbours) of the nodes whose role is not "page", in node order."""
+    if isinstance(G, GraphTables):
+        role = G.nodes.get("role")
+        n = G.number_of_nodes()
+        citizen = np.ones(n, dtype=bool)
+        if role is not None:
+            citizen &= ~(role.mask(n) & (np.asarray(role.values, dtype=object) == "page"))
+        # the edges are distinct pairs: a node's edges count its distinct neighbours
+        return (np.bincount(G.target, minlength=n)[citizen], np.bincount(G.source, minlength=n)[citizen])
     citizens = [v for v, r in G.nodes(data="role") if r != "page"]
+    return np.array([G.in_degree(v) for v in citizens]), np.array([G.out_degree(v) for v in citizens])
+
+
+def degree_distribution(G):
+    """Complementary cumulative distribution of commenters' in- and out-degree, on log–log axes.
+
+    ``G`` is a reply graph: a networkx DiGraph or :class:`~kommunsocial.network.tables.GraphTables`."""
     if G.graph.get("comments") == 0:
         return _md(NO_COMMENTS)
-    if G.number_of_edges() == 0 or not citizens:
+    degrees = _citizen_degrees(G)
+    if G.number_of_edges() == 0 or not len(degrees[0]):
         return _md("There are no replies here, so there is no degree distribution to show.")
     setup()
     fig, ax = plt.subplots(figsize=(8, 4.4))
     palette = sns.color_palette("colorblind")
-    for (name, deg), colour, marker in zip((("in-degree: people who replied to them", G.in_degree),
-                                            ("out-degree: people they replied to", G.out_degree)),
-                                           palette[:2], ("o", "s")):
-        d = np.array([deg(v) for v in citizens])
+    for (name, d), colour, marker in zip((("in-degree: people who replied to them", degrees[0]),
+                                          ("out-degree: people they replied to", degrees[1])),
+                                         palette[:2], ("o", "s")):
         d = d[d > 0]
         if not len(d):
             continue
