@@ -81,3 +81,21 @@ def test_large_reply_networks_are_drawn_as_the_page_and_its_most_active_commente
     assert ax.get_title() == f"Who replies to whom: the page and the 49 most active of {n_citizens:,} commenters"
     small = ks.network.reply_graph(sample_dataset, page=sample_dataset.pages["page_id"].iloc[0])
     assert "most active" not in plots.reply_network(small, max_nodes=10_000).axes[0].get_title()
+
+
+def test_dense_reply_networks_are_drawn_without_arrowheads(sample_dataset, monkeypatch):
+    from matplotlib.collections import LineCollection
+    from matplotlib.patches import FancyArrowPatch
+
+    from kommunsocial.network import plots
+
+    G = ks.network.reply_graph(sample_dataset, page=ks.network.most_commented_page(sample_dataset))
+    drawn = plots.reply_network(G, max_nodes=80)
+    arrows = [p for p in drawn.axes[0].patches if isinstance(p, FancyArrowPatch)]
+    assert arrows and not any("no arrowheads" in t.get_text() for t in drawn.axes[0].get_legend().get_texts())
+    monkeypatch.setattr(plots, "MAX_ARROWS", len(arrows) - 1)
+    dense = plots.reply_network(G, max_nodes=80)
+    ax = dense.axes[0]
+    assert not [p for p in ax.patches if isinstance(p, FancyArrowPatch)]
+    assert sum(len(c.get_segments()) for c in ax.collections if isinstance(c, LineCollection)) == len(arrows)
+    assert any(t.get_text() == f"({len(arrows):,} replies: no arrowheads)" for t in ax.get_legend().get_texts())

@@ -190,9 +190,16 @@ def _largest_part(G, max_nodes):
     return H, True
 
 
+#: Above this many edges a drawn reply network has straight lines without arrowheads: thousands
+#: of arrowheads are unreadable, and drawing each as its own patch takes many seconds.
+MAX_ARROWS = 1500
+
+
 def reply_network(G, *, max_nodes: int = 300, seed: int = 0, title: str = ""):
     """Draw a reply graph with the page highlighted; above ``max_nodes`` nodes, the page and its most
-    active commenters (by replies sent and received) only, and the title says so."""
+    active commenters (by replies sent and received) only, and the title says so. Above
+    :data:`MAX_ARROWS` edges the lines have no arrowheads (the legend says so); the colours still
+    tell replies to the page from the page's answers."""
     if G.graph.get("comments") == 0:
         return _md(NO_COMMENTS)
     if G.number_of_edges() == 0:
@@ -212,10 +219,12 @@ def reply_network(G, *, max_nodes: int = 300, seed: int = 0, title: str = ""):
         kinds[key][0].append((u, v))
     sizes = [12 + 10 * np.sqrt(H.nodes[v].get("n_comments", 1)) for v in citizens]
     order, margins = citizens + pages, sizes + [520] * len(pages)  # arrows stop at the node's rim
+    arrows = H.number_of_edges() <= MAX_ARROWS
     for key, (edges, colour) in kinds.items():
         widths = [0.6 + 0.5 * np.log1p(H[u][v].get("weight", 1)) for u, v in edges]
+        heads = {"arrowsize": 7, "nodelist": order, "node_size": margins} if arrows else {}
         nx.draw_networkx_edges(H, pos, edgelist=edges, ax=ax, edge_color=[colour], width=widths, alpha=0.55,
-                               arrowsize=7, nodelist=order, node_size=margins)
+                               arrows=arrows, **heads)
     nx.draw_networkx_nodes(H, pos, nodelist=citizens, node_size=sizes, node_color=[palette[0]], ax=ax,
                            linewidths=0)
     nx.draw_networkx_nodes(H, pos, nodelist=pages, node_size=520, node_color=[palette[1]], ax=ax,
@@ -226,6 +235,8 @@ def reply_network(G, *, max_nodes: int = 300, seed: int = 0, title: str = ""):
                     fontsize=11, fontweight="bold",
                     bbox={"boxstyle": "round,pad=0.25", "fc": "white", "ec": palette[1], "alpha": 0.9})
     handles = [Line2D([], [], color=c, lw=2, label=k) for k, (e, c) in kinds.items() if e]
+    if not arrows:
+        handles.append(Line2D([], [], color="none", label=f"({H.number_of_edges():,} replies: no arrowheads)"))
     handles.insert(0, Line2D([], [], marker="o", ls="", markersize=11, markerfacecolor=palette[1],
                              markeredgecolor="black", label="page"))
     handles.insert(1, Line2D([], [], marker="o", ls="", markersize=6, color=palette[0],
