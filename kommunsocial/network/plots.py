@@ -339,6 +339,9 @@ def communities_table(graph, labels: pd.Series, page_names=None, *, n: int = 10)
         return None
     out = community_table(graph, labels).head(n)
     out["share"] = (100 * out["share"]).round(1)
+    weight = out["internal_weight"]
+    if (weight == weight.round()).all():  # counts of shared posts: shown as whole numbers
+        out["internal_weight"] = weight.round().astype("int64")
     out = out.rename(columns={"share": "share %", "internal_weight": "shared posts inside",
                               "members": "most connected members", "main_page": "page most commented on"})
     if page_names is not None:
