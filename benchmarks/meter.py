@@ -38,8 +38,23 @@ def _children(pid: int) -> list[int]:
     return out
 
 
+def _cpu_ticks() -> tuple[int, int] | None:
+    """(all, stolen) CPU ticks of the machine so far (Linux ``/proc/stat``), or None elsewhere.
+
+    Steal is time the hypervisor gave this virtual machine's CPUs to other guests: on a shared
+    cloud machine it slows every step, and the share says how much.
+    """
+    try:
+        with open("/proc/stat") as fh:
+            fields = [int(v) for v in fh.readline().split()[1:]]
+    except (OSError, ValueError):
+        return None
+    return sum(fields[:8]), fields[7] if len(fields) > 7 else 0
+
+
 class Meter:
-    """Wall-clock seconds and peak resident memory (this process and its children) per step.
+    """Wall-clock seconds, peak resident memory (this process and its children) and the share of
+    CPU time stolen by the hypervisor, per step.
 
     A thread samples memory every 10 ms; :meth:`step` starts a new step. The peak of a step is
     the highest sum of this process's and its descendants' resident memory seen during it.
@@ -60,10 +75,15 @@ class Meter:
 
     def step(self, name, **info):
         now = time.perf_counter()
+        ticks = _cpu_ticks()
         if self.current is not None:
             self.current["seconds"] = now - self.current.pop("_t0")
+            start = self.current.pop("_ticks")
+            if start and ticks and ticks[0] > start[0]:
+                self.current["cpu_steal_pct"] = round(100 * (ticks[1] - start[1]) / (ticks[0] - start[0]), 1)
             self.steps.append(self.current)
-        self.current = None if name is None else {"step": name, "_t0": now, "peak_rss": _rss_bytes(), **info}
+        self.current = None if name is None else {"step": name, "_t0": now, "_ticks": ticks,
+                                                  "peak_rss": _rss_bytes(), **info}
 
     def peak_gb(self) -> float:
         """The peak of the current step so far, in GB."""

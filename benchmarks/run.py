@@ -224,6 +224,8 @@ def summarise(results: dict) -> dict:
         figures["floor_seconds"] = round(sum(s["seconds"] for s in by_prefix("floor: ")), 2)
         if "ingest_seconds" in figures:
             figures["ingest_over_floor"] = round(figures["ingest_seconds"] / figures["floor_seconds"], 1)
+        if "ingest: read" in steps:  # the like-for-like ratio: raw files to tables, nothing else
+            figures["read_over_floor"] = round(steps["ingest: read"]["seconds"] / figures["floor_seconds"], 1)
     if "tone: formality index" in steps:
         s = steps["tone: formality index"]
         figures["tone_posts_per_second"] = round(s["posts"] / s["seconds"])
@@ -258,12 +260,20 @@ def markdown(results: dict) -> str:
     for key, (what, limit, unit) in TARGETS.items():
         if key in s["figures"]:
             lines.append(f"| {what} | {s['figures'][key]:,} | {unit} {limit:,} | {'yes' if s['met'][key] else '**no**'} |")
-    lines += ["", "| stage | step | seconds | peak memory (GB) |", "|---|---|---|---|"]
+    lines += ["", "| stage | step | seconds | peak memory (GB) | CPU stolen by the host (%) |",
+              "|---|---|---|---|---|"]
     for name, r in results["stages"].items():
         for step in r["steps"]:
-            lines.append(f"| {name} | {step['step']} | {step['seconds']:,.2f} | {step['peak_rss_gb']:.2f} |")
+            steal = step.get("cpu_steal_pct")
+            lines.append(f"| {name} | {step['step']} | {step['seconds']:,.2f} | {step['peak_rss_gb']:.2f} | "
+                         f"{'' if steal is None else steal} |")
+    lines += ["", "CPU stolen by the host: the share of the machine's CPU time its hypervisor gave to other "
+              "guests during the step (`/proc/stat`); on a shared virtual machine it slows every step."]
     if "floor_seconds" in s["figures"]:
         lines += ["", f"pyarrow-only parse of the same raw files: {s['figures']['floor_seconds']} s."]
+        if "read_over_floor" in s["figures"]:
+            lines[-1] += (f" Ingest's read step alone (raw files to tables, the like-for-like comparison): "
+                          f"{s['figures']['read_over_floor']}× that.")
     return "\n".join(lines) + "\n"
 
 
@@ -313,7 +323,8 @@ def main(argv=None) -> int:
             return done.returncode
         result = json.loads(done.stdout.strip().splitlines()[-1])
         for step in result["steps"]:
-            print(f"  {step['step']:<55s} {step['seconds']:9.2f} s {step['peak_rss_gb']:7.2f} GB", flush=True)
+            steal = f" {step['cpu_steal_pct']:5.1f} % stolen" if "cpu_steal_pct" in step else ""
+            print(f"  {step['step']:<55s} {step['seconds']:9.2f} s {step['peak_rss_gb']:7.2f} GB{steal}", flush=True)
         if args.profile:
             print(f"profile: {work.parent / f'profile-{name}.txt'}")
             return 0
