@@ -14,7 +14,7 @@ from .clean import clean_texts, detect_language, drop_exact_duplicates, text_fea
 from .errors import LoadError
 from .io import list_inputs, read_file
 from .io._common import Quarantine
-from .schema import PRIVATE_COLUMNS, Dataset, conform, empty, isin, sha256_file
+from .schema import PRIVATE_COLUMNS, Dataset, empty, isin, sha256_file
 
 __all__ = ["load", "ingest"]
 

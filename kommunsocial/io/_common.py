@@ -226,8 +226,7 @@ def _as_str(values) -> pd.Series:
     s, texts = _stripped(values)
     if texts is None:
         return s.map(_str_or_none)
-    # as Series.map builds its result (text becomes the string dtype)
-    return s._constructor(texts, index=s.index, copy=False).__finalize__(s, method="map")
+    return pd.Series(texts, index=s.index, name=s.name)  # dtype inferred as Series.map infers it
 
 
 def _distinct_texts(values, *, repeated: bool = False):

@@ -63,9 +63,7 @@ stable id derived from its post, time, text and parent, so threads rebuilt from 
 
 from __future__ import annotations
 
-import contextlib
 import functools
-import gc
 import hashlib
 import json
 import re
@@ -75,6 +73,7 @@ from urllib.parse import parse_qs, unquote, urlparse
 import numpy as np
 import pandas as pd
 
+from .._gc import gc_paused
 from ..errors import LoadError
 from ..schema import REACTION_COLUMNS
 from ._common import Parsed, Quarantine, decode_text, finish_table, normalise_post_type, parse_counts, parse_ids, \
@@ -274,18 +273,6 @@ def _loads(line, decoder: json.JSONDecoder):
     elif line.startswith("\ufeff"):
         raise json.JSONDecodeError("Unexpected UTF-8 BOM (decode using utf-8-sig)", line, 0)
     return decoder.decode(line)
-
-
-@contextlib.contextmanager
-def gc_paused():
-    """Pause the cyclic garbage collector while plain JSON values (which form no cycles) are built."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 #: JSON Lines files are parsed this many lines (or :data:`CHUNK_CHARS` characters) at a time: a

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import gc
-from contextlib import contextmanager
-
 import networkx as nx
 import numpy as np
 import pandas as pd
@@ -15,29 +12,6 @@ from .tables import Column, GraphTables
 
 __all__ = ["reply_graph", "bipartite_graph", "commenter_graph", "reply_tables", "bipartite_tables", "commenter_tables",
            "reply_edges"]
-
-
-@contextmanager
-def _gc_paused():
-    """Pause Python's cyclic garbage collector while a graph is assembled.
-
-    A graph of a few hundred thousand edges creates as many attribute dicts and Timestamps, all
-    tracked by the collector; every 700 of them trigger a collection of the young objects, and the
-    older generations are walked again as they grow, which roughly doubles the time of building
-    large graphs. Nothing built here holds reference cycles.
-    """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            if gc.get_freeze_count() == 0:  # unless the program froze objects itself
-                # move every tracked object (the new graph too) to the oldest generation at once,
-                # instead of walking the new ones in a young collection and again on promotion
-                gc.freeze()
-                gc.unfreeze()
-            gc.enable()
 
 
 def _select(dataset, page):

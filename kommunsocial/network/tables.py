@@ -98,11 +98,12 @@ class GraphTables:
 
     def to_networkx(self) -> nx.Graph:
         """The networkx graph: nodes and edges in the tables' order, the attributes as Python objects."""
-        from .graphs import _add_edges, _add_nodes, _gc_paused
+        from .._gc import gc_paused
+        from .graphs import _add_edges, _add_nodes
 
         G = nx.DiGraph() if self.directed else nx.Graph()
         G.graph.update(self.graph)
-        with _gc_paused():
+        with gc_paused():
             _add_nodes(G, self.ids.tolist(), self.node_records())
             if len(self.source):
                 _add_edges(G, (self.source, self.ids), (self.target, self.ids), self.edge_records(), check=False)
