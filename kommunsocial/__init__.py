@@ -17,10 +17,10 @@ from .schema import Dataset  # noqa: E402
 
 __all__ = ["Dataset", "load", "ingest", "LoadError", "SchemaError", "KommunsocialError", "__version__",
            "sample", "tone", "engagement", "network", "plots", "reports", "io", "clean", "privacy", "config",
-           "quality", "compare", "compare_plots", "seminar"]
+           "quality", "compare", "compare_plots", "seminar", "render", "spreadsheet"]
 
 _LAZY = {"sample", "tone", "engagement", "network", "plots", "reports", "io", "clean", "privacy", "config",
-         "schema", "quality", "compare", "compare_plots", "seminar"}
+         "schema", "quality", "compare", "compare_plots", "seminar", "render", "spreadsheet"}
 
 
 def __getattr__(name):

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import hashlib
-import html
 import itertools
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
+from . import render, spreadsheet
 from .schema import Dataset
 
 __all__ = ["municipality_table", "readable", "sortable", "Sortable", "caveats", "correlations", "save_table",
@@ -327,7 +327,7 @@ def sortable(frame: pd.DataFrame, *, digits: int = 2, missing: str = "–", inde
     data = frame.reset_index() if index else frame
     if data.columns.duplicated().any():
         raise ValueError(f"column names must be unique: {list(data.columns)}")
-    esc = html.escape
+    esc = render.escape
     payload = data.to_json(orient="split", date_format="iso", default_handler=str)
     # the same on every run (reports stay byte-identical), different for each table a kernel shows
     table_id = f"ks-sortable-{hashlib.sha256(payload.encode('utf-8')).hexdigest()[:12]}-{next(_TABLE_COUNT)}"
@@ -374,17 +374,17 @@ def caveats(table: pd.DataFrame, *, small_posts: int = SMALL_PAGE_POSTS, min_cov
     >>> "no comments" in caveats(t).data
     True
     """
-    from IPython.display import Markdown
-
     t = table
     notes = []
     if not len(t):
-        return Markdown("*No pages in this selection.*")
+        return render.note("No pages in this selection.")
     names = t["page_name"].astype(str)
 
     def listing(mask):
         picked = sorted(names[np.asarray(mask, dtype=bool)])
-        return ", ".join(picked[:8]) + (f" and {len(picked) - 8} more" if len(picked) > 8 else "")
+        # page names are the pages' own text: no Markdown or HTML of theirs may take effect
+        return ", ".join(map(render.markdown_text, picked[:8])) + (f" and {len(picked) - 8} more"
+                                                                    if len(picked) > 8 else "")
 
     if "posts" in t:
         small = t["posts"] < small_posts
@@ -414,6 +414,7 @@ def caveats(table: pd.DataFrame, *, small_posts: int = SMALL_PAGE_POSTS, min_cov
         if t["comments_present"].sum() == 0:
             fmt = "+".join(sorted(set("+".join(t["source_format"].dropna().astype(str)).split("+")) - {""})) \
                 if "source_format" in t else ""
+            fmt = render.markdown_text(fmt)
             notes.append("**Comments.** This export has no comments" + (f" (format: {fmt})" if fmt else "") +
                          ": answer rates, times to answer and the dialogue label are missing — unknown, not zero. "
                          "CrowdTangle exports never have comments; a page's own *Download your information* "
@@ -452,7 +453,7 @@ def caveats(table: pd.DataFrame, *, small_posts: int = SMALL_PAGE_POSTS, min_cov
         notes.append(f"**Tone is measured.** By the {'formality index' if method == 'index' else 'tone classifier'} "
                      f"(formal at formality ≥ {t.attrs.get('threshold', 50):g}); misclassified posts blur the "
                      f"differences between pages. See the tone report's agreement with human coders.")
-    return Markdown("\n".join(f"- {n}" for n in notes))
+    return render.markdown("\n".join(f"- {n}" for n in notes))
 
 
 def correlations(table: pd.DataFrame, *, against: str = "E",
@@ -489,9 +490,10 @@ def correlations(table: pd.DataFrame, *, against: str = "E",
 
 
 def save_table(table: pd.DataFrame, folder, name: str = "municipalities") -> Path:
-    """Write ``table`` as ``<folder>/<name>.csv`` (UTF-8, ISO timestamps, page id kept); returns the path."""
+    """Write ``table`` as ``<folder>/<name>.csv`` (UTF-8, ISO timestamps, page id kept, texts safe to open
+    in a spreadsheet: :mod:`kommunsocial.spreadsheet`); returns the path."""
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"{name}.csv"
-    table.to_csv(path, date_format="%Y-%m-%dT%H:%M:%SZ")
+    spreadsheet.to_csv(table, path, date_format="%Y-%m-%dT%H:%M:%SZ")
     return path

@@ -123,8 +123,8 @@ def posts_per_month(ds: Dataset) -> pd.DataFrame:
 
 def show(table, *, empty: str):
     """``table`` for display, or the sentence ``empty`` (as Markdown) when the table has no rows."""
-    from IPython.display import Markdown
+    from .render import note
 
     if table is None or len(table) == 0:
-        return Markdown(f"*{empty}*")
+        return note(empty)
     return table

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import html
 import json
 import os
 import re
@@ -12,7 +11,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from . import __version__, config
+from . import __version__, config, render
 from .errors import KommunsocialError
 from .schema import Dataset
 
@@ -204,7 +203,7 @@ def build_index(dataset: str, *, reports=None, data_dir=None) -> Path:
     manifest = {}
     if (data_dir / "manifest.json").is_file():
         manifest = json.loads((data_dir / "manifest.json").read_text(encoding="utf-8"))
-    esc = html.escape
+    esc = render.escape
     counts = manifest.get("counts", {})
     parts = [f"<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'><title>kommunsocial reports: "
              f"{esc(dataset)}</title><meta name='viewport' content='width=device-width,initial-scale=1'>"
@@ -236,7 +235,7 @@ def build_index(dataset: str, *, reports=None, data_dir=None) -> Path:
         parts.append("<h2>Per municipality</h2><table><tr><th>municipality</th>"
                      + "".join(f"<th>{esc(s)}</th>" for s in stems) + "</tr>")
         for d in folders:
-            cells = "".join(f"<td><a href='{esc(d.name)}/{esc(s)}.html'>{esc(s.split('-', 1)[-1])}</a></td>"
+            cells = "".join(f"<td><a href='{render.href(f'{d.name}/{s}.html')}'>{esc(s.split('-', 1)[-1])}</a></td>"
                             if (d / f"{s}.html").is_file() else "<td>–</td>" for s in stems)
             parts.append(f"<tr><td>{esc(names.get(d.name, d.name))} <code>{esc(d.name)}</code></td>{cells}</tr>")
         parts.append("</table>")
@@ -268,7 +267,7 @@ _EXPORT_KINDS = (("figures", (".png", ".svg")), ("tables", (".csv",)), ("graphs"
 
 
 def _report_row(page: Path, reports: Path) -> str:
-    esc = html.escape
+    esc = render.escape
     rel = page.relative_to(reports).as_posix()
     meta = _report_meta(page.with_suffix(".ipynb"))
     params = ", ".join(f"{k}={v!r}" for k, v in meta.get("parameters", {}).items() if v not in ("", None))
@@ -279,9 +278,11 @@ def _report_row(page: Path, reports: Path) -> str:
         for kind, suffixes in _EXPORT_KINDS:
             files = sorted(f for f in exports.rglob("*") if f.suffix in suffixes)
             if files:
-                items = ", ".join(f"<a href='{esc(f.relative_to(reports).as_posix())}'>{esc(f.name)}</a>" for f in files)
+                items = ", ".join(f"<a href='{render.href(f.relative_to(reports).as_posix())}'>{esc(f.name)}</a>"
+                                  for f in files)
                 links.append(f"<b>{kind}</b>: {items}")
-    return (f"<tr><td><a href='{esc(rel)}'>{esc(meta.get('title') or page.stem)}</a><br><code>{esc(rel)}</code></td>"
+    return (f"<tr><td><a href='{render.href(rel)}'>{esc(meta.get('title') or page.stem)}</a>"
+            f"<br><code>{esc(rel)}</code></td>"
             f"<td class='files'>{'<br>'.join(links) or '–'}</td><td><code>{esc(params)}</code></td>"
             f"<td>{esc(run)}</td></tr>")
 
@@ -312,7 +313,7 @@ def _headlines(reports: Path) -> list[str]:
                             ("answer_rate", "threads answered by the municipality (median)", "{:.0%}"),
                             ("median_hours_to_answer", "hours to the first answer (median municipality)", "{:.1f}")):
         if col in table and table[col].notna().any():
-            facts.append(f"<div class='card'><b>{fmt.format(table[col].median())}</b>{html.escape(label)}</div>")
+            facts.append(f"<div class='card'><b>{fmt.format(table[col].median())}</b>{render.escape(label)}</div>")
     return ["<h2>Headline figures</h2><div class='cards'>", *facts, "</div>"] if facts else []
 
 

@@ -15,6 +15,7 @@ import re
 import numpy as np
 import pandas as pd
 
+from . import render
 from .tone import coding
 
 __all__ = ["look_at_posts", "show_sheet", "coding_table", "pairwise_agreement", "codes_side_by_side",
@@ -85,7 +86,7 @@ def show_sheet(sheet: pd.DataFrame):
     """
     view = sheet[["page", "text"]].copy()
     view.index = pd.RangeIndex(1, len(view) + 1, name="#")
-    return view.style.set_properties(subset=["text"], **{"white-space": "pre-wrap", "text-align": "left"})
+    return render.table(view, wrap=["text"])
 
 
 def _tone_codes(values, coder: str, n: int) -> list:

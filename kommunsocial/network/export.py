@@ -14,6 +14,7 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 
+from .. import spreadsheet
 from .tables import Column, GraphTables
 
 __all__ = ["export", "export_files", "clean_attributes", "FORMATS"]
@@ -143,7 +144,8 @@ def export(graph, path) -> Path:
         else:
             rows = [{"source": u, "target": v, **d} for u, v, d in H.edges(data=True)]
             keys = sorted({k for r in rows for k in r} - {"source", "target"})
-            pd.DataFrame(rows, columns=["source", "target", *keys]).to_csv(tmp, index=False, lineterminator="\n")
+            spreadsheet.to_csv(pd.DataFrame(rows, columns=["source", "target", *keys]), tmp, index=False,
+                               lineterminator="\n")
         os.replace(tmp, path)
     finally:
         if tmp.exists():
@@ -180,7 +182,7 @@ def _export_tables(graph, folder: Path, stem: str) -> list[Path]:
         path = folder / f"{stem}.{kind}.csv"
         folder.mkdir(parents=True, exist_ok=True)
         tmp = path.with_name(f".{path.name}.tmp")
-        frame.to_csv(tmp, index=False, lineterminator="\n")
+        spreadsheet.to_csv(frame, tmp, index=False, lineterminator="\n")
         os.replace(tmp, path)
         paths.append(path)
     return paths
@@ -216,7 +218,7 @@ def export_files(items: dict, folder) -> pd.DataFrame:
                 raise ValueError(f"{name}: tables are exported as .csv")
             folder.mkdir(parents=True, exist_ok=True)
             tmp = path.with_name(f".{path.name}.tmp")
-            item.to_csv(tmp, lineterminator="\n")
+            spreadsheet.to_csv(item, tmp, lineterminator="\n")
             os.replace(tmp, path)
             nodes, edges = None, len(item)
         else:
@@ -255,6 +257,11 @@ def _text_column(values: np.ndarray) -> np.ndarray:
     if not len(ok):
         return out
     codes, uniques = pd.factorize(values[ok])  # a column of few distinct values is checked once per value
+    protected = [spreadsheet.protect(u) for u in uniques.tolist()]  # a label Excel would run as a formula
+    if protected != uniques.tolist():
+        values = values.copy()
+        values[ok] = np.asarray(protected, dtype=object)[codes]
+        out = values.copy()
     text = "\x00".join(uniques.tolist())
     if not any(char in text for char in ',"\n\r'):  # mostly: nothing to quote
         return out

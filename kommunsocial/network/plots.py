@@ -29,9 +29,9 @@ _HOUR_TICKS = [(1 / 6, "10 min"), (1, "1 h"), (6, "6 h"), (24, "1 day"), (7 * 24
 
 
 def _md(text):
-    from IPython.display import Markdown
+    from ..render import note
 
-    return Markdown(f"*{text}*")
+    return note(text)
 
 
 def _done(fig):

@@ -14,6 +14,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from .. import spreadsheet
+
 __all__ = ["TONES", "CODEBOOK", "sample_for_coding", "write_sheet", "read_coding", "read_coding_dir",
            "reliability", "cohen_kappa", "krippendorff_alpha", "percent_agreement", "gold_labels", "validate",
            "simulate_coders", "CodingError"]
@@ -184,13 +186,11 @@ def write_sheet(sheet: pd.DataFrame, path) -> Path:
     """Write a coding sheet: CSV plus a ``.codebook.md`` sidecar, or XLSX with a ``codebook`` sheet."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    if path.suffix.lower() == ".csv":
-        sheet.to_csv(path, index=False, lineterminator="\n", encoding="utf-8")
+    if path.suffix.lower() == ".csv":  # a post's "=HYPERLINK(…)" stays text in Excel (spreadsheet.py)
+        spreadsheet.to_csv(sheet, path, index=False, lineterminator="\n", encoding="utf-8")
         path.with_suffix(".codebook.md").write_text(CODEBOOK, encoding="utf-8")
     elif path.suffix.lower() == ".xlsx":
-        with pd.ExcelWriter(path, engine="openpyxl") as xl:
-            sheet.to_excel(xl, sheet_name="coding", index=False)
-            pd.DataFrame({"codebook": CODEBOOK.splitlines()}).to_excel(xl, sheet_name="codebook", index=False)
+        spreadsheet.to_excel({"coding": sheet, "codebook": pd.DataFrame({"codebook": CODEBOOK.splitlines()})}, path)
     else:
         raise ValueError(f"{path.name}: write the coding sheet as .csv or .xlsx")
     return path
@@ -201,8 +201,8 @@ def _read_sheet(path: Path) -> pd.DataFrame:
     if path.suffix.lower() in (".xlsx", ".xlsm"):
         return pd.read_excel(path, sheet_name=0, dtype=str).fillna("")
     if path.suffix.lower() in (".csv", ".tsv", ".txt"):
-        return pd.read_csv(path, dtype=str, keep_default_na=False, sep=None, engine="python",
-                           encoding="utf-8-sig")
+        return spreadsheet.unprotect_frame(pd.read_csv(path, dtype=str, keep_default_na=False, sep=None,
+                                                       engine="python", encoding="utf-8-sig"))
     raise CodingError(f"{path.name}: not a coding sheet (.csv or .xlsx expected)")
 
 
