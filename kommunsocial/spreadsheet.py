@@ -87,16 +87,20 @@ def unprotect_frame(frame: pd.DataFrame) -> pd.DataFrame:
     return _map_texts(frame, unprotect)
 
 
+def _lone_cr(value) -> bool:
+    return isinstance(value, str) and "\r" in value and "\n" not in value
+
+
 def to_csv(frame: pd.DataFrame, path, **kwargs) -> Path:
     """``frame.to_csv(path, **kwargs)`` with every text protected; returns the path.
 
-    A table with a carriage return inside a text is written with every text quoted: the csv module
-    quotes a field holding a line feed but not one holding a lone carriage return, which a reader
-    (Excel, pandas) would take for the end of a row.
+    A table with a lone carriage return in a text (one without a line feed) is written with every
+    text quoted: the csv module (Python 3.11) quotes a field holding a line feed but not one holding
+    only a carriage return, which a reader (Excel, pandas) would take for the end of a row.
     """
     safe = protect_frame(frame)
     texts = [safe.iloc[:, i] for i in _text_columns(safe)] + [safe.index.to_series()]
-    if "quoting" not in kwargs and any(s.map(lambda v: isinstance(v, str) and "\r" in v).any() for s in texts):
+    if "quoting" not in kwargs and any(s.map(_lone_cr).any() for s in texts):
         kwargs["quoting"] = csv.QUOTE_NONNUMERIC
     safe.to_csv(path, **kwargs)
     return Path(path)

@@ -257,12 +257,13 @@ def _text_column(values: np.ndarray) -> np.ndarray:
     if not len(ok):
         return out
     codes, uniques = pd.factorize(values[ok])  # a column of few distinct values is checked once per value
-    protected = [spreadsheet.protect(u) for u in uniques.tolist()]  # a label Excel would run as a formula
-    if protected != uniques.tolist():
+    uniques = uniques.tolist()
+    protected = [spreadsheet.protect(u) for u in uniques]  # a label Excel would run as a formula
+    if protected != uniques:
         values = values.copy()
         values[ok] = np.asarray(protected, dtype=object)[codes]
         out = values.copy()
-    text = "\x00".join(uniques.tolist())
+    text = "\x00".join(uniques)
     if not any(char in text for char in ',"\n\r'):  # mostly: nothing to quote
         return out
     special = pd.Series(values[ok], dtype=object).str.contains(_SPECIAL, regex=True).to_numpy(dtype=bool)
