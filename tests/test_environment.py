@@ -56,3 +56,20 @@ def test_every_imported_package_is_declared():
         if not dists & declared:
             missing[module] = sorted(dists)
     assert not missing, f"imported by kommunsocial but not declared in pyproject.toml: {missing}"
+
+
+def test_every_error_of_the_package_derives_from_its_base():
+    import importlib
+    import pkgutil
+
+    import kommunsocial
+    from kommunsocial.errors import KommunsocialError
+
+    strays = []
+    for info in pkgutil.walk_packages(kommunsocial.__path__, "kommunsocial."):
+        module = importlib.import_module(info.name)
+        for name, obj in vars(module).items():
+            if (isinstance(obj, type) and issubclass(obj, Exception) and obj.__module__ == info.name
+                    and not issubclass(obj, KommunsocialError)):
+                strays.append(f"{info.name}.{name}")
+    assert not strays, f"errors that do not derive from KommunsocialError: {strays}"
