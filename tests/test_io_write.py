@@ -227,6 +227,14 @@ def test_x_v2_refuses_ids_that_are_not_numbers(tmp_path):
     assert not (tmp_path / "tweets.jsonl").exists()
 
 
+def test_as_tweets_refuses_a_reply_to_a_missing_comment():
+    pages, posts, comments = _one_post_tables()
+    comments.loc[1, "parent_id"] = "200_9"
+    with pytest.raises(SchemaError,
+                       match=r"table 'comments', column 'parent_id'.*'200_9' is not in the comments.*rows 2"):
+        writers.as_tweets(pages, posts, comments)
+
+
 def test_unknown_format_is_named():
     with pytest.raises(ValueError, match="'facebook'.*'csv'"):
         writers.write(*_one_post_tables(), "unused", format="facebook")

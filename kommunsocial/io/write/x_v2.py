@@ -30,6 +30,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from ...errors import SchemaError
@@ -62,11 +63,15 @@ def as_tweets(pages: pd.DataFrame, posts: pd.DataFrame, comments: pd.DataFrame):
     Returns
     -------
     (pages, posts, comments) : new tables.
+
+    Raises
+    ------
+    SchemaError : a comment whose post or parent is not in the tables (naming column and rows).
     """
     n = len(posts)
     since = pd.concat([_ms(posts["created_at"]), _ms(comments["created_at"])], ignore_index=True)
     sequence = pd.Series(range(n + len(comments))) % (1 << 22)
-    ids = (((since - TWITTER_EPOCH_MS).clip(lower=0) * (1 << 22)) + sequence).astype(str)
+    ids = (((since - TWITTER_EPOCH_MS).clip(lower=0) * (1 << 22)) + sequence).astype(str).astype("string")
     if ids.duplicated().any():
         raise SchemaError("posts", "two tweets of the same millisecond got the same id; renumbering needs fewer than "
                                    f"{1 << 22:,} tweets per millisecond", column="created_at")
@@ -77,19 +82,28 @@ def as_tweets(pages: pd.DataFrame, posts: pd.DataFrame, comments: pd.DataFrame):
     if "url" in posts:
         posts["url"] = [f"https://x.com/{handles.get(p)}/status/{t}" for p, t in zip(posts["page_id"],
                                                                                   posts["post_id"])]
-    comments = comments.assign(comment_id=ids[n:].to_numpy(), post_id=comments["post_id"].map(post_ids),
-                               parent_id=comments["parent_id"].map(comment_ids), platform="x")
+    new_post, new_parent = comments["post_id"].map(post_ids), comments["parent_id"].map(comment_ids)
+    for col, new in (("post_id", new_post), ("parent_id", new_parent)):
+        lost = (new.isna() & comments[col].notna()).to_numpy(dtype=bool)
+        if lost.any():  # a link to nothing would silently become a top-level comment or lose its post
+            raise SchemaError("comments", f"{comments[col][lost].iloc[0]!r} is not in the "
+                                          f"{'posts' if col == 'post_id' else 'comments'} table", column=col,
+                              rows=(np.flatnonzero(lost) + 1).tolist())
+    comments = comments.assign(comment_id=ids[n:].to_numpy(), post_id=new_post.astype("string"),
+                               parent_id=new_parent.astype("string"), platform="x")
     return pages.assign(platform="x"), posts, comments
 
 
 def _check_ids(frame: pd.DataFrame, table: str, columns) -> None:
     for col in columns:
-        values = frame[col].dropna().astype(str) if col in frame else pd.Series(dtype=str)
-        bad = ~values.str.fullmatch(_DIGITS)
+        if col not in frame:
+            continue
+        values = frame[col].astype("string")
+        bad = (values.notna() & ~values.str.fullmatch(_DIGITS.pattern)).to_numpy(dtype=bool)
         if bad.any():
             raise SchemaError(table, f"X ids are numbers, found {values[bad].iloc[0]!r}; renumber the corpus with "
                                      f"kommunsocial.io.write.as_tweets first", column=col,
-                              rows=(bad[bad].index + 1).tolist())
+                              rows=(np.flatnonzero(bad) + 1).tolist())
 
 
 def _time(ms: int) -> str:
