@@ -13,12 +13,11 @@ import warnings
 import numpy as np
 import pandas as pd
 import pytest
-from scipy import special
 
 import kommunsocial as ks
 from kommunsocial import compare, engagement
 from kommunsocial.config import page_timezone
-from kommunsocial.engagement import _countfit, metrics as metrics_module
+from kommunsocial.engagement import metrics as metrics_module
 from kommunsocial.engagement import plots as eplots
 from kommunsocial.engagement.topics import MAX_FIT_POSTS, _URL, _stopwords
 from kommunsocial.tone import summaries
@@ -280,46 +279,6 @@ def old_examples(posts: pd.DataFrame, *, n: int = 3, max_chars: int = 280) -> pd
     return pd.DataFrame(rows)
 
 
-def old_as_categoricals(data):
-    from patsy.util import SortAnythingKey
-
-    out = data.copy(deep=False)
-    for col in out.columns:
-        if out[col].dtype == object or isinstance(out[col].dtype, pd.StringDtype):
-            values = out[col].to_numpy(dtype=object)
-            try:
-                levels = sorted(pd.unique(values), key=SortAnythingKey)
-                converted = pd.Categorical(values, categories=levels)
-            except (TypeError, ValueError):
-                continue
-            if (converted.codes >= 0).all():
-                out[col] = converted
-    return out
-
-
-def old_obs_derivatives(problem, theta):
-    """The NB pieces of ``_Problem.obs_derivatives`` and ``_loglike_obs`` as they were."""
-    y = problem.d.y
-    eta = problem.eta(theta)
-    mu = np.exp(eta)
-    alpha = np.exp(problem.split(theta)[2])
-    a = 1.0 / alpha
-    ll = -(y + a) * np.log1p(alpha * mu) + y * (np.log(alpha) + eta)
-    yp = y[problem.ypos]
-    ll[problem.ypos] += -np.log(yp) - special.betaln(a, yp)
-    q = 1.0 + alpha * mu
-    s = (y - mu) / q
-    w = mu * (1.0 + alpha * y) / q ** 2
-    dig = special.digamma(y + a) - special.digamma(a)
-    l_a = dig - np.log1p(alpha * mu) + alpha * (mu - y) / q
-    l_aa = (special.polygamma(1, y + a) - special.polygamma(1, a) + alpha * alpha * mu / q
-            - alpha * alpha * (mu - y) / q ** 2)
-    l_t = -a * l_a
-    l_et = -alpha * mu * (y - mu) / q ** 2
-    l_tt = a * a * l_aa + a * l_a
-    return ll, s, w, l_t, l_et, l_tt
-
-
 # -- data --------------------------------------------------------------------------------------------
 @pytest.fixture
 def tiny():
@@ -451,39 +410,6 @@ def test_coded_posts_as_the_notebook_filtered_them():
 
 
 # -- count models ------------------------------------------------------------------------------------
-def test_categoricals_as_before(sample_metrics):
-    frame = sample_metrics[["page_id", "topic", "post_type", "tone"]].astype(object)
-    frame = frame.assign(mixed=[1, 1.0, True, "x"] * (len(frame) // 4) + [2] * (len(frame) % 4),
-                         gaps=[None, "a"] * (len(frame) // 2) + ["b"] * (len(frame) % 2))
-    new, old = _countfit._as_categoricals(frame), old_as_categoricals(frame)
-    pd.testing.assert_frame_equal(new, old)
-    for col in new:
-        assert new[col].dtype == old[col].dtype
-
-
-@pytest.mark.parametrize("family", ["negbin", "poisson"])
-def test_likelihood_pieces_as_before(sample_metrics, family):
-    formula = "comments ~ C(tone, Treatment('formal')) + C(post_type) + C(weekday) + C(page_id)"
-    prepared = sample_metrics[["comments", "tone", "post_type", "weekday", "page_id", "followers"]].copy()
-    for col in ("tone", "post_type", "weekday", "page_id"):
-        prepared[col] = prepared[col].astype(object)
-    prepared = prepared.dropna().astype({"comments": float, "followers": float})
-    design = _countfit._Design(formula, prepared, exposure="followers", offset=None, groups="page_id", absorb="auto",
-                               eval_env=0)
-    problem = _countfit._Problem(design, "negbin")
-    rng = np.random.default_rng(0)
-    for _ in range(3):
-        theta = _countfit._start(problem) + rng.normal(0, 0.1, problem.p)
-        for new, old in zip(problem.obs_derivatives(theta), old_obs_derivatives(problem, theta)):
-            np.testing.assert_array_equal(new, old)
-    if family == "poisson":
-        problem = _countfit._Problem(design, "poisson")
-        theta = _countfit._start(problem)
-        ll = problem._loglike_obs(theta, problem.eta(theta))
-        np.testing.assert_array_equal(ll, problem.d.y * problem.eta(theta) - np.exp(problem.eta(theta))
-                                      - special.gammaln(problem.d.y + 1))
-
-
 def test_tone_effect_reuses_the_reports_model(sample_metrics):
     formula = "comments ~ C(tone, Treatment('formal')) + C(topic) + C(post_type) + C(weekday) + C(page_id)"
     model = engagement.fit(sample_metrics, formula=formula, family="negbin", exposure="followers")
