@@ -62,7 +62,7 @@ def test_poisson_with_one_binary_regressor_is_the_ratio_of_group_means():
     irr = engagement.irr_table(res).set_index("term").loc["tone: conversational"]
     assert irr["irr"] == pytest.approx(3.0, rel=1e-12)
     assert res.bse.tolist() == pytest.approx([np.sqrt(1 / 6), np.sqrt(1 / 6 + 1 / 18)], rel=1e-10)
-    assert res.cov_type == "nonrobust" and res.alpha is None and res.dropped == {}
+    assert res.cov_type == "nonrobust" and res.alpha is None and res.dropped == {} and res.caveats().empty
     # predictions are the group means
     assert res.predict(data).tolist() == pytest.approx([2, 2, 2, 6, 6, 6], rel=1e-12)
 
@@ -174,6 +174,9 @@ def test_per_language_topics_and_a_one_page_post_type_are_dropped(family):
                                                       "C(topic)[T.sv:1] and the fixed effects of C(page_id)")
     assert res.dropped["C(post_type)[T.video]"].startswith("constant within each level of C(page_id)")
     assert not set(res.dropped) & set(res.params.index)
+    caveats = res.caveats()  # what the engagement report shows under the ratios
+    assert caveats["term"].tolist() == ["C(topic)[T.sv:2]", "C(post_type)[T.video]"]
+    assert caveats["note"].str.startswith("dropped: ").all()
     # dropping a dummy merges its level into the reference: statsmodels fits that model
     merged = data.assign(topic=data["topic"].replace({"sv:2": "nb:0"}),
                          post_type=data["post_type"].replace({"video": "link"}))
@@ -199,6 +202,7 @@ def test_one_page_has_no_page_effects_and_no_clustering():
     res = engagement.fit(one, formula=formula, family="poisson", exposure="followers")
     assert res.absorbed is None and res.cov_type == "HC1" and res.dropped == {}
     assert any("fewer than 5 clusters" in n for n in res.notes)
+    assert res.caveats()["note"].tolist() == res.notes and (res.caveats()["term"] == "").all()
     assert any(n.startswith("C(page_id): every post has the same value ('p1')") for n in res.notes)
     ref = statsmodels_fit(one, formula.replace(" + C(page_id)", ""), family="poisson", exposure="followers",
                           cov_type="HC1")

@@ -151,6 +151,16 @@ class CountModelResult:
                   "log-likelihood": f"{self.llf:.3f}", "converged": self.converged}
         return Summary(header, table, self.dropped, self.notes)
 
+    def caveats(self) -> pd.DataFrame:
+        """What a reader of the estimates must know: one row per dropped term and per note.
+
+        Columns ``term`` (the dropped coefficient, or empty for a note) and ``note`` (why it was
+        dropped, or the note); no rows when there is nothing to say.
+        """
+        rows = [{"term": name, "note": f"dropped: {why}"} for name, why in self.dropped.items()]
+        rows += [{"term": "", "note": note} for note in self.notes]
+        return pd.DataFrame(rows, columns=["term", "note"])
+
     def predict(self, data: pd.DataFrame, *, linear: bool = False) -> pd.Series:
         """Expected counts (``linear=True``: the linear predictor) for the rows of ``data``.
 
