@@ -81,9 +81,11 @@ $(PROCESSED)/municipalities.mk: $(PROCESSED)/manifest.json | $(ENV_STAMP)
 $(MUNI_HTML): reports/$(DATASET)/%.html: notebooks/$$(notdir $$*).ipynb $(PROCESSED)/manifest.json $(PACKAGE) | $(ENV_STAMP)
 	$(BIN)/kommunsocial run-notebook $< --out $(@D) --dataset $(DATASET) --municipality '$(patsubst %/,%,$(dir $*))'
 
-## test      : the whole test suite, every notebook executed on the sample
+## test      : the whole test suite, every notebook executed on the sample, in parallel on every core
+##             (TEST_ARGS='-m "not slow"' for the quick part, under a minute)
+TEST_ARGS ?=
 test: $(ENV_STAMP)
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n auto --dist loadgroup $(TEST_ARGS)
 
 ## bench     : country scale (290 pages x 5 years, ~600k posts): every stage timed -> benchmarks/results.md
 ##             (BENCH_ARGS="--profile ingest" profiles one stage; "--only tone,network" runs some)

@@ -35,7 +35,7 @@ import pandas as pd
 from .config import page_timezone
 from .schema import Dataset
 
-__all__ = ["generate", "write", "planted", "read_planted", "planted_tone_irr", "TOPICS", "IRR", "SampleCorpus"]
+__all__ = ["generate", "write", "FORMATS", "planted", "read_planted", "planted_tone_irr", "TOPICS", "IRR", "SampleCorpus"]
 
 TOPICS = ("snow", "water", "school", "events", "crisis", "jobs", "council", "roads", "waste", "care", "leisure")
 
@@ -512,288 +512,39 @@ def planted_tone_irr(dataset: str) -> dict | None:
 
 
 # ---------------------------------------------------------------------------------------------
+#: sample formats: the writers' (see :mod:`kommunsocial.io.write`)
+FORMATS = ("csv", "graph_api", "graph_api_jsonl", "crowdtangle", "x_v2", "x_v2_flat")
+
+
 def write(corpus: SampleCorpus, folder, *, format: str = "csv") -> list[Path]:
-    """Write the corpus as raw export files in ``folder`` plus ``planted.json`` and ``README.md``.
+    """Write the corpus as raw export files in ``folder`` plus ``planted.json``, ``README.md`` and
+    the coders' sheets, with the writers of :mod:`kommunsocial.io.write`.
 
     ``format="csv"`` writes kommunsocial's CSV layout (``pages.csv``, ``posts.csv``,
     ``comments.csv``, timestamps in local time with their UTC offset). ``"graph_api"`` writes the
     Graph API responses as collected by a script (``posts.json``, ``comments.jsonl``);
     ``"graph_api_jsonl"`` the same with one posts response per line (``posts.jsonl``), as a
-    collector that appends each page of results writes it; ``"crowdtangle"`` a CrowdTangle CSV.
+    collector that appends each page of results writes it; ``"crowdtangle"`` a CrowdTangle CSV;
+    ``"x_v2"`` / ``"x_v2_flat"`` twarc2 JSON Lines (response pages / flattened tweets) of the same
+    pages as X accounts, ids renumbered as tweet ids. Every format but ``csv`` also gets a
+    ``pages.csv``, the page list a user adds (municipality codes, countries, populations).
     """
+    from ._sample_docs import write_docs
+    from .io import write as writers
+    from .io.write._common import write_csv
+
+    if format not in FORMATS:
+        raise ValueError(f"unknown sample format {format!r}; available: {', '.join(map(repr, FORMATS))}")
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
-    formats = ("csv", "graph_api", "graph_api_jsonl", "crowdtangle")
-    if format not in formats:
-        raise ValueError(f"unknown sample format {format!r}; available: {', '.join(map(repr, formats))}")
-    written = []
-    if format == "crowdtangle":
-        written.append(_write_csv(corpus.pages.copy(), folder / "pages.csv"))
-        written.append(_write_crowdtangle(corpus, folder / "crowdtangle.csv"))
-        return written + _write_docs(corpus, folder, format)
-    if format in ("graph_api", "graph_api_jsonl"):
-        written.append(_write_csv(corpus.pages.copy(), folder / "pages.csv"))
-        written += _write_graph_api(corpus, folder, posts_jsonl=format == "graph_api_jsonl")
-        return written + _write_docs(corpus, folder, format)
-    tz_of = dict(zip(corpus.pages["page_id"], corpus.pages["country"].map(page_timezone)))
-
-    def local_iso(times, page_ids):
-        out = []
-        for t, p in zip(times, page_ids):
-            out.append(t.tz_convert(tz_of[p]).isoformat())
-        return out
-
-    pages = corpus.pages.copy()
-    written.append(_write_csv(pages, folder / "pages.csv"))
-    posts = corpus.posts.drop(columns=[c for c in corpus.posts if c.startswith("_")]).copy()
-    posts["created_at"] = local_iso(posts["created_at"], posts["page_id"])
-    written.append(_write_csv(posts, folder / "posts.csv"))
-    comments = corpus.comments.drop(columns=[c for c in corpus.comments if c.startswith("_")]).copy()
-    comments["created_at"] = local_iso(comments["created_at"], comments["page_id"])
-    comments = comments.drop(columns=["page_id", "author_is_page"])
-    written.append(_write_csv(comments, folder / "comments.csv"))
-    return written + _write_docs(corpus, folder, format)
-
-
-def _write_docs(corpus: SampleCorpus, folder: Path, format: str) -> list[Path]:
-    """planted.json, README.md, and two simulated coders' sheets of 200 posts under coding/."""
-    from .tone import coding
-
-    written = []
-    names = corpus.pages.set_index("page_id")["page_name"]
-    sheets = coding.simulate_coders(corpus.posts.assign(page=corpus.posts["page_id"].map(names)), n=200,
-                                    seed=corpus.seed)
-    (folder / "coding").mkdir(exist_ok=True)
-    for name, sheet in sheets.items():
-        written.append(_write_csv(sheet, folder / "coding" / f"{name}.csv"))
-    codebook = folder / "coding" / "codebook.md"
-    codebook.write_text(coding.CODEBOOK, encoding="utf-8")
-    written.append(codebook)
-    truth_path = folder / "planted.json"
-    truth_path.write_text(json.dumps(corpus.truth, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-    written.append(truth_path)
-    readme = folder / "README.md"
-    readme.write_text(_readme(corpus, format), encoding="utf-8")
-    written.append(readme)
-    return written
-
-
-def _readme(corpus: SampleCorpus, format: str) -> str:
-    """The sample's documentation: what the files are and every planted effect."""
-    t = corpus.truth
-    g = t["generator"]
-    irr_rows = "\n".join(
-        f"| {term} | {t['irr']['comments'].get(term, 1.0):.2f} | {t['irr']['reactions'].get(term, 1.0):.2f} | "
-        f"{t['irr']['shares'].get(term, 1.0):.2f} |" for term in t["irr"]["comments"])
-    page_rows = "\n".join(
-        f"| {p['page_name']} | {p['municipality_code']} | {p['country']} | {p['language']} | "
-        f"{p['conversational_propensity']:.2f} | {p['answer_prob']:.2f} | {p['question_answer_prob']:.2f} | "
-        f"{p['thread_answer_rate']:.3f} | {p['median_hours_to_answer']:.1f} |" for p in t["pages"])
-    tone = ", ".join(f"{k} {v:+.1f}" for k, v in t["tone_log_odds_by_topic"].items())
-    people = ("with the commenters' (invented) names and platform ids, as a raw export has them. "
-              "`kommunsocial ingest` replaces them\n  by keyed pseudonyms; the page's own answers are recognised "
-              "by the page's id.")
-    if format == "crowdtangle":
-        files = (f"- `crowdtangle.csv`: {len(corpus.posts):,} posts over {g['years']} years as a CrowdTangle "
-                 f"Historical Data export (2024 layout, 41 columns,\n  times in US/Eastern with EDT/EST). "
-                 f"CrowdTangle has no comments.")
-    elif format in ("graph_api", "graph_api_jsonl"):
-        name, per_line = ("posts.jsonl", " (one per line)") if format == "graph_api_jsonl" else ("posts.json", "")
-        files = (f"- `{name}`: {len(corpus.posts):,} posts over {g['years']} years, as saved pages of Facebook "
-                 f"Graph API `GET /{{page-id}}/posts`\n  responses{per_line} (reaction counts by type, comments, shares; "
-                 f"shares absent when 0, as the API does).\n"
-                 f"- `comments.jsonl`: {len(corpus.comments):,} comments and replies, one `GET /{{post-id}}?fields="
-                 f"comments.filter(toplevel){{...,comments{{...}}}}`\n  node per post and line, {people}")
-    else:
-        files = (f"- `posts.csv`: {len(corpus.posts):,} posts over {g['years']} years, local times with their UTC "
-                 f"offset; counts of reactions by\n  type, comments, shares, followers at posting.\n"
-                 f"- `comments.csv`: {len(corpus.comments):,} comments and replies {people}")
-    return f"""# The bundled sample
-
-A synthetic corpus written by `kommunsocial sample` (`kommunsocial.sample.generate(n_pages={g['n_pages']},
-years={g['years']}, seed={g['seed']})`, then `write(..., format="{format}")`). Every municipality, page,
-person and text is invented; municipality codes have the real 4-digit formats (Swedish kommunkod,
-Norwegian kommunenummer). The same seed gives the same files byte for byte: regenerate with
-`make sample`. Nothing else writes here.
-
-- `pages.csv`: one row per municipality page ({len(corpus.pages)} pages): id, name, handle,
-  municipality code (text, leading zeros kept), country, followers, population.
-{files}
-- `planted.json`: the truth below, as data, for tests and notebooks (`kommunsocial.sample.planted()`).
-- `coding/coder_a.csv`, `coding/coder_b.csv`, `coding/codebook.md`: 200 posts hand-coded for tone and
-  formality by two simulated coders who disagree sometimes (each errs at its own rate around the
-  planted tone), for the reliability and validation sections of the tone report.
-
-## Planted effects
-
-Counts are negative binomial (dispersion: comments {t['dispersion']['comments']}, reactions
-{t['dispersion']['reactions']}, shares {t['dispersion']['shares']}) around an expected value that is
-proportional to the page's followers at posting, times a page effect, times these incidence-rate
-ratios (reference: a formal status post on a weekday morning about any topic not listed):
-
-| term | comments (top-level) | reactions | shares |
-|---|---|---|---|
-{irr_rows}
-
-**Tone is confounded.** The chance that a post is conversational depends on the page (large
-municipalities write more formally) and on the topic (log-odds shifts: {tone}). Crisis and council
-posts are mostly formal and draw many comments, so a naive comparison of conversational and formal
-posts understates the effect of tone; adjusting for page (fixed effects or followers as exposure)
-and topic recovers it. Topics are not a column: they are recoverable from the texts.
-
-**Threads.** The expected number of citizens' top-level comments follows the model above; a share
-{t['question_share']:.2f} of them are questions. Each page answers a question with probability
-`question_answer_prob` and another comment with `answer_prob`, once, after a log-normal delay
-(sigma 1.0 on the log-hours scale) whose median is `median_hours_to_answer`; `thread_answer_rate` is the
-expected share of threads answered. Citizens reply to each other (Poisson, mean
-{t['citizen_replies_per_thread']} per thread), sometimes naming the person they answer. A post's
-`n_comments` counts all its comments and replies. About 1 % of citizens' comments carry a phone
-number, and some an e-mail address, to exercise masking.
-
-| page | code | country | language | P(conversational) | answer_prob | question_answer_prob | thread_answer_rate | median hours to answer |
-|---|---|---|---|---|---|---|---|---|
-{page_rows}
-"""
-
-
-_GRAPH = "https://graph.facebook.com/v19.0"
-_POST_FIELDS = ("id,created_time,from,message,permalink_url,status_type,attachments{type},shares,"
-                "reactions.summary(total_count).limit(0),"
-                + ",".join(f"reactions.type({t.upper()}).limit(0).summary(total_count).as({t})"
-                           for t in ("like", "love", "care", "haha", "wow", "sad", "angry"))
-                + ",comments.summary(total_count).limit(0)")
-_COMMENT_FIELDS = "comments.filter(toplevel){id,created_time,from,message,like_count,comment_count," \
-                  "comments{id,created_time,from,message,like_count,comment_count,parent{id}}}"
-_STATUS_TYPE = {"photo": "added_photos", "video": "added_video", "link": "shared_story", "status": "mobile_status_update",
-                "event": "created_event"}
-_ATTACHMENT = {"photo": "photo", "video": "video_inline", "link": "share", "event": "event"}
-
-
-def _graph_time(ts) -> str:
-    return ts.tz_convert("UTC").strftime("%Y-%m-%dT%H:%M:%S+0000")
-
-
-def _graph_times(times: pd.Series) -> list[str]:
-    """:func:`_graph_time` of a whole column at once."""
-    return pd.to_datetime(times, utc=True).dt.strftime("%Y-%m-%dT%H:%M:%S+0000").tolist()
-
-
-def _write_graph_api(corpus: SampleCorpus, folder: Path, *, posts_jsonl: bool = False) -> list[Path]:
-    """Posts as saved pages of ``GET /{page-id}/posts`` responses (one JSON file, or one response
-    per line in ``posts.jsonl``), comments as one
-    ``GET /{post-id}?fields=comments.filter(toplevel){...,comments{...}}`` node per line (JSONL).
-
-    Shares are left out when a post has none, as the API does; the request URL in ``paging`` says
-    that they were asked for.
-    """
-    names = dict(zip(corpus.pages["page_id"], corpus.pages["page_name"]))
-    responses = []
-    for page_id, posts in corpus.posts.groupby("page_id", sort=True):
-        records = []
-        for p in posts.itertuples(index=False):
-            rec = {"id": p.post_id, "created_time": _graph_time(p.created_at),
-                   "from": {"name": names[page_id], "id": page_id}}
-            if p.text:
-                rec["message"] = p.text
-            rec["permalink_url"] = p.url
-            rec["status_type"] = _STATUS_TYPE[p.post_type]
-            if p.post_type in _ATTACHMENT:
-                rec["attachments"] = {"data": [{"type": _ATTACHMENT[p.post_type]}]}
-            if p.n_shares:
-                rec["shares"] = {"count": int(p.n_shares)}
-            rec["reactions"] = {"data": [], "summary": {"total_count": int(p.n_reactions), "viewer_reaction": "NONE"}}
-            for t in ("like", "love", "care", "haha", "wow", "sad", "angry"):
-                rec[t] = {"data": [], "summary": {"total_count": int(getattr(p, f"n_{t}s" if t == "like" else f"n_{t}"))}}
-            rec["comments"] = {"data": [], "summary": {"order": "ranked", "total_count": int(p.n_comments),
-                                                       "can_comment": True}}
-            records.append(rec)
-        for start in range(0, len(records), 100):
-            chunk = records[start:start + 100]
-            url = f"{_GRAPH}/{page_id}/posts?fields={_POST_FIELDS}&limit=100"
-            paging = {"cursors": {"before": f"b{start}", "after": f"a{start + len(chunk)}"}}
-            if start + 100 < len(records):
-                paging["next"] = f"{url}&after=a{start + len(chunk)}"
-            if start:
-                paging["previous"] = f"{url}&before=b{start}"
-            responses.append({"data": chunk, "paging": paging})
-    if posts_jsonl:
-        posts_path = folder / "posts.jsonl"
-        posts_path.write_text("".join(json.dumps(r, ensure_ascii=False, separators=(",", ":")) + "\n"
-                                      for r in responses), encoding="utf-8")
-    else:
-        posts_path = folder / "posts.json"
-        posts_path.write_text(json.dumps(responses, ensure_ascii=False, separators=(",", ":")) + "\n",
-                              encoding="utf-8")
-
-    c = corpus.comments
-    times = _graph_times(c["created_at"])
-    parents = c["parent_id"].astype(object).where(c["parent_id"].notna(), None).tolist()
-    records = [{"id": cid, "created_time": t, "from": {"name": name, "id": uid}, "message": text,
-                "like_count": int(likes), "comment_count": int(n_rep)}
-               for cid, t, name, uid, text, likes, n_rep in zip(
-                   c["comment_id"].tolist(), times, c["author_name"].tolist(), c["author_platform_id"].tolist(),
-                   c["text"].tolist(), c["n_likes"].tolist(), c["n_replies"].tolist())]
-    # threads in order of their first comment; replies under their top-level comment, in order
-    tops, replies = {}, {}
-    for i, (post_id, parent) in enumerate(zip(c["post_id"].tolist(), parents)):
-        tops.setdefault(post_id, [])
-        if parent is None:
-            tops[post_id].append(i)
-        else:
-            replies.setdefault((post_id, parent), []).append(i)
-            records[i]["parent"] = {"id": parent}
-    lines = []
-    for post_id, top in tops.items():
-        data = []
-        for i in top:
-            rec = records[i]
-            below = replies.get((post_id, rec["id"]))
-            if below:
-                rec["comments"] = {"data": [records[j] for j in below]}
-            data.append(rec)
-        lines.append(json.dumps({"comments": {"data": data}, "id": post_id}, ensure_ascii=False,
-                                separators=(",", ":")))
-    comments_path = folder / "comments.jsonl"
-    comments_path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    return [posts_path, comments_path]
-
-
-_CT_HEADER = ["Page Name", "User Name", "Facebook Id", "Page Category", "Page Admin Top Country", "Page Description",
-              "Page Created", "Likes at Posting", "Followers at Posting", "Post Created", "Post Created Date",
-              "Post Created Time", "Type", "Total Interactions", "Likes", "Comments", "Shares", "Love", "Wow", "Haha",
-              "Sad", "Angry", "Care", "Video Share Status", "Is Video Owner?", "Post Views", "Total Views",
-              "Total Views For All Crossposts", "Video Length", "URL", "Message", "Link", "Final Link", "Image Text",
-              "Link Text", "Description", "Sponsor Id", "Sponsor Name", "Sponsor Category",
-              "Total Interactions (weighted  \u2014  Likes 1x Shares 1x Comments 1x Love 1x Wow 1x Haha 1x Sad 1x "
-              "Angry 1x Care 1x )", "Overperforming Score"]
-_CT_TYPE = {"photo": "Photo", "video": "Native Video", "link": "Link", "status": "Status", "event": "Event"}
-
-
-def _write_crowdtangle(corpus: SampleCorpus, path: Path) -> Path:
-    """Posts as a CrowdTangle "Historical Data" CSV (2024 layout, 41 columns): times in the
-    dashboard's US/Eastern zone with EDT/EST, interaction totals with thousands separators."""
-    import csv
-
-    pages = corpus.pages.set_index("page_id")
-    local = corpus.posts["created_at"].dt.tz_convert("America/New_York")
-    with open(path, "w", encoding="utf-8", newline="") as fh:
-        writer = csv.writer(fh, lineterminator="\n")
-        writer.writerow(_CT_HEADER)
-        for p, when in zip(corpus.posts.itertuples(index=False), local):
-            page = pages.loc[p.page_id]
-            total = int(p.n_reactions + p.n_comments + p.n_shares)
-            video = p.post_type == "video"
-            writer.writerow([
-                page["page_name"], page["handle"], p.page_id, "GOVERNMENT_ORGANIZATION", page["country"],
-                f"{page['page_name']}s officiella sida.", "2011-03-14 09:12:45", "", int(p.followers_at_posting),
-                when.strftime("%Y-%m-%d %H:%M:%S %Z"), when.strftime("%Y-%m-%d"), when.strftime("%H:%M:%S"),
-                _CT_TYPE[p.post_type], f"{total:,}", int(p.n_likes), int(p.n_comments), int(p.n_shares),
-                int(p.n_love), int(p.n_wow), int(p.n_haha), int(p.n_sad), int(p.n_angry), int(p.n_care),
-                "owned" if video else "", "Yes" if video else "-", 0, 0, 0, "00:01:30" if video else "N/A", p.url,
-                p.text, "", "", "", "", "", "", "", "", f"{total:,}", "1.00"])
-    return path
-
-
-def _write_csv(frame: pd.DataFrame, path: Path) -> Path:
-    frame.to_csv(path, index=False, lineterminator="\n", encoding="utf-8")
-    return path
+    pages, posts, comments = corpus.pages, corpus.posts, corpus.comments
+    if format == "csv":
+        # the page's answers are recognised by its id, as in a raw export: no author_is_page column
+        written = writers.write(pages, posts, comments.drop(columns=["page_id", "author_is_page"]), folder,
+                                format="csv")
+        return written + write_docs(corpus, folder, format)
+    if format.startswith("x_v2"):
+        pages, posts, comments = writers.as_tweets(pages, posts, comments)
+    written = [write_csv(pages, folder / "pages.csv")]
+    written += writers.write(pages, posts, comments, folder, format=format)
+    return written + write_docs(corpus, folder, format)

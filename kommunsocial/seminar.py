@@ -15,6 +15,7 @@ import re
 import numpy as np
 import pandas as pd
 
+from .errors import KommunsocialError
 from .tone import coding
 
 __all__ = ["look_at_posts", "show_sheet", "coding_table", "pairwise_agreement", "codes_side_by_side",
@@ -29,7 +30,7 @@ _FORMULA_WORDS = {"C", "Treatment", "Sum", "Diff", "Poly", "Helmert", "I", "Q", 
                   "sqrt", "center", "standardize", "scale", "bs", "cr", "cc", "te"}
 
 
-class SeminarError(ValueError):
+class SeminarError(KommunsocialError, ValueError):
     """Something a student typed is not what the exercise expects; the message says how to fix it."""
 
 

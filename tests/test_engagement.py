@@ -110,3 +110,18 @@ def test_sample_adjusted_tone_effect_recovers_the_planted_ratio(sample_dataset):
         assert adjusted["ci_low"] < truth < adjusted["ci_high"], (outcome, adjusted.to_dict())
         assert not naive["ci_low"] < truth < naive["ci_high"], (outcome, naive.to_dict())
         assert naive["irr"] < adjusted["irr"]  # crises are formal and heavily engaged: naive understates
+
+
+@pytest.mark.parametrize("text,tokens", [
+    ("Läs mer: HTTPS://Sjovik.SE/nyheter snö gatan", ["läs", "mer", "snö", "gatan"]),
+    ("www.kommun.no/bad bad bad", ["bad", "bad"]),
+    ("se kommun.Com idag", ["idag"]),  # a bare domain is a link, not words
+    ("tab\ta.com\tbadet", ["tab", "badet"]),
+    ("plain text. Se här", ["plain", "text", "här"]),  # "Se": two letters are too short for a topic
+    ("x http://a snö", ["snö"]),
+    ("end. x.no. böcker", ["end", "böcker"]),
+])
+def test_topic_words_leave_out_links_and_short_words(text, tokens):
+    from kommunsocial.engagement.topics import _tokens
+
+    assert _tokens([text]) == [tokens]

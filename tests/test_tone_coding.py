@@ -1,5 +1,6 @@
 """Hand-coding workflow: textbook agreement values, sheets, errors, simulated coders, validation."""
 
+import numpy as np
 import pandas as pd
 import pytest
 from sklearn.metrics import cohen_kappa_score
@@ -132,3 +133,21 @@ def test_simulated_coders_agree_as_planted():
     agree = (a["tone"].to_numpy() == b["tone"].to_numpy()).mean()
     assert abs(agree - (0.94 * 0.90 + 0.06 * 0.10)) < 0.05  # expected agreement 0.852
     assert set(a["formality"]) <= {1, 2, 3, 4, 5}
+
+
+@pytest.mark.parametrize("n_coders", [2, 3])
+def test_kappa_and_alpha_agree_with_nltk(n_coders):
+    from nltk.metrics.agreement import AnnotationTask
+
+    rng = np.random.default_rng(n_coders)
+    truth = rng.choice(["formal", "conversational"], 40)
+    rows = []
+    for c in range(n_coders):
+        noisy = np.where(rng.random(40) < 0.25, rng.choice(["formal", "conversational"], 40), truth)
+        rows += [{"post_id": f"p{i}", "coder": f"c{c}", "tone": t} for i, t in enumerate(noisy)]
+    coded = pd.DataFrame(rows)
+    ours = coding.reliability(coded, level="nominal", n_boot=0)["estimate"]
+    task = AnnotationTask(data=[(r["coder"], r["post_id"], r["tone"]) for r in rows])
+    assert ours["krippendorff_alpha"] == pytest.approx(task.alpha(), abs=1e-12)
+    if n_coders == 2:
+        assert ours["cohen_kappa"] == pytest.approx(task.kappa(), abs=1e-12)

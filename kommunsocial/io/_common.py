@@ -262,7 +262,7 @@ _TEXT_OR_NA_TYPES = frozenset({str, type(None), float})
 
 
 def _str_or_none(v):
-    return None if v is None or (isinstance(v, float) and np.isnan(v)) else str(v).strip()
+    return None if v is None or v is pd.NA or v is pd.NaT or (isinstance(v, float) and np.isnan(v)) else str(v).strip()
 
 
 def _na_mask(s: pd.Series) -> pd.Series:

@@ -74,7 +74,7 @@ import numpy as np
 import pandas as pd
 
 from .._gc import gc_paused
-from ..errors import LoadError
+from ..errors import KommunsocialError, LoadError
 from ..schema import REACTION_COLUMNS
 from ._common import Parsed, Quarantine, decode_text, finish_table, normalise_post_type, parse_counts, parse_ids, \
     parse_times
@@ -281,7 +281,7 @@ CHUNK_LINES = 20_000
 CHUNK_CHARS = 50_000_000
 
 
-class Bad(Exception):
+class Bad(KommunsocialError):
     """A record with a field of the wrong shape: quarantined with ``column`` and ``reason``."""
 
     def __init__(self, column: str, reason: str):

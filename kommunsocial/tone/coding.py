@@ -14,6 +14,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from ..errors import KommunsocialError
+
 __all__ = ["TONES", "CODEBOOK", "sample_for_coding", "write_sheet", "read_coding", "read_coding_dir",
            "reliability", "cohen_kappa", "krippendorff_alpha", "percent_agreement", "gold_labels", "validate",
            "simulate_coders", "CodingError"]
@@ -56,7 +58,7 @@ When a post mixes both, code the voice that dominates the post; use `formality` 
 """
 
 
-class CodingError(ValueError):
+class CodingError(KommunsocialError, ValueError):
     """A coding sheet is not what it should be: names the file, the row and the column."""
 
 
