@@ -324,3 +324,19 @@ def test_fits_are_deterministic():
     data = simulate(2_000, 10, 0.5, seed=5)
     a, b = (engagement.fit(data, formula=FORMULA, exposure="followers") for _ in range(2))
     assert a.params.equals(b.params) and a.bse.equals(b.bse) and a.llf == b.llf
+
+
+def test_tone_effect_reuses_a_fitted_model_only_when_it_is_the_same():
+    data = per_language(seed=13)
+    formula = "comments ~ C(tone, Treatment('formal')) + C(topic) + C(page_id)"
+    model = engagement.fit(data, formula=formula, exposure="followers")
+    fresh = engagement.tone_effect(data, formula=formula, outcomes=("comments",))
+    reused = engagement.tone_effect(data, formula=formula, outcomes=("comments",), fitted=[model])
+    pd.testing.assert_frame_equal(reused, fresh, check_exact=True)
+    assert engagement.models._same_fit(model, " comments~" + formula.split("~")[1], {"exposure": "followers"})
+    assert not engagement.models._same_fit(model, formula, {"exposure": None})
+    assert not engagement.models._same_fit(model, formula, {"exposure": "followers", "family": "poisson"})
+    # the naive model is the ratio of mean comments, conversational against formal
+    means = data.groupby("tone")["comments"].mean()
+    naive = fresh.set_index("model").loc["naive", "irr"]
+    assert naive == pytest.approx(means["conversational"] / means["formal"], rel=1e-9)
