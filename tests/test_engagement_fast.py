@@ -249,6 +249,10 @@ def test_errors_are_the_packages():
         engagement.fit(data, formula=FORMULA, family="logit")
     with pytest.raises(engagement.UnsupportedModel, match="cannot be"):
         engagement.fit(data, formula="y ~ x +")
+    bad = data.assign(y=data["y"].astype(float))
+    bad.loc[[3, 7], "y"] = [-1.0, 2.5]
+    with pytest.raises(engagement.ModelError, match=r"column 'y', rows 3, 7: the outcome must be whole counts"):
+        engagement.fit(bad, formula=FORMULA)
 
 
 # -- where the maximum is at infinity ----------------------------------------------------------------
@@ -296,7 +300,7 @@ def test_score_and_hessian_are_the_derivatives_of_the_likelihood():
 
     data = simulate(300, 4, 0.5, seed=12)
     m = _design.build(FORMULA, data, cluster="page_id", eval_env=0)
-    design = _countfit._Design(m, offset=np.log(data["followers"].to_numpy()), clusters=None)
+    design = _countfit._Design(m, offset=np.log(data["followers"].to_numpy()), clusters=None, index=data.index)
     problem = _likelihood.Problem(design, "negbin")
     theta = _likelihood.start_values(problem) + np.random.default_rng(0).normal(0, 0.1, problem.p)
     _, grad, hess = problem.gradient_hessian(theta)

@@ -42,13 +42,14 @@ class _Design:
     out — their effects are ±∞ at the maximum, where these rows add nothing to the likelihood.
     """
 
-    def __init__(self, m: Matrices, *, offset: np.ndarray, clusters: np.ndarray | None):
+    def __init__(self, m: Matrices, *, offset: np.ndarray, clusters: np.ndarray | None, index: pd.Index):
         y = m.y
         n_all = len(y)
         bad = np.flatnonzero(~np.isfinite(y) | (y < 0) | (y != np.round(y)))
         if len(bad):
-            raise ModelError(f"the outcome {m.endog_name!r} must be whole counts ≥ 0; post {bad[0] + 1} of the "
-                             f"model's rows has {y[bad[0]]!r}")
+            rows = ", ".join(str(label) for label in index[bad[:5]])
+            raise ModelError(f"column {m.endog_name!r}, rows {rows}{' …' if len(bad) > 5 else ''}: the outcome must "
+                             f"be whole counts ≥ 0 ({len(bad)} rows are not, e.g. {float(y[bad[0]])!r})")
         self.formula, self.endog_name, self.nobs = m.formula, m.endog_name, n_all
         self.dropped, self.notes = dict(m.dropped), list(m.notes)
         self.clusters = clusters
@@ -201,7 +202,7 @@ def fit_count(m: Matrices, *, family: str, offset: np.ndarray, clusters: np.ndar
     NB is fitted in log α and reported on the α scale with a delta-method standard error.
     """
     with _one_blas_thread():
-        design = _Design(m, offset=offset, clusters=clusters)
+        design = _Design(m, offset=offset, clusters=clusters, index=index)
         return _estimate(design, m, family=family, cov_type=cov_type, maxiter=maxiter, tol=tol, index=index)
 
 

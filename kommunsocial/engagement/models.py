@@ -64,6 +64,8 @@ def fit(posts: pd.DataFrame, *, formula: str, family: str = "negbin", cluster: s
         is 0 in every post (a model needs at least one post with a count above 0).
     UnsupportedModel
         For a formula that cannot be read or built.
+    ModelError
+        For an outcome that is not whole counts ≥ 0 (naming the column and rows).
 
     Notes
     -----
