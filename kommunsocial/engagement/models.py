@@ -98,8 +98,8 @@ def fit(posts: pd.DataFrame, *, formula: str, family: str = "negbin", cluster: s
     if missing:
         raise UnsupportedModel(f"columns {missing} are not in the posts table")
     data = posts[sorted(used | set(extra))].copy()  # only the columns the model uses: a country is large
-    for col in data.columns:  # nullable numbers as plain floats; text and categories stay as they are
-        if str(data[col].dtype) in ("Int64", "Int32", "Float64", "Float32"):
+    for col in data.columns:  # nullable numbers and flags as plain floats (a flag a 0/1 column, as before)
+        if str(data[col].dtype) in ("Int64", "Int32", "Float64", "Float32", "boolean"):
             data[col] = data[col].astype("float64")
     n_given = len(data)
     data = data.dropna()
