@@ -281,9 +281,7 @@ def test_tone_drivers_on_a_sample_of_posts_per_language(sample_dataset):
 
 
 def _plain_community_table(G, labels, n_members=3):
-    from kommunsocial.network.measures import _undirected
-
-    H = _undirected(G)
+    H = G  # a co-commenting graph: undirected, one edge per pair, no self-loops
     strength = dict(H.degree(weight="weight"))
     rows = []
     for label, members in labels.groupby(labels, sort=True):
