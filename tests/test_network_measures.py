@@ -166,3 +166,19 @@ def test_to_networkx_uses_one_attribute_dict_per_edge():
     G = T.to_networkx()
     G["u"]["v"]["weight"] = 5  # one dict for both ends, as networkx keeps it
     assert G["v"]["u"]["weight"] == 5 and T.edges["weight"].values.tolist() == [2]
+
+
+def test_betweenness_is_computed_once_per_networkx_graph_until_it_changes(ds, monkeypatch):
+    G = network.reply_graph(ds)
+    calls = []
+    real = nx.betweenness_centrality
+    monkeypatch.setattr(nx, "betweenness_centrality", lambda *a, **k: calls.append(1) or real(*a, **k))
+    first = network.top_actors(G, 4, by="betweenness", include_pages=True)
+    network.top_actors(G, 4, by="in_degree")  # the report's second table of the same graph
+    assert len(calls) == 1
+    # shortest paths through another node: P→a→Q, P→a→Q→b, b→a→Q (a: 3); P→a→Q→b, a→Q→b (Q: 2);
+    # Q→b→P, Q→b→a (b: 2); none through P; normalised by (4−1)(4−2) = 6
+    assert first["betweenness"].to_dict() == pytest.approx({"a": 3 / 6, "Q": 2 / 6, "b": 2 / 6, "P": 0.0})
+    G.add_edge("P", "Q")  # a change: computed again
+    network.top_actors(G, 4, by="betweenness")
+    assert len(calls) == 2
