@@ -1,12 +1,12 @@
 """Network measures on a dataset small enough to work out on paper: two pages, six comments.
 
 Page P (Ås kommun), post P1 (1 Mar 2024, 08:00 UTC)     Page Q (Bö kommun), post Q1 (same time)
-  c1  a  top     09:00 "När öppnar badet?"               c5  a  top     12:00 "Hur söker man bygglov?"
-    c2  P  → c1  10:00 (the page answers after 1 h)        c6  b  → c5  13:00 (b answers a)
-  c4  b  top     11:00 "Tack för infon."                     c7  Q  → c6  15:00 (the page, 3 h after c5)
+  c1  a  top     09:00 "När öppnar badet?"               c4  a  top     12:00 "Hur söker man bygglov?"
+    c2  P  → c1  10:00 (the page answers after 1 h)        c5  b  → c4  13:00 (b answers a)
+  c3  b  top     11:00 "Tack för infon."                     c6  Q  → c5  15:00 (the page, 3 h after c4)
 
 Reply edges (author → whom the comment answers; a top-level comment → the page):
-c1 a→P, c2 P→a, c4 b→P, c5 a→Q, c6 b→a, c7 Q→b, each of weight 1.
+c1 a→P, c2 P→a, c3 b→P, c4 a→Q, c5 b→a, c6 Q→b, each of weight 1.
 """
 
 import math
@@ -27,10 +27,10 @@ def two_pages():
              {"post_id": "Q1", "page_id": "Q", "created_at": "2024-03-01 08:00"}]
     rows = [("c1", "P1", None, "a", "09:00", "När öppnar badet?"),
             ("c2", "P1", "c1", "P", "10:00", "Klockan tio."),
-            ("c4", "P1", None, "b", "11:00", "Tack för infon."),
-            ("c5", "Q1", None, "a", "12:00", "Hur söker man bygglov?"),
-            ("c6", "Q1", "c5", "b", "13:00", "Via e-tjänsten."),
-            ("c7", "Q1", "c6", "Q", "15:00", "Det stämmer.")]
+            ("c3", "P1", None, "b", "11:00", "Tack för infon."),
+            ("c4", "Q1", None, "a", "12:00", "Hur söker man bygglov?"),
+            ("c5", "Q1", "c4", "b", "13:00", "Via e-tjänsten."),
+            ("c6", "Q1", "c5", "Q", "15:00", "Det stämmer.")]
     comments = [{"comment_id": i, "post_id": post, "parent_id": parent, "author_id": author,
                  "author_is_page": author in ("P", "Q"), "created_at": f"2024-03-01 {t}", "text": text, "lang": "sv"}
                 for i, post, parent, author, t, text in rows]
@@ -96,7 +96,7 @@ def test_page_measures_by_hand(ds):
 
 def test_a_reply_whose_parent_is_under_another_page_is_no_edge_of_either_page(ds):
     c = ds.comments.copy()
-    c.loc[c["comment_id"] == "c6", "parent_id"] = "c1"  # b, under Q's post, answers a's comment under P's
+    c.loc[c["comment_id"] == "c5", "parent_id"] = "c1"  # b, under Q's post, answers a's comment under P's
     moved = type(ds)(ds.pages, ds.posts, c)
     m = network.page_measures(moved)
     assert m.loc["Q", "edges"] == network.reply_graph(moved, page="Q").number_of_edges() == 2
@@ -105,16 +105,16 @@ def test_a_reply_whose_parent_is_under_another_page_is_no_edge_of_either_page(ds
 
 def test_responsiveness_by_hand(ds):
     r = network.responsiveness(ds, min_threads=1)
-    # P: threads c1 (answered by c2 after 1 h) and c4 (never); Q: c5, answered by c7 3 h later
+    # P: threads c1 (answered by c2 after 1 h) and c3 (never); Q: c4, answered by c6 3 h later
     assert r["threads"].tolist() == [2, 1] and r["answered_threads"].tolist() == [1, 1]
     assert r["answer_rate"].tolist() == [0.5, 1.0]
     assert r["median_hours_to_answer"].tolist() == [1.0, 3.0]
     assert r["questions"].tolist() == [1, 1] and r["question_answer_rate"].tolist() == [1.0, 1.0]
-    assert r["citizen_replies"].tolist() == [0, 1]  # c6: b answers a
+    assert r["citizen_replies"].tolist() == [0, 1]  # c5: b answers a
     # dyads: P ↔ a both ways, b → P only; Q: a → Q, Q → b, neither both ways
     assert r["reciprocity"].tolist() == [0.5, 0.0]
     t = network.threads(ds).set_index("comment_id")
-    assert t["hours_to_answer"].dropna().to_dict() == {"c1": 1.0, "c5": 3.0}
+    assert t["hours_to_answer"].dropna().to_dict() == {"c1": 1.0, "c4": 3.0}
 
 
 def test_two_mode_and_co_commenting_graphs_by_hand(ds):

@@ -38,7 +38,8 @@ def datasets(draw):
         by_page = draw(st.booleans()) and draw(st.booleans())
         comments.append({"comment_id": f"c{i}", "post_id": post["post_id"], "parent_id": parent,
                          "author_id": post["page_id"] if by_page else draw(st.sampled_from(PEOPLE)),
-                         "author_is_page": by_page, "created_at": START + pd.Timedelta(minutes=draw(st.integers(0, 600))),
+                         "author_is_page": by_page,
+                         "created_at": START + pd.Timedelta(minutes=draw(st.integers(0, 600))),
                          "text": ""})
     return make_dataset(pages, posts, comments)
 

@@ -250,7 +250,8 @@ def reply_network(G, *, max_nodes: int = 300, seed: int = 0, title: str = ""):
 
 
 def _citizen_degrees(G):
-    """In- and out-degrees (:func:`~kommunsocial.network.degrees`) of the nodes whose role is not "page", in node order."""
+    """In- and out-degrees (:func:`~kommunsocial.network.degrees`) of the nodes whose role is not
+    "page", in node order."""
     T = G if isinstance(G, GraphTables) else GraphTables.from_networkx(G, node_attributes=["role"], edge_attributes=[])
     n = T.number_of_nodes()
     citizen = np.ones(n, dtype=bool)
