@@ -69,12 +69,17 @@ def atomic_write(path):
 
 def new_dir(folder) -> Path:
     """An empty, uniquely named sibling of ``folder`` to build its next version in
-    (``.<name>.new-<random>``)."""
-    import tempfile
-
+    (``.<name>.new-<random>``), with the permissions the umask gives (not ``mkdtemp``'s owner-only
+    ones: a processed dataset may be shared read-only)."""
     folder = Path(folder)
     folder.parent.mkdir(parents=True, exist_ok=True)
-    return Path(tempfile.mkdtemp(dir=folder.parent, prefix=f".{folder.name}.{NEW_TAG}"))
+    while True:
+        path = folder.with_name(f".{folder.name}.{NEW_TAG}{secrets.token_hex(4)}")
+        try:
+            path.mkdir()
+            return path
+        except FileExistsError:  # another writer drew the same name: draw again
+            continue
 
 
 def replace_dir(new, folder, *, keep=()) -> Path:
