@@ -76,6 +76,10 @@ $(PROCESSED)/manifest.json: $(RAW_STAMP) $(INGEST_CODE) | $(ENV_STAMP)
 	@test -d $(RAW) || { echo "no raw data in $(RAW)/: put your exports there (see README.md)"; exit 1; }
 	$(BIN)/kommunsocial ingest $(RAW) --out $(PROCESSED)
 
+# an ingest swaps the whole dataset in at its end (Dataset.save): the manifest is never half-written,
+# so make must not delete it when interrupted
+.PRECIOUS: $(PROCESSED)/manifest.json
+
 $(RAW_STAMP): | $(ENV_STAMP)
 	@$(BIN)/kommunsocial raw-digest '$(RAW)' --update '$@'
 
