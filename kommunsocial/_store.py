@@ -133,10 +133,13 @@ def verify(folder: Path, manifest: dict, *, partitions=None, mode: str = "sizes"
                                        "run the ingest again", file=rel)
 
 
-def identity(folder: Path) -> tuple:
+def identity(folder: Path) -> tuple | None:
     """What changes when ``folder`` is replaced or its manifest rewritten: a read that sees a
     different identity after reading than before has read from two versions and starts again."""
-    st = os.stat(folder)
+    try:
+        st = os.stat(folder)
+    except FileNotFoundError:  # a leftover folder removed by the save that followed
+        return None
     try:
         mf = os.stat(folder / MANIFEST)
         manifest = (mf.st_ino, mf.st_size, mf.st_mtime_ns)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import json
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -429,22 +428,24 @@ class Dataset:
         """
         from . import _store
 
+        if verify not in _store.VERIFY_MODES:
+            raise ValueError(f"verify must be one of {_store.VERIFY_MODES}, got {verify!r}")
         folder = Path(folder)
         wanted = None if pages is None else {str(p) for p in pages}
         for _attempt in range(3):
             where = _store.locate(folder)
             before = _store.identity(where)
-            manifest = _store.read_manifest(where)
-            _store.verify(where, manifest, mode=verify,
-                          partitions=None if wanted is None else {_partition_dir(p) for p in wanted})
             try:
+                manifest = _store.read_manifest(where)
+                _store.verify(where, manifest, mode=verify,
+                              partitions=None if wanted is None else {_partition_dir(p) for p in wanted})
                 ds = cls._read_tables(where, wanted, manifest)
             except (OSError, ValueError, KeyError) as exc:
-                if _store.identity(where) == before:  # not a concurrent save: the files are bad
-                    if isinstance(exc, (KommunsocialError, FileNotFoundError)):
-                        raise
-                    raise DatasetError(where, f"cannot be read: {type(exc).__name__}: {exc}") from None
-                continue
+                if _store.identity(where) != before:  # a save replaced the folder meanwhile: again
+                    continue
+                if isinstance(exc, (KommunsocialError, FileNotFoundError)):
+                    raise
+                raise DatasetError(where, f"cannot be read: {type(exc).__name__}: {exc}") from None
             if _store.identity(where) == before:  # no save replaced the folder while it was read
                 ds.source = where
                 return ds

@@ -92,6 +92,15 @@ def test_full_verification_finds_a_changed_byte_of_the_same_size(saved):
         ks.Dataset.read(saved, verify="fast")
 
 
+def test_a_damaged_file_of_the_right_size_is_named_too(saved):
+    path = saved / "quarantine.parquet"
+    data = path.read_bytes()
+    path.write_bytes(data[:-4] + b"XXXX")  # the Parquet end marker "PAR1" overwritten
+    with pytest.raises(DatasetError, match="cannot be read: ArrowInvalid") as info:
+        ks.Dataset.read(saved)
+    assert info.value.folder == str(saved)
+
+
 def test_no_dataset_is_a_clear_not_found_error(tmp_path):
     with pytest.raises(DatasetMissingError, match="no processed dataset here") as info:
         ks.Dataset.read(tmp_path / "nothing")
