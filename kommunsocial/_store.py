@@ -26,6 +26,8 @@ VERIFY_MODES = ("sizes", "full")
 #: Top-level entries a dataset folder may hold besides its listed files: the analyses' cache and
 #: the municipality list ``make`` generates from the manifest.
 _UNLISTED = ("_cache", "municipalities.mk")
+#: Files a file manager drops into any folder it shows: neither data nor a sign of damage.
+_JUNK = (".DS_Store", "Thumbs.db", "desktop.ini")
 
 
 def file_list(folder: Path) -> dict:
@@ -102,18 +104,19 @@ def verify(folder: Path, manifest: dict, *, partitions=None, mode: str = "sizes"
     listed = manifest["files"]
     if partitions is None:
         wanted = set(listed)
-        present = {p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file()}
+        present = {p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file() and p.name not in _JUNK}
         present = {p for p in present if p != MANIFEST and p.split("/")[0] not in _UNLISTED}
     else:
         parts = set(partitions)
         wanted = {f for f in listed if "/" not in f or f.split("/")[1] in parts}
         present = {p.name for p in folder.iterdir() if p.is_file() and p.name != MANIFEST
-                   and p.name not in _UNLISTED}
+                   and p.name not in (*_UNLISTED, *_JUNK)}
         for table in {f.split("/")[0] for f in listed if "/" in f}:
             for part in parts:
                 where = folder / table / part
                 if where.is_dir():
-                    present |= {p.relative_to(folder).as_posix() for p in where.rglob("*") if p.is_file()}
+                    present |= {p.relative_to(folder).as_posix() for p in where.rglob("*")
+                                if p.is_file() and p.name not in _JUNK}
     for rel in sorted(wanted - present):
         raise DatasetError(folder, "is missing (listed in manifest.json): the dataset is incomplete; "
                                    "run the ingest again", file=rel)
@@ -156,7 +159,7 @@ def check_replaceable(folder: Path) -> None:
     if not folder.is_dir():
         raise DatasetError(folder, "exists and is not a folder: choose another output folder")
     known = {"pages.parquet", "quarantine.parquet", "posts", "comments", "posts.parquet", "comments.parquet",
-             MANIFEST, *_UNLISTED}
+             MANIFEST, *_UNLISTED, *_JUNK}
     stray = sorted(p.name for p in folder.iterdir() if p.name not in known and not p.name.endswith(".tmp"))
     if stray:
         raise DatasetError(folder, f"holds files that are not part of a processed dataset ({', '.join(stray[:5])}); "

@@ -138,6 +138,14 @@ def test_a_folder_that_is_not_a_dataset_is_not_replaced(tmp_path):
     assert (tmp_path / "thesis.docx").read_text() == "years of work"
 
 
+def test_a_file_managers_litter_is_neither_damage_nor_a_reason_to_refuse(saved):
+    (saved / ".DS_Store").write_bytes(b"x")
+    (saved / "posts" / ".DS_Store").write_bytes(b"x")
+    assert len(ks.Dataset.read(saved, verify="full").posts) == 3
+    ks.Dataset(*tiny()).save(saved)
+    assert not (saved / ".DS_Store").exists()
+
+
 def test_the_tone_cache_moves_into_the_new_dataset(saved):
     (saved / "_cache").mkdir()
     (saved / "_cache" / "tone-index-abc.parquet").write_bytes(b"cached")
