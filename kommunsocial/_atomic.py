@@ -128,7 +128,9 @@ def remove_leftovers(folder, *, but=None) -> None:
 
 
 # -- the lock ------------------------------------------------------------------------------------
-_held: dict[str, int] = {}  # lock files this process holds, with how deeply: the lock is re-entrant
+# lock files each thread of this process holds, with how deeply: the lock is re-entrant within a
+# thread (an ingest holds it, its save takes it again), while another thread waits as another process would
+_held: dict[tuple[int, str], int] = {}
 _held_guard = threading.Lock()
 
 
@@ -145,12 +147,12 @@ def locked(folder, *, what="write"):
 
     Uses ``fcntl.flock`` on POSIX and ``msvcrt.locking`` on Windows; both are released by the
     operating system when the holder dies, so a killed run never leaves the dataset locked. The
-    lock is re-entrant within a process (an ingest holds it and its ``save`` takes it again).
+    lock is re-entrant within a thread (an ingest holds it and its ``save`` takes it again).
     Limitation: on network file systems that do not support these locks, runs are not
     serialised; run them one at a time there.
     """
     path = lock_path(folder)
-    key = str(path.resolve())
+    key = (threading.get_ident(), str(path.resolve()))
     with _held_guard:
         if _held.get(key):
             _held[key] += 1

@@ -190,3 +190,26 @@ def test_a_second_writer_waits_for_the_lock(tmp_path, capfd):
     _, err = other.communicate(timeout=30)
     assert [e[0] for e in events] == ["released", "other"] and events[1][1] == "in"
     assert "waiting for another ingest of ds…" in err
+
+
+def test_threads_saving_one_folder_take_turns(tmp_path):
+    pages, posts, comments = tiny()
+    one, two = ks.Dataset(pages, posts, comments), ks.Dataset(pages, posts.iloc[:2], comments)
+    folder = tmp_path / "ds"
+    errors = []
+
+    def save(ds):
+        try:
+            for _ in range(5):
+                ds.save(folder)
+        except Exception as exc:  # reported below: a thread's exception would otherwise vanish
+            errors.append(exc)
+
+    threads = [threading.Thread(target=save, args=(ds,)) for ds in (one, two)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    assert errors == []
+    assert len(ks.Dataset.read(folder, verify="full").posts) in (2, 3)
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".ds.lock", "ds"]
