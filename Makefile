@@ -20,7 +20,7 @@ PROCESSED := data/processed/$(DATASET)
 REPORTS := reports/$(DATASET)$(if $(MUNICIPALITY),/$(MUNICIPALITY))
 
 PACKAGE := $(sort $(shell find kommunsocial -type f \( -name '*.py' -o -name '*.json' -o -name '*.tsv' -o -name '*.csv' \) 2>/dev/null))
-INGEST_CODE := $(filter kommunsocial/io/% kommunsocial/clean.py kommunsocial/privacy.py kommunsocial/schema.py kommunsocial/ingest.py,$(PACKAGE))
+INGEST_CODE := $(filter kommunsocial/io/% kommunsocial/clean.py kommunsocial/privacy.py kommunsocial/schema.py kommunsocial/_store.py kommunsocial/ingest.py,$(PACKAGE))
 # the raw folder enters make as one stamp of its content (names, sizes, sha256), not as its file names:
 # a file added with an old mtime (unzip, cp -p), a deleted one, or a name with spaces or parentheses
 # would fool or break a prerequisite list. The stamp is rewritten only when the content changed.
