@@ -490,8 +490,9 @@ def correlations(table: pd.DataFrame, *, against: str = "E",
 
 def save_table(table: pd.DataFrame, folder, name: str = "municipalities") -> Path:
     """Write ``table`` as ``<folder>/<name>.csv`` (UTF-8, ISO timestamps, page id kept); returns the path."""
-    folder = Path(folder)
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / f"{name}.csv"
-    table.to_csv(path, date_format="%Y-%m-%dT%H:%M:%SZ")
+    from ._atomic import atomic_write
+
+    path = Path(folder) / f"{name}.csv"
+    with atomic_write(path) as tmp:
+        table.to_csv(tmp, date_format="%Y-%m-%dT%H:%M:%SZ")
     return path

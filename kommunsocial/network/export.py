@@ -7,13 +7,13 @@ import datetime as dt
 import io
 import itertools
 import math
-import os
 from pathlib import Path
 
 import networkx as nx
 import numpy as np
 import pandas as pd
 
+from .._atomic import atomic_write
 from .tables import Column, GraphTables
 
 __all__ = ["export", "export_files", "clean_attributes", "FORMATS"]
@@ -133,9 +133,7 @@ def export(graph, path) -> Path:
             return path
         graph = graph.to_networkx()
     H = clean_attributes(graph)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp")
-    try:
+    with atomic_write(path) as tmp:
         if suffix == ".gexf":
             nx.write_gexf(H, tmp)
         elif suffix == ".graphml":
@@ -144,10 +142,6 @@ def export(graph, path) -> Path:
             rows = [{"source": u, "target": v, **d} for u, v, d in H.edges(data=True)]
             keys = sorted({k for r in rows for k in r} - {"source", "target"})
             pd.DataFrame(rows, columns=["source", "target", *keys]).to_csv(tmp, index=False, lineterminator="\n")
-        os.replace(tmp, path)
-    finally:
-        if tmp.exists():
-            tmp.unlink()
     return path
 
 
@@ -178,10 +172,8 @@ def _export_tables(graph, folder: Path, stem: str) -> list[Path]:
     paths = []
     for frame, kind in ((nodes, "nodes"), (edges, "edges")):
         path = folder / f"{stem}.{kind}.csv"
-        folder.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(f".{path.name}.tmp")
-        frame.to_csv(tmp, index=False, lineterminator="\n")
-        os.replace(tmp, path)
+        with atomic_write(path) as tmp:
+            frame.to_csv(tmp, index=False, lineterminator="\n")
         paths.append(path)
     return paths
 
@@ -214,10 +206,8 @@ def export_files(items: dict, folder) -> pd.DataFrame:
             path = folder / name
             if path.suffix.lower() != ".csv":
                 raise ValueError(f"{name}: tables are exported as .csv")
-            folder.mkdir(parents=True, exist_ok=True)
-            tmp = path.with_name(f".{path.name}.tmp")
-            item.to_csv(tmp, lineterminator="\n")
-            os.replace(tmp, path)
+            with atomic_write(path) as tmp:
+                item.to_csv(tmp, lineterminator="\n")
             nodes, edges = None, len(item)
         else:
             if item.number_of_edges() == 0:
@@ -423,10 +413,8 @@ def _edge_columns(graph: GraphTables, ends: list[str]) -> tuple[list[str], list]
 def _write_atomic(path: Path, header: list[str], columns: list) -> Path:
     """Write a CSV file (as ``DataFrame.to_csv(index=False, lineterminator="\\n")`` would) under a
     temporary name, then move it into place."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp")
     head = _text_column(np.asarray(header, dtype=object)).tolist()
-    try:
+    with atomic_write(path) as tmp:
         with open(tmp, "w", encoding="utf-8", newline="") as handle:
             handle.write(",".join(head) + "\n")
             columns = [c.tolist() if isinstance(c, np.ndarray) else c for c in columns]
@@ -437,8 +425,4 @@ def _write_atomic(path: Path, header: list[str], columns: list) -> Path:
                     break
                 handle.write("\n".join(chunk))
                 handle.write("\n")
-        os.replace(tmp, path)
-    finally:
-        if tmp.exists():
-            tmp.unlink()
     return path

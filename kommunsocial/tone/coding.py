@@ -184,13 +184,16 @@ def sample_for_coding(dataset_or_posts, n: int, *, seed: int, strata=("page_id",
 
 def write_sheet(sheet: pd.DataFrame, path) -> Path:
     """Write a coding sheet: CSV plus a ``.codebook.md`` sidecar, or XLSX with a ``codebook`` sheet."""
+    from .._atomic import atomic_write
+
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
     if path.suffix.lower() == ".csv":
-        sheet.to_csv(path, index=False, lineterminator="\n", encoding="utf-8")
-        path.with_suffix(".codebook.md").write_text(CODEBOOK, encoding="utf-8")
+        with atomic_write(path) as tmp:
+            sheet.to_csv(tmp, index=False, lineterminator="\n", encoding="utf-8")
+        with atomic_write(path.with_suffix(".codebook.md")) as tmp:
+            tmp.write_text(CODEBOOK, encoding="utf-8")
     elif path.suffix.lower() == ".xlsx":
-        with pd.ExcelWriter(path, engine="openpyxl") as xl:
+        with atomic_write(path) as tmp, pd.ExcelWriter(tmp, engine="openpyxl") as xl:
             sheet.to_excel(xl, sheet_name="coding", index=False)
             pd.DataFrame({"codebook": CODEBOOK.splitlines()}).to_excel(xl, sheet_name="codebook", index=False)
     else:
