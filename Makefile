@@ -20,8 +20,11 @@ PROCESSED := data/processed/$(DATASET)
 REPORTS := reports/$(DATASET)$(if $(MUNICIPALITY),/$(MUNICIPALITY))
 
 PACKAGE := $(sort $(shell find kommunsocial -type f \( -name '*.py' -o -name '*.json' -o -name '*.tsv' -o -name '*.csv' \) 2>/dev/null))
-INGEST_CODE := $(filter kommunsocial/io/% kommunsocial/clean.py kommunsocial/privacy.py kommunsocial/schema.py kommunsocial/ingest.py,$(PACKAGE))
-RAW_FILES := $(sort $(shell find $(RAW) -type f ! -name '.*' 2>/dev/null))
+INGEST_CODE := $(filter kommunsocial/io/% kommunsocial/clean.py kommunsocial/privacy.py kommunsocial/schema.py kommunsocial/_store.py kommunsocial/ingest.py,$(PACKAGE))
+# the raw folder enters make as one stamp of its content (names, sizes, sha256), not as its file names:
+# a file added with an old mtime (unzip, cp -p), a deleted one, or a name with spaces or parentheses
+# would fool or break a prerequisite list. The stamp is rewritten only when the content changed.
+RAW_STAMP := .make/$(DATASET).raw
 NOTEBOOKS := $(sort $(wildcard notebooks/[0-9][0-9]-*.ipynb))
 HTML := $(patsubst notebooks/%.ipynb,$(REPORTS)/%.html,$(NOTEBOOKS))
 # the comparison across municipalities is a dataset-level report only
@@ -37,6 +40,18 @@ endif
 MUNI_HTML := $(foreach m,$(MUNICIPALITIES),$(foreach n,$(PER_MUNICIPALITY),reports/$(DATASET)/$(m)/$(n).html))
 
 .PHONY: help env data reports municipality-reports test bench lab sample clean
+
+# on every invocation that may need the data (so `make -q data` answers for the raw files as they are
+# now): refresh the stamp. Before .venv exists, the stamp's own rule below creates it.
+NO_DATA_GOALS := help env test bench sample clean
+ifneq ($(filter-out $(NO_DATA_GOALS),$(or $(MAKECMDGOALS),$(.DEFAULT_GOAL))),)
+ifneq ($(wildcard $(BIN)/kommunsocial),)
+_ := $(shell $(BIN)/kommunsocial raw-digest '$(RAW)' --update '$(RAW_STAMP)')
+ifneq ($(.SHELLSTATUS),0)
+$(error could not compute the digest of $(RAW)/ (see above))
+endif
+endif
+endif
 
 ## help      : list the targets
 help:
@@ -57,9 +72,16 @@ $(ENV_STAMP): pyproject.toml
 ## data      : ingest data/raw/$(DATASET) into data/processed/$(DATASET) (Parquet + manifest.json)
 data: $(PROCESSED)/manifest.json
 
-$(PROCESSED)/manifest.json: $(RAW_FILES) $(INGEST_CODE) | $(ENV_STAMP)
+$(PROCESSED)/manifest.json: $(RAW_STAMP) $(INGEST_CODE) | $(ENV_STAMP)
 	@test -d $(RAW) || { echo "no raw data in $(RAW)/: put your exports there (see README.md)"; exit 1; }
 	$(BIN)/kommunsocial ingest $(RAW) --out $(PROCESSED)
+
+# an ingest swaps the whole dataset in at its end (Dataset.save): the manifest is never half-written,
+# so make must not delete it when interrupted
+.PRECIOUS: $(PROCESSED)/manifest.json
+
+$(RAW_STAMP): | $(ENV_STAMP)
+	@$(BIN)/kommunsocial raw-digest '$(RAW)' --update '$@'
 
 ## reports   : run every notebook on $(DATASET) and write reports/$(DATASET)/index.html
 reports: reports/$(DATASET)/index.html
@@ -103,4 +125,5 @@ sample: | $(ENV_STAMP)
 
 ## clean     : remove data/processed/$(DATASET) and reports/$(DATASET) (raw data is never touched)
 clean:
-	rm -rf $(PROCESSED) reports/$(DATASET)
+	rm -rf $(PROCESSED) data/processed/.$(DATASET).new-* data/processed/.$(DATASET).old-* reports/$(DATASET) \
+		$(RAW_STAMP) $(RAW_STAMP)-cache.json

@@ -11,6 +11,10 @@ each step of ``kommunsocial.network`` with the sizes it worked on. ``--years 5 -
 size of a country (about 600,000 posts and 3 million comments). With ``--data DIR`` the Dataset is
 read from DIR, or generated once and saved there (``benchmarks/data/`` is not committed).
 
+The reply graph is built as arrays, then as a networkx graph through networkx's public API, and,
+for comparison, by the builder the package used before (``benchmarks/reference/``), which wrote
+networkx's private dicts.
+
 Memory: the peak of the whole process (generating the corpus included) and, where Linux lets a
 process reset its peak, the peak while the steps ran. Plain script: no assertions, figures only.
 """
@@ -28,6 +32,7 @@ from kommunsocial import network
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from meter import Meter  # noqa: E402  (the benchmarks' one way of measuring)
+from reference.direct_networkx import to_networkx_direct  # noqa: E402
 
 
 def corpus_dataset(corpus) -> ks.Dataset:
@@ -106,9 +111,13 @@ def main(argv=None) -> int:
     total += s
     th, s = timed("threads", network.threads, ds, table=table)
     total += s
-    G, s = timed("reply_graph (all pages)", network.reply_graph, ds)
+    R, s = timed("reply_tables (all pages, arrays)", network.reply_tables, ds)
+    total += s
+    G, s = timed("  .to_networkx() (networkx's public API)", R.to_networkx)
     total += s
     print(f"  reply graph: {G.number_of_nodes():,} nodes, {G.number_of_edges():,} edges")
+    # the builder before, which wrote networkx's private dicts: timed for comparison, not counted
+    _, _ = timed("  reference: written into G._node/_adj/_pred", to_networkx_direct, R)
     B, s = timed("bipartite_graph", network.bipartite_graph, ds)
     total += s
     print(f"  two-mode graph: {B.number_of_nodes():,} nodes, {B.number_of_edges():,} edges")
@@ -125,8 +134,9 @@ def main(argv=None) -> int:
     print(f"{'graph building + responsiveness (sum of the above)':<48s} {total:8.2f} s")
     meter.step("measures, communities and export")
 
-    measures, _ = timed("page_measures (one reply graph per page)", network.page_measures, ds)
-    _, _ = timed("graph_measures (all pages)", network.graph_measures, G)
+    measures, _ = timed("page_measures (every page's reply graph)", network.page_measures, ds)
+    _, _ = timed("graph_measures (all pages, arrays)", network.graph_measures, R)
+    _, _ = timed("graph_measures (all pages, networkx graph)", network.graph_measures, G)
     _, _ = timed("top_actors by in-degree (sampled betweenness)", network.top_actors, G, 10)
     if not args.skip_communities:
         comm, _ = timed("communities of the co-commenting graph", network.communities, C, seed=0)

@@ -88,6 +88,15 @@ def _index(args):
     print(_show(build_index(args.dataset, reports=args.reports)))
 
 
+def _raw_digest(args):
+    from .rawdigest import digest, update_stamp
+
+    if args.update is None:
+        print(digest(args.raw))
+    elif update_stamp(args.raw, args.update):
+        print(f"{args.raw}: the raw files changed (stamp {args.update} rewritten)", file=sys.stderr)
+
+
 def _report(args):
     from .ingest import ingest
     from .reports import build_index, notebooks, run_notebook
@@ -144,6 +153,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("dataset")
     p.add_argument("--make", action="store_true", help="as a Makefile variable assignment")
     p.set_defaults(func=_municipalities)
+
+    p = sub.add_parser("raw-digest", help="digest of a raw folder's files (names, sizes, sha256); "
+                                          "--update rewrites a make stamp only when it changed")
+    p.add_argument("raw", help="raw export folder, e.g. data/raw/NAME")
+    p.add_argument("--update", default=None, metavar="STAMP", help="stamp file to rewrite when the digest changed")
+    p.set_defaults(func=_raw_digest)
 
     p = sub.add_parser("kernel", help="register the project's Jupyter kernel inside the environment")
     p.set_defaults(func=_kernel)

@@ -492,8 +492,9 @@ def correlations(table: pd.DataFrame, *, against: str = "E",
 def save_table(table: pd.DataFrame, folder, name: str = "municipalities") -> Path:
     """Write ``table`` as ``<folder>/<name>.csv`` (UTF-8, ISO timestamps, page id kept, texts safe to open
     in a spreadsheet: :mod:`kommunsocial.spreadsheet`); returns the path."""
-    folder = Path(folder)
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / f"{name}.csv"
-    spreadsheet.to_csv(table, path, date_format="%Y-%m-%dT%H:%M:%SZ")
+    from ._atomic import atomic_write
+
+    path = Path(folder) / f"{name}.csv"
+    with atomic_write(path) as tmp:
+        spreadsheet.to_csv(table, tmp, date_format="%Y-%m-%dT%H:%M:%SZ")
     return path

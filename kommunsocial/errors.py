@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-__all__ = ["KommunsocialError", "LoadError", "SchemaError"]
+__all__ = ["KommunsocialError", "LoadError", "SchemaError", "DatasetError", "DatasetMissingError"]
 
 
 class KommunsocialError(Exception):
@@ -46,3 +46,25 @@ class SchemaError(KommunsocialError, ValueError):
             more = f" and {len(self.rows) - 5} more" if len(self.rows) > 5 else ""
             shown = f" (rows {head}{more})"
         super().__init__(f"{where}: {message}{shown}")
+
+
+class DatasetError(KommunsocialError):
+    """A processed dataset folder that is incomplete or inconsistent with its ``manifest.json``.
+
+    The message names the folder and, where one is at fault, the file, then what is wrong and
+    what to do.
+
+    >>> str(DatasetError("data/processed/x", "size 10 bytes, manifest says 12", file="pages.parquet"))
+    'data/processed/x, file pages.parquet: size 10 bytes, manifest says 12'
+    """
+
+    def __init__(self, folder, message, *, file=None):
+        self.folder = str(folder)
+        self.file = None if file is None else str(file)
+        self.message = message
+        where = self.folder + (f", file {self.file}" if self.file is not None else "")
+        super().__init__(f"{where}: {message}")
+
+
+class DatasetMissingError(DatasetError, FileNotFoundError):
+    """No processed dataset (or a file of one) where one was expected."""

@@ -10,6 +10,7 @@ import pandas as pd
 from tqdm.auto import tqdm
 
 from . import __version__, privacy
+from ._atomic import locked
 from .clean import clean_texts, detect_language, drop_exact_duplicates, text_features
 from .errors import LoadError
 from .io import list_inputs, read_file
@@ -89,9 +90,14 @@ def load(paths, *, format=None, mapping=None, salt=None, progress=True, timezone
 
 
 def ingest(raw, out, **kwargs) -> Dataset:
-    """:func:`load` the raw files and save the dataset as Parquet in ``out``."""
-    dataset = load(raw, **kwargs)
-    dataset.save(out)
+    """:func:`load` the raw files and save the dataset as Parquet in ``out``.
+
+    Holds the lock of ``out`` throughout (see :meth:`Dataset.save`): a second ingest into the same
+    folder waits, saying so, and then writes its own complete dataset; the folder always holds one.
+    """
+    with locked(out, what="ingest"):
+        dataset = load(raw, **kwargs)
+        dataset.save(out)
     return dataset
 
 

@@ -91,11 +91,13 @@ def save(fig: plt.Figure, folder, name: str) -> list:
     """Save ``fig`` as PNG and SVG in ``folder`` (created if needed); returns the paths."""
     from pathlib import Path
 
+    from ._atomic import atomic_write
+
     folder = Path(folder)
-    folder.mkdir(parents=True, exist_ok=True)
     paths = []
     for ext in ("png", "svg"):
         path = folder / f"{name}.{ext}"
-        fig.savefig(path, bbox_inches="tight", metadata={"Date": None} if ext == "svg" else None)
+        with atomic_write(path) as tmp:  # the format is named: the temporary name's suffix is .tmp
+            fig.savefig(tmp, format=ext, bbox_inches="tight", metadata={"Date": None} if ext == "svg" else None)
         paths.append(path)
     return paths

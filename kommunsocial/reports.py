@@ -12,6 +12,7 @@ import time
 from pathlib import Path
 
 from . import __version__, config, render
+from ._atomic import atomic_write
 from .errors import KommunsocialError
 from .schema import Dataset
 
@@ -257,9 +258,8 @@ def build_index(dataset: str, *, reports=None, data_dir=None) -> Path:
     parts.append("</body></html>\n")
     reports.mkdir(parents=True, exist_ok=True)
     out = reports / "index.html"
-    tmp = out.with_suffix(".html.tmp")
-    tmp.write_text("\n".join(parts), encoding="utf-8")
-    os.replace(tmp, out)
+    with atomic_write(out) as tmp:
+        tmp.write_text("\n".join(parts), encoding="utf-8")
     return out
 
 

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import hashlib
-import json
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from .errors import SchemaError
+from .errors import DatasetError, KommunsocialError, SchemaError
 
 __all__ = [
     "Column",
@@ -361,45 +360,99 @@ class Dataset:
     PARTITIONED = ("posts", "comments")
 
     def save(self, folder) -> Path:
-        """Write the tables as Parquet and ``manifest.json`` into ``folder`` (created if needed).
+        """Write the tables as Parquet and ``manifest.json`` into ``folder``, replacing it whole.
 
         ``pages`` and ``quarantine`` are one file each; ``posts`` and ``comments`` are partitioned
         by page in the Hive layout (``posts/page_id=<id>/part-0.parquet``, the id percent-encoded)
         that pyarrow, DuckDB, Polars, Spark and R's arrow read as one table. Equal data gives
         byte-identical files.
+
+        The write is atomic, so a reader sees the old dataset or the new one, never a mix:
+
+        1. take the lock ``.<name>.lock`` beside ``folder`` (a second writer waits for it);
+        2. write every table into a new sibling ``.<name>.new-<random>``, then ``manifest.json``,
+           which lists each file with its size and sha256: a folder without it is incomplete;
+        3. rename ``folder`` aside to ``.<name>.old-<random>``, rename the new folder to ``folder``
+           (the tone cache ``_cache/`` moves along: it is keyed by content), remove the old one
+           and anything earlier killed writes left.
+
+        A write killed in step 2 leaves ``folder`` as it was; one killed between the renames of
+        step 3 leaves no ``folder`` but both complete versions, and :meth:`read` then reads the
+        new one; the next save cleans up. A ``folder`` that exists and holds anything but a
+        dataset is refused rather than replaced.
         """
+        import shutil
+
+        from . import _atomic, _store
+
         folder = Path(folder)
-        folder.mkdir(parents=True, exist_ok=True)
-        files = {}
-        for name, frame in self.tables().items():
-            if name in self.PARTITIONED:
-                files[name] = _write_partitioned(frame if name == "posts" else
-                                                 _with_page(frame, self._posts), folder / name)
-                continue
-            path = folder / f"{name}.parquet"
-            _write_parquet(frame, path)
-            files[name] = {"file": path.name, "rows": int(len(frame)), "sha256": sha256_file(path)}
-        manifest = dict(self.manifest)
-        manifest["tables"] = files
-        manifest.setdefault("counts", {n: int(len(f)) for n, f in self.tables().items()})
-        tmp = folder / "manifest.json.tmp"
-        tmp.write_text(json.dumps(manifest, indent=2, ensure_ascii=False, sort_keys=True) + "\n", encoding="utf-8")
-        tmp.replace(folder / "manifest.json")
+        with _atomic.locked(folder):
+            _store.check_replaceable(folder)
+            new = _atomic.new_dir(folder)
+            try:
+                files = {}
+                for name, frame in self.tables().items():
+                    if name in self.PARTITIONED:
+                        files[name] = _write_partitioned(frame if name == "posts" else
+                                                         _with_page(frame, self._posts), new / name)
+                        continue
+                    path = new / f"{name}.parquet"
+                    _write_parquet(frame, path)
+                    files[name] = {"file": path.name, "rows": int(len(frame)), "sha256": sha256_file(path)}
+                manifest = dict(self.manifest)
+                manifest["tables"] = files
+                manifest.setdefault("counts", {n: int(len(f)) for n, f in self.tables().items()})
+                manifest.pop("files", None)  # a manifest read from disk: the list is made anew
+                _store.write_manifest(new, manifest)
+            except BaseException:
+                shutil.rmtree(new, ignore_errors=True)
+                raise
+            _atomic.replace_dir(new, folder, keep=("_cache",))
+            _atomic.remove_leftovers(folder)
         return folder
 
     @classmethod
-    def read(cls, folder, *, pages=None) -> "Dataset":
-        """Read a folder written by :meth:`save`.
+    def read(cls, folder, *, pages=None, verify="sizes") -> "Dataset":
+        """Read a folder written by :meth:`save`, checked against its ``manifest.json``.
 
         ``pages`` (page ids) reads only those pages' posts and comments: the partitions of other
         pages are not opened. Use :func:`kommunsocial.reports.open_dataset` to select by
         municipality code or name.
+
+        ``verify="sizes"`` (the default, free) checks that every file read is listed in the
+        manifest with its size and that no unlisted file lies among them; ``verify="full"`` also
+        compares each file's sha256 (about a second per GB). A missing manifest, a missing, extra,
+        truncated or altered file raises :class:`~kommunsocial.errors.DatasetError` naming the
+        folder and the file. When a save was killed between its two renames, the complete version
+        it left beside ``folder`` is read (see :meth:`save`).
         """
+        from . import _store
+
+        if verify not in _store.VERIFY_MODES:
+            raise ValueError(f"verify must be one of {_store.VERIFY_MODES}, got {verify!r}")
         folder = Path(folder)
-        if not ((folder / "posts").is_dir() or (folder / "posts.parquet").is_file()):
-            raise FileNotFoundError(f"{folder}: no processed dataset here (posts are missing); "
-                                    f"run `kommunsocial ingest` or `make reports` first")
         wanted = None if pages is None else {str(p) for p in pages}
+        for _attempt in range(3):
+            where = _store.locate(folder)
+            before = _store.identity(where)
+            try:
+                manifest = _store.read_manifest(where)
+                _store.verify(where, manifest, mode=verify,
+                              partitions=None if wanted is None else {_partition_dir(p) for p in wanted})
+                ds = cls._read_tables(where, wanted, manifest)
+            except (OSError, ValueError, KeyError) as exc:
+                if _store.identity(where) != before:  # a save replaced the folder meanwhile: again
+                    continue
+                if isinstance(exc, (KommunsocialError, FileNotFoundError)):
+                    raise
+                raise DatasetError(where, f"cannot be read: {type(exc).__name__}: {exc}") from None
+            if _store.identity(where) == before:  # no save replaced the folder while it was read
+                ds.source = where
+                return ds
+        raise DatasetError(folder, "was replaced three times while being read; try again")
+
+    @classmethod
+    def _read_tables(cls, folder: Path, wanted, manifest) -> "Dataset":
         tables = {}
         for name in cls._TABLE_NAMES:
             if name in cls.PARTITIONED and (folder / name).is_dir():
@@ -412,11 +465,7 @@ class Dataset:
                 tables["posts"] = tables["posts"][tables["posts"]["page_id"].isin(wanted)]
                 tables["comments"] = tables["comments"][tables["comments"]["post_id"].isin(tables["posts"]["post_id"])]
         tables["comments"] = tables["comments"].drop(columns=["page_id"], errors="ignore")
-        manifest_path = folder / "manifest.json"
-        manifest = json.loads(manifest_path.read_text(encoding="utf-8")) if manifest_path.is_file() else {}
-        ds = cls(tables["pages"], tables["posts"], tables["comments"], tables.get("quarantine"), manifest=manifest)
-        ds.source = folder
-        return ds
+        return cls(tables["pages"], tables["posts"], tables["comments"], tables.get("quarantine"), manifest=manifest)
 
     # -- views ---------------------------------------------------------------------------------
     def select(self, *, page=None, start=None, end=None) -> "Dataset":
@@ -456,8 +505,12 @@ class Dataset:
 
     @staticmethod
     def read_pages(folder) -> pd.DataFrame:
-        """The pages table of a saved dataset alone (quick: one small file)."""
-        return pd.read_parquet(Path(folder) / "pages.parquet")
+        """The pages table of a saved dataset alone (quick: one small file, its size checked)."""
+        from . import _store
+
+        where = _store.locate(Path(folder))
+        _store.verify(where, _store.read_manifest(where), partitions=())
+        return pd.read_parquet(where / "pages.parquet")
 
     def summary(self) -> pd.DataFrame:
         """One row per page: posts, comments, first and last post, share of comments by the page."""
@@ -479,9 +532,8 @@ class Dataset:
 
 
 def _write_parquet(frame: pd.DataFrame, path: Path) -> None:
-    tmp = path.with_name(path.name + ".tmp")
-    frame.to_parquet(tmp, index=False, engine="pyarrow", compression="zstd")
-    tmp.replace(path)
+    # straight to its name: it is written inside the new dataset's folder, which no one reads yet
+    frame.to_parquet(path, index=False, engine="pyarrow", compression="zstd")
 
 
 def _with_page(comments: pd.DataFrame, posts: pd.DataFrame) -> pd.DataFrame:
@@ -499,24 +551,18 @@ def _partition_dir(page_id) -> str:
 def _write_partitioned(frame: pd.DataFrame, folder: Path) -> dict:
     """One ``page_id=<id>/part-0.parquet`` per page (the key lives in the path, not the file).
 
-    Partitions of pages no longer in the data are removed, so the folder always holds exactly
-    this table. Returns the manifest entry: rows, files, and a sha256 over the files' hashes.
+    ``folder`` is new (:meth:`Dataset.save` writes a whole new dataset), so it holds exactly this
+    table. Returns the manifest entry: rows, files, and a sha256 over the files' hashes.
     """
-    import shutil
-
     folder.mkdir(parents=True, exist_ok=True)
-    keep, digest, entries = set(), hashlib.sha256(), 0
+    digest, entries = hashlib.sha256(), 0
     for page_id, part in frame.groupby("page_id", sort=True, observed=True):
         name = _partition_dir(page_id)
-        keep.add(name)
         (folder / name).mkdir(exist_ok=True)
         path = folder / name / "part-0.parquet"
         _write_parquet(part.drop(columns=["page_id"]), path)
         digest.update(f"{name}/part-0.parquet {sha256_file(path)}\n".encode())
         entries += 1
-    for old in folder.iterdir():
-        if old.name not in keep:
-            shutil.rmtree(old) if old.is_dir() else old.unlink()
     return {"folder": folder.name, "partitioned_by": "page_id", "files": entries, "rows": int(len(frame)),
             "sha256": digest.hexdigest()}
 

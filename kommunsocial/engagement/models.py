@@ -3,20 +3,24 @@
 from __future__ import annotations
 
 import re
-import warnings
 
 import numpy as np
 import pandas as pd
 
-__all__ = ["fit", "irr_table", "compare_models", "tone_effect", "TONE_TERM", "MIN_CLUSTERS"]
+from ._countfit import fit_count
+from ._design import ModelError, NotEstimable, UnsupportedModel, build
+from ._result import CountModelResult
+
+__all__ = ["fit", "irr_table", "compare_models", "tone_effect", "TONE_TERM", "MIN_CLUSTERS", "CountModelResult",
+           "ModelError", "NotEstimable", "UnsupportedModel"]
 
 #: Fewer clusters than this (one municipality, say) give HC1 instead of cluster-robust errors.
 MIN_CLUSTERS = 5
 
 
 def fit(posts: pd.DataFrame, *, formula: str, family: str = "negbin", cluster: str | None = "page_id",
-        exposure: str | None = None, maxiter: int = 200, method: str = "auto"):
-    """Fit a count model of engagement: NB2 or Poisson, as statsmodels' formula API would.
+        exposure: str | None = None, maxiter: int = 200) -> CountModelResult:
+    """Fit a count model of engagement: NB2 or Poisson by exact maximum likelihood.
 
     Parameters
     ----------
@@ -25,135 +29,108 @@ def fit(posts: pd.DataFrame, *, formula: str, family: str = "negbin", cluster: s
         formula uses it).
     formula : str
         Patsy formula, e.g. ``"comments ~ C(tone, Treatment('formal')) + C(topic) + C(page_id)"``;
-        ``C(page_id)`` gives page fixed effects. Rows with a missing value in a used column are
-        dropped (the results' ``nobs`` says how many were used).
+        ``C(page_id)`` gives page fixed effects. Rows with a missing value in a used column, or
+        with an exposure ≤ 0, are left out (``nobs`` says how many were used; a note how many
+        were left out). Main effects (``C(x)``, ``C(x, Treatment('level'))``, a column) are
+        built directly, the fixed effects of the cluster column absorbed rather than built as
+        dummies; any other formula (interactions, ``np.log(x)``…) is built by patsy, densely.
     family : "negbin" (default) or "poisson"
-        ``negbin`` is NB2 (variance μ + αμ²) with α estimated by maximum likelihood; ``poisson``
-        is a Poisson GLM, a check that is robust to misspecified variance when standard errors are
-        clustered.
+        ``negbin`` is NB2 (variance μ + αμ²) with α estimated by maximum likelihood, as
+        statsmodels' ``smf.negativebinomial``; ``poisson`` is the Poisson GLM (``smf.glm``), a
+        check that is robust to misspecified variance when standard errors are clustered.
     cluster : str or None
         Column whose groups get cluster-robust standard errors (default the page); None for the
         model-based ones. With fewer than :data:`MIN_CLUSTERS` groups (one municipality) the
-        errors are heteroskedasticity-robust (HC1) instead.
+        errors are heteroskedasticity-robust (HC1) instead, with a note.
     exposure : str or None
         Column of exposure (e.g. ``"followers"``): the model is then for the rate per follower,
         with ``log(exposure)`` as an offset.
     maxiter : int
         Newton iterations at most.
-    method : "auto" (default), "fast" or "statsmodels"
-        ``"fast"`` is the project's own maximum-likelihood solver
-        (:func:`kommunsocial.engagement._countfit.fit_count`): it absorbs the fixed effects of the
-        cluster column (``C(page_id)``) — or, without it, the largest categorical term — instead of
-        building their dummies, so a country (600,000 posts, 290 pages) takes seconds rather than
-        minutes and gigabytes. Estimates, standard errors, intervals and p-values are statsmodels'
-        (same names and order; equal to 1e-9 or better, except where statsmodels itself stops
-        early: its IRLS leaves Poisson's model-based errors ~1e-6 off). ``"statsmodels"`` fits with
-        ``smf.negativebinomial`` (Newton, BFGS when Newton fails) or ``smf.glm``. ``"auto"`` is
-        ``"fast"``, falling back to statsmodels when the fast solver cannot take the formula (the
-        cluster term in an interaction, say), where ``"fast"`` raises
-        :class:`~kommunsocial.engagement._countfit.UnsupportedModel`;
-        ``result.kommunsocial["method"]`` says which was used (and ``["fallback"]`` why).
 
     Returns
     -------
-    results with ``params``, ``bse``, ``conf_int()``, ``pvalues``, ``nobs``, ``llf`` and
-    ``mle_retvals`` (a :class:`~kommunsocial.engagement._countfit.CountFit`, or statsmodels results);
-    :func:`irr_table` turns them into a tidy table. ``result.kommunsocial`` records the
-    specification.
+    CountModelResult
+        ``params``, ``bse``, ``conf_int()``, ``pvalues``, ``predict(data)``, ``summary()``,
+        ``nobs``, ``llf``, ``aic``, ``alpha`` (NB2), ``cov_type``, ``dropped`` and ``notes``;
+        :func:`irr_table` turns it into a tidy table. ``result.kommunsocial`` records the
+        specification. Estimates and standard errors equal statsmodels' where statsmodels fits
+        the same model.
 
     Raises
     ------
-    ValueError
-        With the fast solver, for perfectly collinear columns (naming them), where statsmodels
-        stops with a singular-matrix error.
+    NotEstimable
+        When nothing can be estimated: no post has every value the formula needs, or the outcome
+        is 0 in every post (a model needs at least one post with a count above 0).
+    UnsupportedModel
+        For a formula that cannot be read or built.
+    ModelError
+        For an outcome that is not whole counts ≥ 0 (naming the column and rows).
 
     Notes
     -----
-    The fast solver and statsmodels differ only where the maximum is at infinity. A page (or a
-    topic, …) whose posts all have zero of the outcome gets an effect of −∞ and is listed in
-    ``result.diverged``; the other estimates are the exact limit, whereas statsmodels stops at some
-    large negative number: its Newton fails and BFGS ends short of the maximum, which can move its
-    other estimates by a good fraction of a standard error.
-    Data without overdispersion give NB's α at the floor
-    :data:`~kommunsocial.engagement._countfit.ALPHA_FLOOR`, the Poisson fit.
+    Columns the data cannot identify are dropped and named in ``result.dropped`` with the
+    reason, as fixest does, never an error: a column constant within each page (a post type only
+    one page uses, and all its posts) is collinear with the page fixed effects; a topic of one
+    language, when each page writes one language, is a linear combination of the other topics of
+    that language and the page effects; a level no post has after the missing rows are left out
+    has no column. With one page there are no page effects (a note says so).
+
+    Where the maximum is at infinity — a page (or a topic, …) whose posts all have zero of the
+    outcome — the effect is −∞ and listed in ``result.diverged``; the other estimates are the exact
+    limit, whereas statsmodels stops at some large negative number. Data without overdispersion
+    give NB's α at the floor :data:`~kommunsocial.engagement._likelihood.ALPHA_FLOOR`, the
+    Poisson fit.
 
     Cameron, A. C. & Trivedi, P. K. (2013). *Regression Analysis of Count Data*, 2nd ed.,
     Cambridge University Press: NB2, Poisson quasi-likelihood and cluster-robust variance.
+    Bergé, L. (2018). Efficient estimation of maximum likelihood models with multiple fixed-effects:
+    the R package FENmlm. CREA Discussion Paper 2018-13 (fixest: absorbed effects, collinear
+    variables removed).
     """
+    import patsy
+
     if family not in ("negbin", "poisson"):
-        raise ValueError("family must be 'negbin' or 'poisson'")
-    if method not in ("auto", "fast", "statsmodels"):
-        raise ValueError("method must be 'auto', 'fast' or 'statsmodels'")
+        raise UnsupportedModel("family must be 'negbin' or 'poisson'")
     used = set(re.findall(r"[A-Za-z_][A-Za-z0-9_]*", formula)) & set(posts.columns)
     extra = [c for c in (cluster, exposure) if c]
     missing = [c for c in extra if c not in posts.columns]
     if missing:
-        raise KeyError(f"columns {missing} are not in the posts table")
+        raise UnsupportedModel(f"columns {missing} are not in the posts table")
     data = posts[sorted(used | set(extra))].copy()  # only the columns the model uses: a country is large
-    for col in data.columns:  # statsmodels wants plain numpy dtypes, not pandas' nullable ones
-        if isinstance(data[col].dtype, pd.CategoricalDtype):
-            data[col] = data[col].astype(object).where(data[col].notna(), None)
-        elif str(data[col].dtype) in ("Int64", "Float64", "boolean"):
+    for col in data.columns:  # nullable numbers and flags as plain floats (a flag a 0/1 column, as before)
+        if str(data[col].dtype) in ("Int64", "Int32", "Float64", "Float32", "boolean"):
             data[col] = data[col].astype("float64")
-        elif isinstance(data[col].dtype, pd.StringDtype) or data[col].dtype == object:
-            data[col] = data[col].astype(object).where(data[col].notna(), None)
+    n_given = len(data)
     data = data.dropna()
+    notes = []
     if exposure:
         data = data[data[exposure] > 0]
+    if len(data) < n_given:
+        notes.append(f"{n_given - len(data)} of {n_given} posts left out: a missing value in "
+                     f"{', '.join(sorted(used | set(extra)))}" + (f" or {exposure} ≤ 0" if exposure else ""))
     if data.empty:
-        raise ValueError("no post has every value the formula needs")
-    fit_kw, n_clusters = {}, None
+        raise NotEstimable(f"no post has every value the formula needs ({', '.join(sorted(used | set(extra)))}"
+                           + (f", with {exposure} > 0" if exposure else "") + f"): 0 of {n_given} posts; a model "
+                           f"needs at least one post with every value and a count above 0")
+    cov_type, n_clusters, clusters = "nonrobust", None, None
     if cluster:
-        n_clusters = int(data[cluster].nunique())
-        # cluster-robust errors need several clusters; with fewer, heteroskedasticity-robust ones
-        fit_kw = ({"cov_type": "cluster", "cov_kwds": {"groups": pd.factorize(data[cluster])[0]}}
-                  if n_clusters >= MIN_CLUSTERS else {"cov_type": "HC1"})
-    spec = {"formula": formula, "family": family, "exposure": exposure, "cluster": cluster, "maxiter": maxiter,
-            "n_clusters": n_clusters, "cov_type": fit_kw.get("cov_type", "nonrobust")}
-    fallback = None
-    if method != "statsmodels":
-        import patsy
-
-        from ._countfit import UnsupportedModel, fit_count
-
-        try:
-            result = fit_count(formula, data, family=family, exposure=exposure, cov_type=spec["cov_type"],
-                               groups=cluster, maxiter=maxiter, eval_env=patsy.EvalEnvironment.capture(0))
-        except UnsupportedModel as exc:
-            if method == "fast":
-                raise
-            fallback = str(exc)
-        else:
-            result.kommunsocial = {**spec, "method": "fast"}
-            return result
-    result = _fit_statsmodels(data, formula=formula, family=family, exposure=exposure, fit_kw=fit_kw,
-                              maxiter=maxiter)
-    result.kommunsocial = {**spec, "method": "statsmodels", **({"fallback": fallback} if fallback else {})}
-    return result
-
-
-def _fit_statsmodels(data: pd.DataFrame, *, formula: str, family: str, exposure: str | None, fit_kw: dict,
-                     maxiter: int):
-    """The statsmodels fit of :func:`fit` (``method="statsmodels"``) on the prepared rows."""
-    import statsmodels.formula.api as smf
-
-    kwargs = {"exposure": np.asarray(data[exposure], dtype=float)} if exposure else {}
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # convergence chatter is checked below, not printed
-        if family == "negbin":
-            model = smf.negativebinomial(formula, data=data, **kwargs)
-            # Newton with the analytic Hessian converges in a handful of steps even with hundreds of
-            # page dummies (BFGS needed ~10x longer); BFGS remains the fallback
-            result = model.fit(disp=False, maxiter=maxiter, method="newton", **fit_kw)
-            if not (result.mle_retvals.get("converged", True) and np.isfinite(result.params).all()
-                    and np.isfinite(result.bse).all()):
-                # near-Poisson data push alpha towards 0, where Newton steps can fail
-                result = model.fit(disp=False, maxiter=maxiter * 2, method="bfgs", **fit_kw)
-        else:
-            import statsmodels.api as sm
-
-            model = smf.glm(formula, data=data, family=sm.families.Poisson(), **kwargs)
-            result = model.fit(**fit_kw)
+        clusters, uniques = pd.factorize(data[cluster])
+        n_clusters = len(uniques)
+        if n_clusters >= MIN_CLUSTERS:
+            cov_type = "cluster"
+        else:  # cluster-robust errors need several clusters; with fewer, heteroskedasticity-robust ones
+            cov_type, clusters = "HC1", None
+            notes.append(f"{n_clusters} {'value' if n_clusters == 1 else 'values'} of {cluster}: fewer than "
+                         f"{MIN_CLUSTERS} clusters, so the standard errors are heteroskedasticity-robust (HC1), "
+                         f"not clustered")
+    matrices = build(formula, data, cluster=cluster, eval_env=patsy.EvalEnvironment.capture(1))
+    offset = np.log(data[exposure].to_numpy(dtype=float)) if exposure else np.zeros(len(data))
+    result = fit_count(matrices, family=family, offset=offset, clusters=clusters, cov_type=cov_type,
+                       index=data.index, maxiter=maxiter)
+    result.notes[:0] = notes
+    result.kommunsocial = {"formula": formula, "family": family, "exposure": exposure, "cluster": cluster,
+                           "maxiter": maxiter, "n_clusters": n_clusters, "cov_type": result.cov_type}
     return result
 
 
@@ -186,7 +163,7 @@ def _label(term: str) -> str:
     return f"{m.group(1)}: {m.group(2)}" if m else term
 
 
-_FIT_DEFAULTS = {"family": "negbin", "cluster": "page_id", "exposure": None, "maxiter": 200, "method": "auto"}
+_FIT_DEFAULTS = {"family": "negbin", "cluster": "page_id", "exposure": None, "maxiter": 200}
 
 
 def _same_fit(result, formula: str, arguments: dict) -> bool:
@@ -197,9 +174,7 @@ def _same_fit(result, formula: str, arguments: dict) -> bool:
     wanted = {**_FIT_DEFAULTS, **arguments}
     if "".join(spec["formula"].split()) != "".join(formula.split()):
         return False
-    if any(spec.get(key, _FIT_DEFAULTS[key]) != wanted[key] for key in ("family", "cluster", "exposure", "maxiter")):
-        return False
-    return wanted["method"] == "auto" or spec.get("method") == wanted["method"]
+    return all(spec.get(key, _FIT_DEFAULTS[key]) == wanted[key] for key in ("family", "cluster", "exposure", "maxiter"))
 
 
 def compare_models(posts: pd.DataFrame, *, outcome: str, term: str, models: dict, fitted=(),
@@ -223,7 +198,9 @@ def compare_models(posts: pd.DataFrame, *, outcome: str, term: str, models: dict
         table = irr_table(result)
         hit = table[table["term"] == term]
         if hit.empty:
-            raise KeyError(f"term {term!r} is not in model {name!r}: {table['term'].tolist()}")
+            why = [f"{raw}: {reason}" for raw, reason in result.dropped.items() if _label(raw) == term]
+            raise ModelError(f"term {term!r} of model {name!r} was not estimated: "
+                             + ("; ".join(why) if why else f"no such term (terms: {table['term'].tolist()})"))
         rows.append({"model": name, **hit.iloc[0][["irr", "ci_low", "ci_high", "p_value"]].to_dict(),
                      "n": int(result.nobs)})
     return pd.DataFrame(rows).set_index("model")
@@ -245,9 +222,11 @@ def tone_effect(posts: pd.DataFrame, *, formula: str, outcomes=("comments", "rea
     """
     rhs = formula.split("~", 1)[1].strip() if "~" in formula else formula
     if TONE_TERM not in rhs:
-        raise ValueError(f"the formula must contain {TONE_TERM}")
+        raise UnsupportedModel(f"the formula must contain {TONE_TERM}")
     frames = []
     for outcome in outcomes:
+        if outcome not in posts.columns:
+            raise UnsupportedModel(f"the outcome {outcome!r} is not a column of the posts table")
         if posts[outcome].notna().sum() == 0:
             continue
         t = compare_models(posts, outcome=outcome, term="tone: conversational",

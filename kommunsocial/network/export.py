@@ -7,7 +7,6 @@ import datetime as dt
 import io
 import itertools
 import math
-import os
 from pathlib import Path
 
 import networkx as nx
@@ -15,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from .. import spreadsheet
+from .._atomic import atomic_write
 from .tables import Column, GraphTables
 
 __all__ = ["export", "export_files", "clean_attributes", "FORMATS"]
@@ -134,9 +134,7 @@ def export(graph, path) -> Path:
             return path
         graph = graph.to_networkx()
     H = clean_attributes(graph)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp")
-    try:
+    with atomic_write(path) as tmp:
         if suffix == ".gexf":
             nx.write_gexf(H, tmp)
         elif suffix == ".graphml":
@@ -146,10 +144,6 @@ def export(graph, path) -> Path:
             keys = sorted({k for r in rows for k in r} - {"source", "target"})
             spreadsheet.to_csv(pd.DataFrame(rows, columns=["source", "target", *keys]), tmp, index=False,
                                lineterminator="\n")
-        os.replace(tmp, path)
-    finally:
-        if tmp.exists():
-            tmp.unlink()
     return path
 
 
@@ -180,10 +174,8 @@ def _export_tables(graph, folder: Path, stem: str) -> list[Path]:
     paths = []
     for frame, kind in ((nodes, "nodes"), (edges, "edges")):
         path = folder / f"{stem}.{kind}.csv"
-        folder.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(f".{path.name}.tmp")
-        spreadsheet.to_csv(frame, tmp, index=False, lineterminator="\n")
-        os.replace(tmp, path)
+        with atomic_write(path) as tmp:
+            spreadsheet.to_csv(frame, tmp, index=False, lineterminator="\n")
         paths.append(path)
     return paths
 
@@ -216,10 +208,8 @@ def export_files(items: dict, folder) -> pd.DataFrame:
             path = folder / name
             if path.suffix.lower() != ".csv":
                 raise ValueError(f"{name}: tables are exported as .csv")
-            folder.mkdir(parents=True, exist_ok=True)
-            tmp = path.with_name(f".{path.name}.tmp")
-            spreadsheet.to_csv(item, tmp, lineterminator="\n")
-            os.replace(tmp, path)
+            with atomic_write(path) as tmp:
+                spreadsheet.to_csv(item, tmp, lineterminator="\n")
             nodes, edges = None, len(item)
         else:
             if item.number_of_edges() == 0:
@@ -242,7 +232,7 @@ def export_files(items: dict, folder) -> pd.DataFrame:
 
 # ------------------------------------------------------------------------------------------------
 # GraphTables written straight from their arrays. The files are those export() and _export_tables()
-# write for the networkx graph (tests/test_network_fast.py compares them byte for byte): the values
+# write for the networkx graph (tests/test_network_properties.py compares them byte for byte): the values
 # as clean_attributes() converts them, the columns a DataFrame of the attribute dicts would have
 # (in order of first appearance; an int attribute some rows lack is written as a float, as pandas
 # turns it into one), the text DataFrame.to_csv writes.
@@ -431,10 +421,8 @@ def _edge_columns(graph: GraphTables, ends: list[str]) -> tuple[list[str], list]
 def _write_atomic(path: Path, header: list[str], columns: list) -> Path:
     """Write a CSV file (as ``DataFrame.to_csv(index=False, lineterminator="\\n")`` would) under a
     temporary name, then move it into place."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp")
     head = _text_column(np.asarray(header, dtype=object)).tolist()
-    try:
+    with atomic_write(path) as tmp:
         with open(tmp, "w", encoding="utf-8", newline="") as handle:
             handle.write(",".join(head) + "\n")
             columns = [c.tolist() if isinstance(c, np.ndarray) else c for c in columns]
@@ -445,8 +433,4 @@ def _write_atomic(path: Path, header: list[str], columns: list) -> Path:
                     break
                 handle.write("\n".join(chunk))
                 handle.write("\n")
-        os.replace(tmp, path)
-    finally:
-        if tmp.exists():
-            tmp.unlink()
     return path

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import networkx as nx
 import numpy as np
 import pandas as pd
@@ -10,42 +12,12 @@ from scipy import sparse
 from ._threads import check_dataset, datetimes, links, positions, runs, sorted_codes
 from .tables import Column, GraphTables
 
-__all__ = ["reply_graph", "bipartite_graph", "commenter_graph", "reply_tables", "bipartite_tables", "commenter_tables",
-           "reply_edges"]
+__all__ = ["reply_graph", "bipartite_graph", "commenter_graph", "reply_tables", "bipartite_tables", "commenter_tables"]
 
 
 def _select(dataset, page):
     ds = check_dataset(dataset)
     return ds if page in (None, "", []) else ds.select(page=page)
-
-
-def reply_edges(table: pd.DataFrame) -> tuple[pd.DataFrame, dict]:
-    """Reply edges of a :func:`~kommunsocial.network._threads.comment_table`, and what could not be an edge.
-
-    A comment is an edge from its author to the author of the comment it replies to; a top-level
-    comment is an edge to the page whose post it is under. Returns the edge list (``source``,
-    ``target``, ``created_at``, ``page_id``, one row per comment) and the counts of comments that
-    are not edges: ``comments_without_author``, ``replies_to_unknown_author`` (the parent's author is
-    missing), ``replies_to_missing_comment`` (the parent is not in the table) and ``self_replies``
-    (source = target, such as a page's top-level comment under its own post).
-    """
-    top = table["parent_id"].isna().to_numpy()
-    target = table["parent_node"].where(~top, table["page_id"]).astype("string")
-    no_author = table["node"].isna().to_numpy()
-    missing_parent = table["parent_missing"].to_numpy(dtype=bool)
-    unknown_parent = ~top & ~missing_parent & target.isna().to_numpy()
-    self_reply = (table["node"] == target).fillna(False).to_numpy(dtype=bool)
-    keep = ~no_author & ~missing_parent & ~unknown_parent & ~self_reply
-    edges = pd.DataFrame({"source": table["node"][keep], "target": target[keep],
-                          "created_at": table["created_at"][keep], "page_id": table["page_id"][keep]})
-    dropped = {
-        "comments": int(len(table)),
-        "comments_without_author": int(no_author.sum()),
-        "replies_to_missing_comment": int((missing_parent & ~no_author).sum()),
-        "replies_to_unknown_author": int((unknown_parent & ~no_author).sum()),
-        "self_replies": int((self_reply & ~no_author).sum()),
-    }
-    return edges.reset_index(drop=True), dropped
 
 
 def _edges(source: np.ndarray, target: np.ndarray, n_targets: int, when: np.ndarray):
@@ -63,109 +35,43 @@ def _edges(source: np.ndarray, target: np.ndarray, n_targets: int, when: np.ndar
         np.maximum.reduceat(when, start)
 
 
-# Large graphs are written straight into networkx's dict-of-dicts (``G._node``, ``G._adj`` and, for a
-# DiGraph, ``G._pred``; see "Subclasses" in the networkx documentation): add_nodes_from and
-# add_edges_from spend several microseconds of Python per node and edge, which is most of the time
-# at country scale. The result is the graph those calls would build, down to the order of every
-# adjacency dict and one attribute dict shared by both ends of an edge (tests/test_network_reference.py
-# compares them). A subclass, or a graph that has edges already, goes through networkx's methods.
-def _plain(G) -> bool:
-    return type(G) in (nx.Graph, nx.DiGraph)
+@dataclass
+class Replies:
+    """Each comment of a Dataset as a reply edge, in codes of the sorted vocabulary ``ids`` of
+    authors and pages (-1: unknown). See :func:`replies`."""
+
+    ids: np.ndarray  # the vocabulary: pseudonyms and page ids, sorted
+    names: pd.Series  # the pages table's page names, by page id
+    page: np.ndarray  # codes of the pages table's pages, in the order of ``names``
+    node: np.ndarray  # the comment's author (the page for its own comments)
+    target: np.ndarray  # whom it answers: the parent's author, or the page for a top-level comment
+    page_of: np.ndarray  # the page whose post it is under
+    parent: np.ndarray  # row of the parent comment
+    top: np.ndarray  # a top-level comment
+    edge: np.ndarray  # the comment is an edge node → target
+    counts: dict  # comments that are not edges, by reason (``G.graph`` of the reply graph)
 
 
-def _add_nodes(G, nodes: list, attributes: list[dict]) -> None:
-    """``G.add_nodes_from(zip(nodes, attributes))`` for new, distinct nodes (``attributes`` fresh dicts)."""
-    if not (_plain(G) and len(set(nodes)) == len(nodes) and G._node.keys().isdisjoint(nodes)):
-        G.add_nodes_from(zip(nodes, attributes))
-        return
-    G._node.update(zip(nodes, attributes))
-    for adjacency in (G._adj, G._pred) if G.is_directed() else (G._adj,):
-        adjacency.update((node, {}) for node in nodes)
-    getattr(nx, "_clear_cache", lambda G: None)(G)
+def replies(ds) -> Replies:
+    """Who answers whom in each comment, the one definition of a reply edge.
 
-
-def _fill(adjacency: dict, keys: np.ndarray, names: np.ndarray, neighbours: np.ndarray, data: np.ndarray) -> None:
-    """``adjacency[names[k]][neighbours[i]] = data[i]`` for ``k = keys[i]``, the keys in runs."""
-    start = runs(keys)
-    end = np.r_[start[1:], len(keys)]
-    neighbours, data = neighbours.tolist(), data.tolist()
-    for name, lo, hi in zip(names[keys[start]].tolist(), start.tolist(), end.tolist()):
-        adjacency[name].update(zip(neighbours[lo:hi], data[lo:hi]))
-
-
-def _known(G, codes: np.ndarray, names: np.ndarray) -> bool:
-    """Whether every node ``names[codes]`` is a node of ``G``."""
-    used = np.zeros(len(names), dtype=bool)
-    used[codes] = True
-    return G._node.keys() >= set(names[used].tolist())
-
-
-def _add_edges(G, source: tuple, target: tuple, attributes: list[dict], *, check: bool = True) -> None:
-    """``G.add_edges_from(zip(sources, targets, attributes))`` for distinct pairs of nodes, to a graph
-    without edges; ``source`` and ``target`` are ``(codes, vocabulary)`` with the nodes
-    ``vocabulary[codes]`` (object arrays; the two vocabularies are the same array or share no node).
-    ``check=False`` when the caller knows every end is a node of ``G`` already."""
-    (u, u_names), (v, v_names) = source, target
-    head, tail = u_names[u], v_names[v]
-    data = np.empty(len(attributes), dtype=object)
-    data[:] = attributes
-    if not (_plain(G) and not any(G._adj.values())
-            and (not check or (_known(G, u, u_names) and _known(G, v, v_names)))):
-        G.add_edges_from(zip(head.tolist(), tail.tolist(), attributes))
-        return
-    if G.is_directed():  # each adjacency dict lists its edges in the order they were given
-        order = np.argsort(u, kind="stable")
-        _fill(G._succ, u[order], u_names, tail[order], data[order])
-        order = np.argsort(v, kind="stable")
-        _fill(G._pred, v[order], v_names, head[order], data[order])
-    else:  # an undirected edge is in the adjacency dicts of both its ends, in the order given
-        shared = u_names is v_names
-        names = u_names if shared else np.concatenate([u_names, v_names])
-        keys = np.concatenate([u, v if shared else v + len(u_names)]).astype(np.int64)
-        edge = np.tile(np.arange(len(u)), 2)
-        order = np.argsort(keys * len(u) + edge)  # by node, then edge
-        _fill(G._adj, keys[order], names, np.concatenate([tail, head])[order], data[edge[order]])
-    getattr(nx, "_clear_cache", lambda G: None)(G)
-
-
-def _build_reply_graph(table, pages) -> nx.DiGraph:
-    """:func:`reply_graph` of a :func:`~kommunsocial.network._threads.comment_table` (or some of its
-    rows) and the pages table."""
-    names = pages.drop_duplicates("page_id").set_index("page_id")["page_name"]
-    dtype = table["node"].dtype
-    page_of, post_pages = pd.factorize(table["page_id"])  # the page whose post each comment is under
-    parent_pos = table["parent_pos"].to_numpy()
-    # in a whole comment table (or its first rows) row labels are positions: a parent's node is there
-    whole = table.index.equals(pd.RangeIndex(len(table))) and parent_pos.max(initial=-1) < len(table)
-    codes, ids = sorted_codes(table["node"], pd.Series(names.index, dtype=dtype), pd.Series(post_pages, dtype=dtype),
-                              *([] if whole else [table["parent_node"]]))
-    node, page, post_page = codes[:3]
-    if whole:
-        parent = np.full(len(node), -1, dtype=np.int64)
-        parent[parent_pos >= 0] = node[parent_pos[parent_pos >= 0]]
-    else:
-        parent = codes[3]
-    return _reply_graph(ids, names, page, node, parent, np.append(post_page, -1)[page_of],
-                        table["parent_id"].isna().to_numpy(), table["parent_missing"].to_numpy(dtype=bool),
-                        table["created_at"].array)
-
-
-def _reply_graph(ids, names, page, node, parent, page_of, top, missing_parent, created) -> nx.DiGraph:
-    """:func:`_reply_tables` as a networkx graph."""
-    return _reply_tables(ids, names, page, node, parent, page_of, top, missing_parent, created).to_networkx()
-
-
-def _reply_tables(ids, names, page, node, parent, page_of, top, missing_parent, created) -> GraphTables:
-    """The reply graph of comments given as codes of node ids in the sorted vocabulary ``ids``:
-    ``node`` (the author), ``parent`` (the parent's author), ``page_of`` (the page whose post it is
-    under), -1 when unknown; ``page`` codes the pages of the pages table, named ``names``. Edges and
-    counts as :func:`reply_edges`; a node for every author and every page."""
-    # a reply points to its parent's author, a top-level comment to the page
+    A comment is an edge from its author to the author of the comment it replies to; a top-level
+    comment is an edge to the page whose post it is under. Not edges, and counted: comments without
+    an author, replies whose parent is not in the export or has no author, and self-replies (a
+    citizen answering their own comment, a page's top-level comment on its own post).
+    """
+    rows = links(ds)
+    names = ds.pages.drop_duplicates("page_id").set_index("page_id")["page_name"]
+    (author, post_page, page), ids = sorted_codes(ds.comments["author_id"], ds.posts["page_id"],
+                                                  pd.Series(names.index, dtype=ds.posts["page_id"].dtype))
+    page_of = np.append(post_page, -1)[rows.post]
+    node = np.where(rows.is_page, page_of, author)  # the page for its own comments
+    parent = np.where(rows.parent >= 0, node[np.maximum(rows.parent, 0)], -1)
+    top, missing_parent = rows.top, ~rows.top & (rows.parent < 0)
     target = np.where(top, page_of, parent)
     no_author = node < 0
     unknown_parent = ~top & ~missing_parent & (target < 0)
     self_reply = (node == target) & ~no_author
-    edge = ~no_author & ~missing_parent & ~unknown_parent & ~self_reply & (target >= 0)
     counts = {
         "comments": len(node),
         "comments_without_author": int(no_author.sum()),
@@ -173,15 +79,23 @@ def _reply_tables(ids, names, page, node, parent, page_of, top, missing_parent, 
         "replies_to_unknown_author": int((unknown_parent & ~no_author).sum()),
         "self_replies": int((self_reply & ~no_author).sum()),
     }
-    n_comments = np.bincount(node[~no_author], minlength=len(ids))
-    n_top_level = np.bincount(node[~no_author & top], minlength=len(ids))
+    edge = ~no_author & ~missing_parent & ~unknown_parent & ~self_reply & (target >= 0)
+    return Replies(ids, names, page, node, target, page_of, rows.parent, top, edge, counts)
+
+
+def _reply_tables(r: Replies, created) -> GraphTables:
+    """The reply graph of :func:`replies` ``r``: a node for every author and every page."""
+    ids, page, node = r.ids, r.page, r.node
+    authored = node >= 0
+    n_comments = np.bincount(node[authored], minlength=len(ids))
+    n_top_level = np.bincount(node[authored & r.top], minlength=len(ids))
     is_page = np.zeros(len(ids), dtype=bool)
     is_page[page] = True
     label = ids.copy()
-    label[page] = [str(name) for name in names.tolist()]
+    label[page] = [str(name) for name in r.names.tolist()]
     keep = is_page | (n_comments > 0)
-    created = created[edge]
-    u, v, weight, first, last = _edges(node[edge], target[edge], len(ids), created.asi8)
+    created = created[r.edge]
+    u, v, weight, first, last = _edges(node[r.edge], r.target[r.edge], len(ids), created.asi8)
     # an edge end that is no node yet (a page missing from the pages table) becomes one when its
     # first edge is added, without attributes, as networkx's add_edges_from does
     ends = np.column_stack([u, v]).ravel()
@@ -201,7 +115,7 @@ def _reply_tables(ids, names, page, node, parent, page_of, top, missing_parent, 
     edges = {"weight": Column(weight.astype(np.int64)), "first_at": Column(datetimes(first, created)),
              "last_at": Column(datetimes(last, created))}
     return GraphTables(np.concatenate([ids[keep], ids[extra]]).astype(object), nodes, position[u], position[v],
-                       edges, directed=True, graph=counts)
+                       edges, directed=True, graph=dict(r.counts))
 
 
 def reply_graph(dataset, *, page=None) -> nx.DiGraph:
@@ -255,17 +169,7 @@ def reply_tables(dataset, *, page=None) -> GraphTables:
     <GraphTables: directed, 3 nodes, 4 edges>
     """
     ds = _select(dataset, page)
-    # what _build_reply_graph(comment_table(ds), ds.pages) gives, without the table's string columns
-    rows = links(ds)
-    c = ds.comments
-    names = ds.pages.drop_duplicates("page_id").set_index("page_id")["page_name"]
-    (author, post_page, page), ids = sorted_codes(c["author_id"], ds.posts["page_id"],
-                                                  pd.Series(names.index, dtype=ds.posts["page_id"].dtype))
-    page_of = np.append(post_page, -1)[rows.post]
-    node = np.where(rows.is_page, page_of, author)  # the page for its own comments
-    parent = np.where(rows.parent >= 0, node[np.maximum(rows.parent, 0)], -1)
-    return _reply_tables(ids, names, page, node, parent, page_of, rows.top, ~rows.top & (rows.parent < 0),
-                         c["created_at"].array)
+    return _reply_tables(replies(ds), ds.comments["created_at"].array)
 
 
 def bipartite_graph(dataset, *, page=None, include_pages: bool = False) -> nx.Graph:

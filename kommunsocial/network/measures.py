@@ -1,4 +1,10 @@
-"""Graph measures: size, density, reciprocity, Freeman centralisation, top actors and communities."""
+"""Graph measures: size, density, reciprocity, Freeman centralisation, top actors and communities.
+
+Every measure has one implementation, on :class:`~kommunsocial.network.tables.GraphTables` (arrays,
+which scale to a country); a networkx graph is converted to arrays first
+(:meth:`~kommunsocial.network.tables.GraphTables.from_networkx`). :func:`page_measures` measures
+every page's reply graph at once as one graph made of the pages' graphs side by side.
+"""
 
 from __future__ import annotations
 
@@ -7,14 +13,14 @@ import random
 import networkx as nx
 import numpy as np
 import pandas as pd
-
 from scipy import sparse
 from scipy.sparse import csgraph
 
-from ._threads import check_dataset, links, positions, sorted_codes
-from .tables import GraphTables
+from ._threads import check_dataset, positions
+from .graphs import replies
+from .tables import Column, GraphTables
 
-__all__ = ["graph_measures", "page_measures", "degree_centralisation", "top_actors", "communities",
+__all__ = ["graph_measures", "page_measures", "degree_centralisation", "degrees", "top_actors", "communities",
            "community_table"]
 
 #: Above this many nodes betweenness is estimated from a seeded sample of source nodes.
@@ -23,6 +29,95 @@ BETWEENNESS_EXACT_MAX = 1000
 BETWEENNESS_SAMPLES = 300
 #: Above this many nodes :func:`communities` switches from Louvain (networkx) to Leiden (igraph).
 LEIDEN_ABOVE = 20000
+#: The columns of :func:`graph_measures`, in order.
+MEASURES = ["nodes", "edges", "total_weight", "density", "reciprocity", "components", "largest_component_share",
+            "degree_centralisation", "mean_degree"]
+
+
+def _tables(G, nodes=("role",), edges=("weight",)) -> GraphTables:
+    """``G`` as arrays: a GraphTables as it is, a networkx graph with only the attributes named."""
+    if isinstance(G, GraphTables):
+        return G
+    if isinstance(G, nx.Graph):
+        return GraphTables.from_networkx(G, node_attributes=list(nodes), edge_attributes=list(edges))
+    raise TypeError(f"expected a networkx graph or GraphTables, got {type(G).__name__}")
+
+
+def _weights(T: GraphTables) -> np.ndarray:
+    """Each edge's ``weight`` as a float, 1 where an edge has none."""
+    col = T.edges.get("weight")
+    if col is None:
+        return np.ones(T.number_of_edges())
+    values = np.asarray(col.values, dtype=np.float64) if np.asarray(col.values).dtype != object else \
+        np.asarray([1.0 if w is None else float(w) for w in col.values.tolist()])
+    return np.where(col.mask(T.number_of_edges()), values, 1.0)
+
+
+def degrees(G, *, weight: bool = False) -> tuple[np.ndarray, np.ndarray]:
+    """In- and out-degree of each node, in node order (an undirected graph: its degree twice).
+
+    A degree counts edges, as networkx's ``in_degree``, ``out_degree`` and ``degree`` do: distinct
+    neighbours in a graph without parallel edges, a self-loop twice in an undirected graph; with
+    ``weight=True`` the sum of the edges' ``weight`` (1 for an edge without one).
+
+    Examples
+    --------
+    >>> [d.tolist() for d in degrees(nx.DiGraph([("a", "p"), ("b", "p"), ("p", "a")]))]  # nodes a, p, b
+    [[1, 2, 0], [1, 1, 1]]
+    """
+    T = _tables(G, nodes=())
+    n = T.number_of_nodes()
+    w = _weights(T) if weight else None
+    into = np.bincount(T.target, weights=w, minlength=n)
+    out = np.bincount(T.source, weights=w, minlength=n)
+    if not weight:
+        into, out = into.astype(np.int64), out.astype(np.int64)
+    if not T.directed:
+        into = out = into + out
+    return into, out
+
+
+def _measures(T: GraphTables, group: np.ndarray, n_groups: int) -> dict:
+    """The measures of :func:`graph_measures` of each group of nodes of ``T`` (``group``: each
+    node's group; no edge joins two groups), as arrays."""
+    n_nodes, directed = T.number_of_nodes(), T.directed
+    u, v, weight = T.source, T.target, _weights(T)
+    edge_group = group[u]
+    n = np.bincount(group, minlength=n_groups)
+    m = np.bincount(edge_group, minlength=n_groups)
+    total = np.bincount(edge_group, weights=weight, minlength=n_groups).astype(np.float64)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        density = np.where(n > 1, m * (1 if directed else 2) / (n * (n - 1.0)), np.nan)
+        mean_degree = np.where(n > 0, 2.0 * m / n, np.nan)
+    key = u * np.int64(max(n_nodes, 1)) + v
+    if directed:  # an edge answered by an edge back (a self-loop answers nothing)
+        mutual = np.isin(v * np.int64(max(n_nodes, 1)) + u, key) & (u != v)
+        overlap = np.bincount(edge_group[mutual], minlength=n_groups)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            reciprocity = np.where(m > 0, overlap / np.maximum(m, 1), np.nan)
+    else:
+        reciprocity = np.full(n_groups, np.nan)
+    adjacency = sparse.csr_matrix((np.ones(len(u), dtype=np.int8), (u, v)), shape=(n_nodes, n_nodes))
+    _, component = csgraph.connected_components(adjacency, directed=True, connection="weak")
+    first = np.unique(component, return_index=True)[1]  # a node of each component
+    components = np.bincount(group[first], minlength=n_groups)
+    largest = np.zeros(n_groups, dtype=np.int64)
+    np.maximum.at(largest, group[first], np.bincount(component)[component[first]])
+    # Freeman: distinct neighbours, self-loops and weights ignored; in-degree for a directed graph
+    ends = np.unique(key[u != v]) if directed else \
+        np.unique(np.minimum(u, v)[u != v] * np.int64(max(n_nodes, 1)) + np.maximum(u, v)[u != v])
+    a, b = np.divmod(ends, max(n_nodes, 1))
+    d = np.bincount(b, minlength=n_nodes) if directed else np.bincount(np.r_[a, b], minlength=n_nodes)
+    most = np.zeros(n_groups, dtype=np.int64)
+    np.maximum.at(most, group, d)
+    spread = n * most - np.bincount(group, weights=d, minlength=n_groups)
+    bound = (n - 1.0) ** 2 if directed else (n - 1.0) * (n - 2.0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        centralisation = np.where((n > 0) & (bound > 0), spread / bound, np.nan)
+        largest_share = np.where(n > 0, largest / n, np.nan)
+    return {"nodes": n, "edges": m, "total_weight": total, "density": density, "reciprocity": reciprocity,
+            "components": components, "largest_component_share": largest_share,
+            "degree_centralisation": centralisation, "mean_degree": mean_degree, "in_degree": d}
 
 
 def degree_centralisation(G) -> float:
@@ -43,18 +138,15 @@ def degree_centralisation(G) -> float:
     >>> degree_centralisation(nx.DiGraph([(1, 0), (2, 0), (3, 0)]))
     1.0
     """
-    H = nx.DiGraph(G) if G.is_directed() else nx.Graph(G)
-    H.remove_edges_from(list(nx.selfloop_edges(H)))
-    n = H.number_of_nodes()
-    degrees = np.array([d for _, d in (H.in_degree() if H.is_directed() else H.degree())], dtype=float)
-    bound = (n - 1) ** 2 if H.is_directed() else (n - 1) * (n - 2)
-    if n == 0 or bound <= 0:
-        return float("nan")
-    return float((degrees.max() - degrees).sum() / bound)
+    return float(graph_measures(G)["degree_centralisation"])
 
 
 def graph_measures(G) -> pd.Series:
     """Size and shape of a graph, as one row.
+
+    Parameters
+    ----------
+    G : networkx.Graph or DiGraph, or GraphTables
 
     Returns
     -------
@@ -62,8 +154,8 @@ def graph_measures(G) -> pd.Series:
     ``density`` (edges / possible edges: n(n−1) directed, n(n−1)/2 undirected), ``reciprocity``
     (directed only: share of edges whose reverse edge exists, networkx ``overall_reciprocity``),
     ``components`` (weakly connected for a directed graph), ``largest_component_share`` (of nodes),
-    ``degree_centralisation`` (:func:`degree_centralisation`), ``mean_degree`` (distinct neighbours,
-    in + out for a directed graph). Undefined values are ``NaN``.
+    ``degree_centralisation`` (:func:`degree_centralisation`), ``mean_degree`` (edge ends per node,
+    2 · edges / nodes: in + out for a directed graph). Undefined values are ``NaN``.
 
     Examples
     --------
@@ -71,25 +163,9 @@ def graph_measures(G) -> pd.Series:
     >>> m[["nodes", "edges", "density", "reciprocity", "degree_centralisation"]].round(3).tolist()
     [3.0, 3.0, 0.5, 0.667, 0.75]
     """
-    n, m = G.number_of_nodes(), G.number_of_edges()
-    weight = sum(float(w) for _, _, w in G.edges(data="weight", default=1))
-    directed = G.is_directed()
-    if n:
-        comps = list(nx.weakly_connected_components(G) if directed else nx.connected_components(G))
-        largest = max(len(c) for c in comps) / n
-    else:
-        comps, largest = [], float("nan")
-    return pd.Series({
-        "nodes": n,
-        "edges": m,
-        "total_weight": weight,
-        "density": nx.density(G) if n > 1 else float("nan"),
-        "reciprocity": nx.overall_reciprocity(G) if directed and m else float("nan"),
-        "components": len(comps),
-        "largest_component_share": largest,
-        "degree_centralisation": degree_centralisation(G),
-        "mean_degree": (sum(d for _, d in G.degree()) / n) if n else float("nan"),
-    }, dtype="float64")
+    T = _tables(G, nodes=())
+    values = _measures(T, np.zeros(T.number_of_nodes(), dtype=np.int64), 1)
+    return pd.Series({name: float(values[name][0]) for name in MEASURES}, dtype="float64")
 
 
 def page_measures(dataset) -> pd.DataFrame:
@@ -110,72 +186,35 @@ def page_measures(dataset) -> pd.DataFrame:
         out = pd.DataFrame.from_dict({}, orient="index")
         out.index.name = "page_id"
         return out
-    # every page's reply graph at once, from the codes reply_tables works with: a node of a page's
-    # graph is a (page, node) pair, an edge a distinct (page, source, target)
-    rows = links(ds)
-    c = ds.comments
-    (author, post_page, page), ids = sorted_codes(c["author_id"], ds.posts["page_id"],
-                                                  pd.Series(pages["page_id"].to_numpy(), dtype=ds.posts["page_id"].dtype))
-    order = np.argsort(page, kind="stable")  # the pages in sorted order, as a sorted groupby has them
-    page = page[order]
-    n_ids = max(len(ids), 1)
+    # the pages' reply graphs side by side: a node is a (page, author) pair, an edge a distinct
+    # (page, source, target); a reply counts for a page when the comment and its parent are under
+    # the page's posts, as in the reply graph of the page alone
+    r = replies(ds)
+    order = np.argsort(r.page, kind="stable")  # the pages in sorted order
+    page = r.page[order]
+    n_ids = max(len(r.ids), 1)
     group_of = np.full(n_ids + 1, -1, dtype=np.int64)  # the last slot answers code -1
     group_of[page] = np.arange(len(page))
-    page_of = np.append(post_page, -1)[rows.post]
-    node = np.where(rows.is_page, page_of, author)
-    parent = np.where(rows.parent >= 0, node[np.maximum(rows.parent, 0)], -1)
-    group = group_of[page_of]
-    top = rows.top
-    target = np.where(top, page_of, parent)
-    missing_parent = ~top & (rows.parent < 0)
-    edge = (node >= 0) & ~missing_parent & (target >= 0) & (node != target) & (group >= 0)
-    author_of = (node >= 0) & (group >= 0)
+    group = group_of[r.page_of]
+    same_page = r.top | (group[np.maximum(r.parent, 0)] == group)
+    edge = r.edge & (group >= 0) & same_page
+    author = (r.node >= 0) & (group >= 0)
     base = np.arange(len(page), dtype=np.int64) * n_ids
-    local = np.unique(np.concatenate([base + page, group[author_of] * n_ids + node[author_of],
-                                      group[edge] * n_ids + node[edge], group[edge] * n_ids + target[edge]]))
-    n_local = len(local)
-    node_group = local // n_ids
-    u = np.searchsorted(local, group[edge] * n_ids + node[edge])
-    v = np.searchsorted(local, group[edge] * n_ids + target[edge])
-    pairs = np.unique(u * np.int64(n_local) + v)
-    u, v = np.divmod(pairs, n_local)
-    edge_group = node_group[u]
-    size = len(page)
-    n = np.bincount(node_group, minlength=size)
-    m = np.bincount(edge_group, minlength=size)
-    weight = np.bincount(group[edge], minlength=size)
-    mutual = np.isin(v * np.int64(n_local) + u, pairs)  # the edges answered by an edge back
-    overlap = np.bincount(edge_group[mutual], minlength=size)
-    graph = sparse.csr_matrix((np.ones(len(u), dtype=np.int8), (u, v)), shape=(n_local, n_local))
-    _, component = csgraph.connected_components(graph, directed=True, connection="weak")
-    first = np.unique(component, return_index=True)[1]  # a component lies within one page's graph
-    components = np.bincount(node_group[first], minlength=size)
-    largest = np.zeros(size, dtype=np.int64)
-    np.maximum.at(largest, node_group[first], np.bincount(component)[component[first]])
-    in_degree = np.bincount(v, minlength=n_local)
-    most = np.zeros(size, dtype=np.int64)
-    np.maximum.at(most, node_group, in_degree)
-    page_in_degree = in_degree[np.searchsorted(local, base + page)]
-    out = pd.DataFrame({
-        "nodes": n,
-        "edges": m,
-        "total_weight": weight.astype(np.float64),
-        "density": [m_ / (n_ * (n_ - 1)) if m_ else 0.0 for n_, m_ in zip(n.tolist(), m.tolist())],
-        "reciprocity": [o / m_ if m_ else np.nan for o, m_ in zip(overlap.tolist(), m.tolist())],
-        "components": components,
-        "largest_component_share": largest / n,
-        "degree_centralisation": [(n_ * d - m_) / (n_ - 1) ** 2 if n_ > 1 else np.nan
-                                  for n_, m_, d in zip(n.tolist(), m.tolist(), most.tolist())],
-        "mean_degree": [2 * m_ / n_ for n_, m_ in zip(n.tolist(), m.tolist())],
-        "page_in_degree": page_in_degree,
-        "edges_to_page_share": [d / m_ if m_ else np.nan for d, m_ in zip(page_in_degree.tolist(), m.tolist())],
-    }, index=pd.Index(ids[page].tolist(), name="page_id"))
-    out.loc[n <= 1, "density"] = np.nan
+    local = np.unique(np.concatenate([base + page, group[author] * n_ids + r.node[author],
+                                      group[edge] * n_ids + r.target[edge]]))
+    u = np.searchsorted(local, group[edge] * n_ids + r.node[edge])
+    v = np.searchsorted(local, group[edge] * n_ids + r.target[edge])
+    pairs, weight = np.unique(u * np.int64(len(local)) + v, return_counts=True)
+    u, v = np.divmod(pairs, len(local))
+    T = GraphTables(local, {}, u, v, {"weight": Column(weight.astype(np.int64))}, directed=True)
+    values = _measures(T, local // n_ids, len(page))
+    page_in_degree = values.pop("in_degree")[np.searchsorted(local, base + page)]
+    out = pd.DataFrame(values, index=pd.Index(r.ids[page].tolist(), name="page_id"))
+    out["page_in_degree"] = page_in_degree
+    with np.errstate(divide="ignore", invalid="ignore"):
+        out["edges_to_page_share"] = np.where(out["edges"] > 0, page_in_degree / np.maximum(out["edges"], 1), np.nan)
     for col in ("nodes", "edges", "components", "page_in_degree"):
         out[col] = out[col].astype("int64")
-    for col in ("total_weight", "density", "reciprocity", "largest_component_share", "degree_centralisation",
-                "mean_degree", "edges_to_page_share"):
-        out[col] = out[col].astype("float64")
     names = pages.set_index("page_id")["page_name"]
     out.insert(0, "page_name", names.reindex(out.index).astype("string").to_numpy())
     return out
@@ -206,7 +245,7 @@ def top_actors(G, n: int = 10, *, by: str = "in_degree", include_pages: bool = F
 
     Parameters
     ----------
-    G : networkx.Graph or DiGraph
+    G : networkx.Graph or DiGraph, or GraphTables
     n : int
     by : "in_degree", "weighted_in_degree" or "betweenness"
     include_pages : bool
@@ -219,9 +258,9 @@ def top_actors(G, n: int = 10, *, by: str = "in_degree", include_pages: bool = F
     Returns
     -------
     DataFrame indexed by ``actor`` (the node id): ``role``, ``in_degree`` (distinct actors replying
-    to it), ``weighted_in_degree`` (replies received), ``out_degree``, ``betweenness`` (Brandes
-    2001, normalised by (n−1)(n−2) for a directed graph, (n−1)(n−2)/2 undirected); ties broken by
-    node id.
+    to it), ``weighted_in_degree`` (replies received), ``out_degree`` (:func:`degrees`),
+    ``betweenness`` (Brandes 2001, networkx; normalised by (n−1)(n−2) for a directed graph,
+    (n−1)(n−2)/2 undirected); ties broken by node id.
 
     Examples
     --------
@@ -231,38 +270,58 @@ def top_actors(G, n: int = 10, *, by: str = "in_degree", include_pages: bool = F
     """
     if by not in ("in_degree", "weighted_in_degree", "betweenness"):
         raise ValueError(f"by must be 'in_degree', 'weighted_in_degree' or 'betweenness', got {by!r}")
-    directed = G.is_directed()
-    nodes = [v for v, r in G.nodes(data="role") if include_pages or r != "page"]
+    T = _tables(G)
+    n_nodes = T.number_of_nodes()
+    role = np.full(n_nodes, "", dtype=object)
+    if "role" in T.nodes:
+        has = T.nodes["role"].mask(n_nodes)
+        role[has] = np.asarray(T.nodes["role"].python(np.flatnonzero(has)), dtype=object)
+    keep = np.flatnonzero(np.ones(n_nodes, dtype=bool) if include_pages else role != "page")
     cols = ["role", "in_degree", "weighted_in_degree", "out_degree", "betweenness"]
-    if not nodes:
+    if not len(keep):
         return pd.DataFrame(columns=cols, index=pd.Index([], name="actor"))
-    between = _betweenness(G, betweenness_k, seed)
-    ind = G.in_degree if directed else G.degree
-    outd = G.out_degree if directed else G.degree
+    in_degree, out_degree = degrees(T)
+    weighted = degrees(T, weight=True)[0]
+    if _integral(T):
+        weighted = weighted.astype(np.int64)
+    between = _betweenness(G if isinstance(G, nx.Graph) else T.to_networkx(), betweenness_k, seed)
+    ids = T.ids[keep].tolist()
     frame = pd.DataFrame({
-        "actor": [str(v) for v in nodes],
-        "role": [G.nodes[v].get("role", "") for v in nodes],
-        "in_degree": [ind(v) for v in nodes],
-        "weighted_in_degree": [ind(v, weight="weight") for v in nodes],
-        "out_degree": [outd(v) for v in nodes],
-        "betweenness": [between[v] for v in nodes],
+        "actor": [str(v) for v in ids],
+        "role": role[keep].tolist(),
+        "in_degree": in_degree[keep],
+        "weighted_in_degree": weighted[keep],
+        "out_degree": out_degree[keep],
+        "betweenness": [between[v] for v in ids],
     })
     frame = frame.sort_values([by, "actor"], ascending=[False, True], kind="mergesort").head(n)
     return frame.set_index("actor")[cols]
 
 
-def _undirected(G) -> nx.Graph:
-    """G as an undirected graph, summing the weights of u→v and v→u; self-loops dropped."""
-    H = nx.Graph()
-    H.add_nodes_from(G.nodes)
-    for u, v, w in G.edges(data="weight", default=1):
-        if u == v:
-            continue
-        if H.has_edge(u, v):
-            H[u][v]["weight"] += w
-        else:
-            H.add_edge(u, v, weight=w)
-    return H
+def _integral(T: GraphTables) -> bool:
+    """Whether every edge weight is a whole number (an edge without one weighs 1)."""
+    col = T.edges.get("weight")
+    return col is None or np.asarray(col.values).dtype.kind in "iub"
+
+
+def _undirected(T: GraphTables):
+    """``T`` as an undirected graph without self-loops, the weights of u→v and v→u (and of parallel
+    edges) summed: its edges as ends (positions, the smaller first) and weights, in the order
+    networkx lists the edges of that graph built edge by edge from ``T``'s networkx graph."""
+    u, v, w = T.source, T.target, _weights(T)
+    n = np.int64(max(T.number_of_nodes(), 1))
+    lo, hi = np.minimum(u, v), np.maximum(u, v)
+    # networkx lists a directed graph's edges by source, an undirected graph's by the end that comes
+    # first in the node order; each node's edges in the order they were added
+    order = np.lexsort((np.arange(len(u)), u if T.directed else lo))
+    order = order[lo[order] != hi[order]]
+    pairs, first, inverse = np.unique(lo[order] * n + hi[order], return_index=True, return_inverse=True)
+    weight = np.bincount(inverse.ravel(), weights=w[order], minlength=len(pairs))
+    if _integral(T):
+        weight = weight.astype(np.int64)
+    a, b = np.divmod(pairs, n)
+    order = np.lexsort((first, a))  # by the first end, then by when the pair first came
+    return a[order], b[order], weight[order]
 
 
 def communities(G, *, seed: int = 0, method: str = "auto", resolution: float = 1.0) -> pd.Series:
@@ -298,105 +357,53 @@ def communities(G, *, seed: int = 0, method: str = "auto", resolution: float = 1
     """
     if method not in ("auto", "louvain", "leiden"):
         raise ValueError(f"method must be 'auto', 'louvain' or 'leiden', got {method!r}")
-    if isinstance(G, GraphTables):
-        n = G.number_of_nodes()
-        if _simple(G) and n and (method == "leiden" or (method == "auto" and n > LEIDEN_ABOVE)):
-            return _communities_of_tables(G, seed=seed, resolution=resolution)
-        G = G.to_networkx()
-    H = _undirected(G)
-    if H.number_of_nodes() == 0:
+    T = _tables(G, nodes=())
+    n = T.number_of_nodes()
+    if n == 0:
         out = pd.Series([], dtype="int64", name="community", index=pd.Index([], name="node"))
         out.attrs.update(modularity=float("nan"), method="none")
         return out
     if method == "auto":
-        method = "leiden" if H.number_of_nodes() > LEIDEN_ABOVE else "louvain"
+        method = "leiden" if n > LEIDEN_ABOVE else "louvain"
+    u, v, w = _undirected(T)
     if method == "louvain":
-        parts = nx.community.louvain_communities(H, weight="weight", resolution=resolution, seed=seed)
+        H = nx.Graph()
+        H.add_nodes_from(T.ids.tolist())
+        H.add_weighted_edges_from(zip(T.ids[u].tolist(), T.ids[v].tolist(), w.tolist()))
+        membership = np.empty(n, dtype=np.int64)
+        for i, part in enumerate(nx.community.louvain_communities(H, weight="weight", resolution=resolution,
+                                                                  seed=seed)):
+            membership[positions(T.ids, pd.Series(list(part), dtype=object))] = i
     else:
-        parts = _leiden(H, seed=seed, resolution=resolution)
-    parts = sorted((sorted(p, key=str) for p in parts), key=lambda p: (-len(p), str(p[0])))
-    labels = {v: i for i, p in enumerate(parts) for v in p}
-    out = pd.Series([labels[v] for v in H.nodes], index=pd.Index(list(H.nodes), name="node"), name="community",
-                    dtype="int64")
-    modularity = nx.community.modularity(H, parts, weight="weight", resolution=resolution) if H.number_of_edges() \
-        else float("nan")
-    out.attrs.update(modularity=float(modularity), method=method)
-    return out
-
-
-def _simple(G: GraphTables) -> bool:
-    """Whether the undirected graph ``G`` holds each pair of nodes once, without self-loops, and
-    whole-number weights: then its communities are found from the arrays (the networkx route gives
-    the same, edge for edge and sum for sum)."""
-    if G.directed:
-        return False
-    weight = G.edges.get("weight")
-    if weight is not None and not (weight.present is None and isinstance(weight.values, np.ndarray)
-                                   and weight.values.dtype.kind in "iu"):
-        return False
-    u, v = np.minimum(G.source, G.target), np.maximum(G.source, G.target)
-    if not (u != v).all():
-        return False
-    key = u * np.int64(max(G.number_of_nodes(), 1)) + v
-    return bool((np.diff(key) > 0).all()) or len(np.unique(key)) == len(key)  # sorted pairs need no sort
-
-
-def _undirected_arrays(G: GraphTables):
-    """The edges of ``_undirected(G.to_networkx())`` for a :func:`_simple` graph, in its edge order:
-    ends (positions), and weights (int64)."""
-    u, v = np.minimum(G.source, G.target), np.maximum(G.source, G.target)
-    order = np.lexsort((np.arange(len(u)), u))  # as networkx reports an undirected graph's edges
-    weight = G.edges["weight"].values.astype(np.int64) if "weight" in G.edges else np.ones(len(u), dtype=np.int64)
-    return u[order], v[order], weight[order]
-
-
-def _communities_of_tables(G: GraphTables, *, seed, resolution) -> pd.Series:
-    """:func:`communities` by Leiden of a :func:`_simple` graph held as arrays."""
-    u, v, w = _undirected_arrays(G)
-    n = G.number_of_nodes()
-    membership = np.asarray(_leiden_membership(n, list(zip(u.tolist(), v.tolist())), w.astype(np.float64).tolist(),
-                                                seed=seed, resolution=resolution), dtype=np.int64)
+        membership = np.asarray(_leiden_membership(n, list(zip(u.tolist(), v.tolist())), w.astype(float).tolist(),
+                                                   seed=seed, resolution=resolution), dtype=np.int64)
     # communities by size, ties by their smallest node id (as text)
     rank = np.empty(n, dtype=np.int64)
-    rank[np.argsort(np.asarray([str(x) for x in G.ids.tolist()], dtype=object), kind="stable")] = np.arange(n)
+    rank[np.argsort(np.asarray([str(x) for x in T.ids.tolist()], dtype=object), kind="stable")] = np.arange(n)
     n_parts = int(membership.max()) + 1
     sizes = np.bincount(membership, minlength=n_parts)
     smallest = np.full(n_parts, n, dtype=np.int64)
     np.minimum.at(smallest, membership, rank)
-    order = np.lexsort((smallest, -sizes))
     label = np.empty(n_parts, dtype=np.int64)
-    label[order] = np.arange(n_parts)
+    label[np.lexsort((smallest, -sizes))] = np.arange(n_parts)
     labels = label[membership]
-    out = pd.Series(labels, index=pd.Index(G.ids.tolist(), name="node"), name="community", dtype="int64")
-    if len(u):
-        # modularity as networkx computes it (Python numbers; whole-number weights, so every sum is exact)
-        strength = np.zeros(n, dtype=np.int64)
-        np.add.at(strength, u, w)
-        np.add.at(strength, v, w)
-        deg_sum = int(strength.sum())
-        m, norm = deg_sum / 2, 1 / deg_sum**2
-        same = labels[u] == labels[v]
-        inside = np.zeros(n_parts, dtype=np.int64)
-        np.add.at(inside, labels[u][same], w[same])
-        total = np.zeros(n_parts, dtype=np.int64)
-        np.add.at(total, labels, strength)
-        modularity = sum(L_c / m - resolution * k * k * norm for L_c, k in zip(inside.tolist(), total.tolist()))
-    else:
-        modularity = float("nan")
-    out.attrs.update(modularity=float(modularity), method="leiden")
+    out = pd.Series(labels, index=pd.Index(T.ids.tolist(), name="node"), name="community", dtype="int64")
+    out.attrs.update(modularity=_modularity(n, u, v, w, labels, resolution), method=method)
     return out
 
 
-def _leiden(H, *, seed, resolution):
-    nodes = list(H.nodes)
-    index = {v: i for i, v in enumerate(nodes)}
-    edges = [(index[u], index[v]) for u, v in H.edges]
-    weights = [float(w) for _, _, w in H.edges(data="weight", default=1)]
-    membership = _leiden_membership(len(nodes), edges, weights, seed=seed, resolution=resolution)
-    parts: dict = {}
-    for node, part in zip(nodes, membership):
-        parts.setdefault(part, set()).add(node)
-    return [parts[i] for i in sorted(parts)]
+def _modularity(n: int, u, v, w, labels, resolution) -> float:
+    """Newman's weighted modularity of the partition ``labels`` (as networkx computes it:
+    ``Σ_c L_c / m − γ (k_c / 2m)²``), ``NaN`` for a graph without edges."""
+    if not len(u):
+        return float("nan")
+    strength = np.bincount(u, weights=w, minlength=n) + np.bincount(v, weights=w, minlength=n)
+    deg_sum = float(strength.sum())
+    same = labels[u] == labels[v]
+    inside = np.bincount(labels[u][same], weights=w[same], minlength=int(labels.max()) + 1)
+    total = np.bincount(labels, weights=strength, minlength=int(labels.max()) + 1)
+    m, norm = deg_sum / 2, 1 / deg_sum**2
+    return float(sum(L_c / m - resolution * k * k * norm for L_c, k in zip(inside.tolist(), total.tolist())))
 
 
 def _leiden_membership(n: int, edges: list, weights: list, *, seed, resolution) -> list:
@@ -428,42 +435,24 @@ def community_table(G, labels: pd.Series, *, n_members: int = 3) -> pd.DataFrame
     """
     if labels.empty:
         return pd.DataFrame(columns=["size", "share", "internal_weight", "members", "main_page"])
-    if isinstance(G, GraphTables) and not _simple(G):
-        G = G.to_networkx()
+    T = _tables(G, nodes=("main_page",))
+    u, v, w = _undirected(T)
+    n = T.number_of_nodes()
+    # each node's weighted degree, and the weight of the edges whose ends are in one community
+    strength = np.bincount(u, weights=w, minlength=n) + np.bincount(v, weights=w, minlength=n)
     inside = pd.Series(dtype=float)
-    if isinstance(G, GraphTables):
-        # the same numbers from the arrays: each node's weighted degree, the weight of the edges
-        # whose ends are in one community (whole numbers: sums in any order are equal)
-        u, v, w = _undirected_arrays(G)
-        n = G.number_of_nodes()
-        at = positions(G.ids, labels.index)  # -1: a labelled node that is not in the graph
-        strength = np.zeros(n, dtype=np.int64)
-        np.add.at(strength, u, w)
-        np.add.at(strength, v, w)
-        if len(u):
-            label_of = labels.reindex(G.ids).to_numpy()
-            lu, lv = label_of[u], label_of[v]
-            same = pd.notna(lu) & (lu == lv)
-            inside = pd.Series(w[same].astype(float)).groupby(lu[same]).sum()
-        main_page = G.nodes.get("main_page")
-        page = np.full(len(at), None, dtype=object)
-        if main_page is not None:
-            has = (at >= 0) & main_page.mask(n)[np.maximum(at, 0)]
-            page[has] = np.asarray(main_page.python(at[has]), dtype=object)
-        node_strength = np.where(at >= 0, -strength[np.maximum(at, 0)], 0)
-    else:
-        H = _undirected(G)
-        strength = dict(H.degree(weight="weight"))
-        # all communities at once from the edge list (a loop over subgraphs takes minutes on a country)
-        edges = pd.DataFrame(list(H.edges(data="weight", default=1)), columns=["u", "v", "w"])
-        if len(edges):
-            lu, lv = labels.reindex(edges["u"]).to_numpy(), labels.reindex(edges["v"]).to_numpy()
-            same = pd.notna(lu) & (lu == lv)
-            inside = edges.loc[same, "w"].astype(float).groupby(lu[same]).sum()
-        node_strength = [-strength.get(v, 0) for v in labels.index]
-        page = [G.nodes[v].get("main_page") if v in G else None for v in labels.index]
+    if len(u):
+        label_of = labels.reindex(pd.Index(T.ids.tolist(), dtype=object)).to_numpy()
+        lu, lv = label_of[u], label_of[v]
+        same = pd.notna(lu) & (lu == lv)
+        inside = pd.Series(w[same].astype(float)).groupby(lu[same]).sum()
+    at = positions(T.ids, labels.index)  # -1: a labelled node that is not in the graph
+    page = np.full(len(at), None, dtype=object)
+    if "main_page" in T.nodes:
+        has = (at >= 0) & T.nodes["main_page"].mask(n)[np.maximum(at, 0)]
+        page[has] = np.asarray(T.nodes["main_page"].python(at[has]), dtype=object)
     nodes = pd.DataFrame({"label": labels.to_numpy(), "node": labels.index,
-                          "strength": node_strength,
+                          "strength": np.where(at >= 0, -strength[np.maximum(at, 0)], 0),
                           "name": [str(v) for v in labels.index],
                           "page": page})
     top = (nodes.sort_values(["label", "strength", "name"], kind="mergesort").groupby("label", sort=True)

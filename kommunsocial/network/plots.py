@@ -12,7 +12,7 @@ import seaborn as sns
 from matplotlib.lines import Line2D
 
 from ..plots import MAX_PAGES_DRAWN, setup
-from .measures import community_table, page_measures, top_actors
+from .measures import community_table, degrees, page_measures, top_actors
 from .summary import comment_overview
 from .tables import GraphTables
 
@@ -250,17 +250,15 @@ def reply_network(G, *, max_nodes: int = 300, seed: int = 0, title: str = ""):
 
 
 def _citizen_degrees(G):
-    """In- and out-degrees (distinct neighbours) of the nodes whose role is not "page", in node order."""
-    if isinstance(G, GraphTables):
-        role = G.nodes.get("role")
-        n = G.number_of_nodes()
-        citizen = np.ones(n, dtype=bool)
-        if role is not None:
-            citizen &= ~(role.mask(n) & (np.asarray(role.values, dtype=object) == "page"))
-        # the edges are distinct pairs: a node's edges count its distinct neighbours
-        return (np.bincount(G.target, minlength=n)[citizen], np.bincount(G.source, minlength=n)[citizen])
-    citizens = [v for v, r in G.nodes(data="role") if r != "page"]
-    return np.array([G.in_degree(v) for v in citizens]), np.array([G.out_degree(v) for v in citizens])
+    """In- and out-degrees (:func:`~kommunsocial.network.degrees`) of the nodes whose role is not
+    "page", in node order."""
+    T = G if isinstance(G, GraphTables) else GraphTables.from_networkx(G, node_attributes=["role"], edge_attributes=[])
+    n = T.number_of_nodes()
+    citizen = np.ones(n, dtype=bool)
+    if "role" in T.nodes:
+        citizen &= ~(T.nodes["role"].mask(n) & (np.asarray(T.nodes["role"].values, dtype=object) == "page"))
+    into, out = degrees(T)
+    return into[citizen], out[citizen]
 
 
 def degree_distribution(G):

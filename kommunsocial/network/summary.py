@@ -26,7 +26,7 @@ def comment_overview(dataset) -> pd.DataFrame:
     """
     ds = check_dataset(dataset)
     c = ds.comments
-    # the counts comment_table, reply_edges and threads give, from the links between the rows
+    # the counts comment_table, the reply graph and threads give, from the links between the rows
     rows = links(ds)
     is_page = rows.is_page
     # a comment's node is its author, or for the page's own comments the page of the post

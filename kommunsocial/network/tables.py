@@ -5,7 +5,8 @@ and millions of edges. As networkx graphs they take a gigabyte of memory each an
 build, although the report only counts their degrees, finds their communities and writes them out
 as tables. :class:`GraphTables` holds the same graph as integer arrays (the ends of each edge are
 positions in the node list) with one column per attribute; :meth:`GraphTables.to_networkx` gives the
-networkx graph the ``*_graph`` functions return, equal down to the order of every adjacency dict.
+networkx graph the ``*_graph`` functions return, and :meth:`GraphTables.from_networkx` takes any
+networkx graph back to arrays, so that every measure has one implementation, on the arrays.
 """
 
 from __future__ import annotations
@@ -15,6 +16,8 @@ from dataclasses import dataclass, field
 import networkx as nx
 import numpy as np
 import pandas as pd
+
+from .._gc import gc_paused
 
 __all__ = ["Column", "GraphTables"]
 
@@ -97,17 +100,74 @@ class GraphTables:
         return _records(self.edges, len(self.source))
 
     def to_networkx(self) -> nx.Graph:
-        """The networkx graph: nodes and edges in the tables' order, the attributes as Python objects."""
-        from .._gc import gc_paused
-        from .graphs import _add_edges, _add_nodes
-
+        """The networkx graph, built through its public API: nodes and edges in the tables' order,
+        the attributes as Python objects (one attribute dict per node and per edge)."""
         G = nx.DiGraph() if self.directed else nx.Graph()
         G.graph.update(self.graph)
-        with gc_paused():
-            _add_nodes(G, self.ids.tolist(), self.node_records())
+        ids = self.ids.tolist()
+        with gc_paused():  # a country's graph is millions of acyclic dicts: no collections while they are made
+            G.add_nodes_from(zip(ids, self.node_records()))
             if len(self.source):
-                _add_edges(G, (self.source, self.ids), (self.target, self.ids), self.edge_records(), check=False)
+                G.add_edges_from(zip(self.ids[self.source].tolist(), self.ids[self.target].tolist(),
+                                     self.edge_records()))
         return G
+
+    @classmethod
+    def from_networkx(cls, G, *, node_attributes=None, edge_attributes=None) -> "GraphTables":
+        """The tables of a networkx graph: nodes and edges in its order (``G.nodes``, ``G.edges``).
+
+        Parameters
+        ----------
+        G : networkx.Graph or DiGraph
+        node_attributes, edge_attributes : list of str, optional
+            Keep only these attributes (default: every attribute, in order of first appearance).
+            Whole numbers become an int64 column, floats float64, booleans bool, anything else an
+            object column; rows without the attribute are marked in ``present``.
+
+        Examples
+        --------
+        >>> T = GraphTables.from_networkx(nx.DiGraph([("a", "p", {"weight": 2})]))
+        >>> T, T.edges["weight"].values.tolist()
+        (<GraphTables: directed, 2 nodes, 1 edges>, [2])
+        """
+        if not isinstance(G, nx.Graph):
+            raise TypeError(f"expected a networkx graph, got {type(G).__name__}")
+        if G.is_multigraph():
+            raise TypeError("multigraphs are not supported: aggregate parallel edges into a weight first")
+        nodes = list(G.nodes(data=True))
+        ids = np.fromiter((v for v, _ in nodes), dtype=object, count=len(nodes))
+        index = {v: i for i, (v, _) in enumerate(nodes)}
+        edges = list(G.edges(data=True))
+        source = np.fromiter((index[u] for u, _, _ in edges), dtype=np.int64, count=len(edges))
+        target = np.fromiter((index[v] for _, v, _ in edges), dtype=np.int64, count=len(edges))
+        return cls(ids, _columns([d for _, d in nodes], node_attributes), source, target,
+                   _columns([d for *_, d in edges], edge_attributes), directed=G.is_directed(), graph=dict(G.graph))
+
+
+def _columns(records: list[dict], names) -> dict:
+    """Attribute dicts as :class:`Column` s (see :meth:`GraphTables.from_networkx`)."""
+    if names is None:
+        names = list(dict.fromkeys(key for record in records for key in record))
+    columns = {}
+    for name in names:
+        present = np.fromiter((name in record for record in records), dtype=bool, count=len(records))
+        if not present.any():
+            continue
+        values = [record.get(name) for record in records]
+        given = [value for value, has in zip(values, present.tolist()) if has]
+        kinds = {type(value) for value in given}
+        if kinds <= {bool, np.bool_}:
+            array = np.asarray([bool(value) for value in values], dtype=bool)
+        elif all(issubclass(kind, (int, np.integer)) and not issubclass(kind, (bool, np.bool_)) for kind in kinds):
+            array = np.asarray([0 if value is None else int(value) for value in values], dtype=np.int64)
+        elif all(issubclass(kind, (int, float, np.integer, np.floating)) and not issubclass(kind, (bool, np.bool_))
+                 for kind in kinds):
+            array = np.asarray([np.nan if value is None else float(value) for value in values], dtype=np.float64)
+        else:
+            array = np.empty(len(values), dtype=object)
+            array[:] = values
+        columns[name] = Column(array, None if present.all() else present)
+    return columns
 
 
 def _records(columns: dict, n: int) -> list[dict]:

@@ -185,13 +185,18 @@ def sample_for_coding(dataset_or_posts, n: int, *, seed: int, strata=("page_id",
 
 def write_sheet(sheet: pd.DataFrame, path) -> Path:
     """Write a coding sheet: CSV plus a ``.codebook.md`` sidecar, or XLSX with a ``codebook`` sheet."""
+    from .._atomic import atomic_write
+
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
     if path.suffix.lower() == ".csv":  # a post's "=HYPERLINK(…)" stays text in Excel (spreadsheet.py)
-        spreadsheet.to_csv(sheet, path, index=False, lineterminator="\n", encoding="utf-8")
-        path.with_suffix(".codebook.md").write_text(CODEBOOK, encoding="utf-8")
+        with atomic_write(path) as tmp:
+            spreadsheet.to_csv(sheet, tmp, index=False, lineterminator="\n", encoding="utf-8")
+        with atomic_write(path.with_suffix(".codebook.md")) as tmp:
+            tmp.write_text(CODEBOOK, encoding="utf-8")
     elif path.suffix.lower() == ".xlsx":
-        spreadsheet.to_excel({"coding": sheet, "codebook": pd.DataFrame({"codebook": CODEBOOK.splitlines()})}, path)
+        with atomic_write(path) as tmp:
+            codebook = pd.DataFrame({"codebook": CODEBOOK.splitlines()})
+            spreadsheet.to_excel({"coding": sheet, "codebook": codebook}, tmp)
     else:
         raise ValueError(f"{path.name}: write the coding sheet as .csv or .xlsx")
     return path

@@ -9,6 +9,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from .._atomic import atomic_write
 from . import resources
 from .index import DEFAULT_THRESHOLD, score
 
@@ -100,10 +101,8 @@ def _index_formality(texts: pd.Series, lang, cache) -> np.ndarray:
         if len(cached) == len(texts):
             return cached
     formality = score(texts, lang=lang)["formality"].to_numpy(dtype=float)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{id(formality)}.tmp")
-    pd.DataFrame({"formality": formality}).to_parquet(tmp, index=False)
-    tmp.replace(path)  # atomic: reports running in parallel never read half a file
+    with atomic_write(path) as tmp:  # reports running in parallel never read half a file
+        pd.DataFrame({"formality": formality}).to_parquet(tmp, index=False)
     return formality
 
 
