@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-__all__ = ["KommunsocialError", "LoadError", "SchemaError"]
+__all__ = ["KommunsocialError", "LoadError", "SchemaError", "SaltError"]
 
 
 class KommunsocialError(Exception):
@@ -46,3 +46,7 @@ class SchemaError(KommunsocialError, ValueError):
             more = f" and {len(self.rows) - 5} more" if len(self.rows) > 5 else ""
             shown = f" (rows {head}{more})"
         super().__init__(f"{where}: {message}{shown}")
+
+
+class SaltError(KommunsocialError, ValueError):
+    """The pseudonymisation salt cannot be had: its file is missing or empty, or it was given on a command line."""
