@@ -59,7 +59,7 @@ def get_salt(salt=None, *, salt_file=None) -> bytes:
     if isinstance(salt, str):
         salt = salt.encode("utf-8")
     if not salt:
-        raise ValueError("the pseudonymisation salt is empty")
+        raise SaltError("the pseudonymisation salt is empty")
     return bytes(salt)
 
 

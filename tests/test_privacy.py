@@ -80,6 +80,8 @@ def test_salt_file_argument(tmp_path, monkeypatch):
     with pytest.raises(SaltError, match="empty: the salt file is empty"):
         privacy.get_salt(salt_file=tmp_path / "empty")
     assert not (tmp_path / "missing").exists()
+    with pytest.raises(SaltError, match="salt is empty"):
+        privacy.get_salt("")
 
 
 NAMES = ["Randi Tveiten", "Åsa Berg-Lund", "Per Berg", "Anna-Karin Lind Öberg", "Bo Ek", "Sol Strand", "Ole Hansen"]
