@@ -485,19 +485,21 @@ def mask_names(texts, names, *, lang=None, keep=()) -> pd.Series:
     index = _NameIndex(names, keep=keep)
     if not index.words:
         return s
-    langs = pd.Series(lang if lang is not None and not isinstance(lang, str) else [lang] * len(s),
-                      dtype="string").fillna("und").to_numpy()
-    if len(langs) != len(s):
-        raise ValueError(f"lang has {len(langs)} values for {len(s)} texts")
-    groups = pd.Series([_LANG_GROUP.get(x, "all") for x in langs] if len(langs) else [], dtype="string")
-    values = s.to_numpy(dtype=object).copy()
+    if lang is None or isinstance(lang, str):
+        groups = pd.Series(_LANG_GROUP.get(lang, "all"), index=range(len(s)), dtype="string")
+    else:
+        groups = pd.Series(np.asarray(lang, dtype=object)).map(_LANG_GROUP).fillna("all").astype("string")
+    if len(groups) != len(s):
+        raise ValueError(f"lang has {len(groups)} values for {len(s)} texts")
+    out = s.copy()
     for group in pd.unique(groups.to_numpy()):
         rows = np.flatnonzero((groups == group).to_numpy())
         common = common_words(group)
         strong, _ = index.split(common)
         pos = rows[_candidates(s.iloc[rows], index, strong, common)]
-        values[pos] = [_mask_one(values[p], index, strong, common) for p in pos]
-    return pd.Series(values, index=s.index, dtype="string")
+        if len(pos):  # only the candidates become Python strings
+            out.iloc[pos] = [_mask_one(t, index, strong, common) for t in s.iloc[pos].tolist()]
+    return out
 
 
 def page_author_mask(author_key: pd.Series, author_name: pd.Series, page_id: pd.Series, page_name: pd.Series,
