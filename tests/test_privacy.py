@@ -69,6 +69,19 @@ def test_a_readable_salt_file_is_made_owner_only(tmp_path, monkeypatch):
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
 
 
+def test_a_readable_salt_file_that_cannot_be_tightened_warns(tmp_path, monkeypatch):
+    path = tmp_path / "salt"
+    path.write_text("abc\n")
+    path.chmod(0o640)
+
+    def refuse(*args, **kwargs):
+        raise PermissionError("not the owner")
+
+    monkeypatch.setattr(privacy.os, "chmod", refuse)
+    with pytest.warns(UserWarning, match=r"salt: the salt file can be read by other users \(mode 640\)"):
+        assert privacy.get_salt(salt_file=path) == b"abc"
+
+
 def test_salt_file_argument(tmp_path, monkeypatch):
     monkeypatch.setenv("KOMMUNSOCIAL_SALT", "from-env")
     (tmp_path / "salt").write_text("  from-file\n")
