@@ -7,6 +7,8 @@ import stat
 
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from kommunsocial import privacy
 from kommunsocial.errors import SaltError
@@ -136,6 +138,29 @@ NAMES = ["Randi Tveiten", "Åsa Berg-Lund", "Per Berg", "Anna-Karin Lind Öberg"
 ])
 def test_mask_names_rules(text, expected):
     assert mask_names([text], NAMES, lang="sv").iloc[0] == expected
+
+
+_ORDINARY = ["vi", "har", "fått", "svar", "från", "kommunen", "tack", "för", "hjälpen", "berget", "sol", "Lund", "!"]
+
+
+@settings(max_examples=200, deadline=None)
+@given(before=st.lists(st.sampled_from(_ORDINARY), max_size=6), after=st.lists(st.sampled_from(_ORDINARY), max_size=6),
+       upper=st.lists(st.booleans(), min_size=13, max_size=13))
+def test_a_full_name_in_any_case_among_ordinary_words_is_masked_and_they_stay(before, after, upper):
+    name = "Randi Tveiten"
+    written = "".join(c.upper() if u else c.lower() for c, u in zip(name, upper))
+    out = mask_names([" ".join([*before, written, *after])], [name, "Per Lund"], lang="sv").iloc[0]
+    # "Lund" (a common word) stays only opening a sentence (first, or after "!") with no capitalised
+    # name word next to it: another "Lund", or the name when its first letter there is upper case
+    words = [*before, None, *after]
+
+    def capital_name(k, side):
+        return 0 <= k < len(words) and (words[k] == "Lund" or words[k] is None and upper[6 if side < 0 else 0])
+
+    expected = [w if w != "Lund" or ((k == 0 or words[k - 1] == "!") and not capital_name(k - 1, -1)
+                                     and not capital_name(k + 1, 1)) else "[person]"
+                for k, w in enumerate(words)]
+    assert out == " ".join("[person]" if w is None else w for w in expected)
 
 
 def test_a_common_word_is_judged_in_the_texts_language():
