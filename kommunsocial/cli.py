@@ -22,10 +22,21 @@ def _show(path) -> str:
         return str(path)
 
 
+class _RefuseSalt(argparse.Action):
+    """``--salt VALUE`` is refused: a command line is visible to every user in the process list."""
+
+    def __call__(self, parser, namespace, values, option_string=None):
+        parser.error("--salt is not accepted: a salt on the command line shows in the process list. Put it in "
+                     "the environment (export KOMMUNSOCIAL_SALT=...) or in a file readable only by you "
+                     "(--salt-file PATH, or KOMMUNSOCIAL_SALT_FILE=PATH)")
+
+
 def _ingest(args):
     from .ingest import ingest
+    from .privacy import get_salt
 
-    ds = ingest(args.raw, args.out, format=args.format, salt=args.salt, progress=not args.quiet,
+    salt = get_salt(salt_file=args.salt_file) if args.salt_file else None
+    ds = ingest(args.raw, args.out, format=args.format, salt=salt, progress=not args.quiet,
                 timezone=args.timezone)
     reasons = ds.manifest.get("quarantined_by_reason", {})
     print(f"{args.out}: {len(ds.pages)} pages, {len(ds.posts)} posts, {len(ds.comments)} comments, "
@@ -119,7 +130,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("raw", nargs="+", help="raw export files or folders")
     p.add_argument("--out", required=True, help="processed dataset folder, e.g. data/processed/NAME")
     p.add_argument("--format", default=None, help="force one reader for every file")
-    p.add_argument("--salt", default=None, help="pseudonymisation key (default: $KOMMUNSOCIAL_SALT or salt file)")
+    p.add_argument("--salt-file", default=None, metavar="PATH",
+                   help="file holding the pseudonymisation key (default: $KOMMUNSOCIAL_SALT, else "
+                        "$KOMMUNSOCIAL_SALT_FILE or .kommunsocial-salt, created on first use)")
+    # named exactly so that argparse does not take "--salt X" as an abbreviation of --salt-file
+    p.add_argument("--salt", nargs="?", action=_RefuseSalt, help=argparse.SUPPRESS)
     p.add_argument("--timezone", default=None, help="zone of naive timestamps in CSV files (default UTC)")
     p.add_argument("--quiet", action="store_true", help="no progress bars")
     p.set_defaults(func=_ingest)

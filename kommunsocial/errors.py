@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-__all__ = ["KommunsocialError", "LoadError", "SchemaError", "DatasetError", "DatasetMissingError"]
+__all__ = ["KommunsocialError", "LoadError", "SchemaError", "DatasetError", "DatasetMissingError", "SaltError"]
 
 
 class KommunsocialError(Exception):
@@ -68,3 +68,7 @@ class DatasetError(KommunsocialError):
 
 class DatasetMissingError(DatasetError, FileNotFoundError):
     """No processed dataset (or a file of one) where one was expected."""
+
+
+class SaltError(KommunsocialError, ValueError):
+    """The pseudonymisation salt cannot be had: its file is missing or empty, or it was given on a command line."""

@@ -292,7 +292,8 @@ def _assemble(parts, inputs, key, bar, stage) -> Dataset:
     bar.update()
     bar.set_description("detecting languages")
     stage("language")
-    posts["lang"], comments["lang"] = (s.array for s in texts.spread(detect_language(texts.unique)))
+    langs = detect_language(texts.unique)  # also decides which words are common when masking names
+    posts["lang"], comments["lang"] = (s.array for s in texts.spread(langs))
     bar.update()
     bar.set_description("pseudonymising")
 
@@ -306,15 +307,17 @@ def _assemble(parts, inputs, key, bar, stage) -> Dataset:
     comments, names = _pseudonymise(comments, posts, pages, key)
     stage("mask")
     page_handles = pages["handle"].dropna().tolist() if "handle" in pages else []
-    texts.apply(lambda u: privacy.redact(privacy.mask_mentions(privacy.mask_names(u, names), keep=page_handles)))
+    page_words = pages["page_name"].dropna().tolist() + page_handles  # the municipality is no person
+    texts.apply(lambda u: privacy.redact(privacy.mask_mentions(
+        privacy.mask_names(u, names, lang=langs, keep=page_words), keep=page_handles)))
     posts["text"], comments["text"] = (s.array for s in texts.spread(texts.unique))
 
     bar.update()
     stage("validate")
     quarantine = pd.DataFrame(quarantine_rows, columns=list(empty("quarantine").columns))
     if len(quarantine):
-        quarantine["record"] = privacy.redact(privacy.mask_mentions(privacy.mask_names(quarantine["record"], names),
-                                                                    keep=page_handles))
+        quarantine["record"] = privacy.redact(privacy.mask_mentions(
+            privacy.mask_names(quarantine["record"], names, keep=page_words), keep=page_handles))
     missing_parent = comments["parent_id"].notna() & ~isin(comments["parent_id"].astype("string"),
                                                           comments["comment_id"].astype("string")) \
         if "parent_id" in comments else pd.Series(False, index=comments.index)

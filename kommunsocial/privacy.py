@@ -7,11 +7,18 @@ import hmac
 import os
 import re
 import secrets
+import stat
+import unicodedata
+import warnings
+from functools import lru_cache
+from importlib.resources import files as resources_files
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from . import config
+from .errors import SaltError
 
 __all__ = [
     "get_salt",
@@ -19,6 +26,7 @@ __all__ = [
     "pseudonymise",
     "redact",
     "mask_names",
+    "common_words",
     "mask_mentions",
     "MASKS",
 ]
@@ -27,34 +35,64 @@ __all__ = [
 MASKS = {"email": "[e-mail]", "phone": "[phone]", "id_number": "[id-number]", "person": "[person]"}
 
 
-def get_salt(salt=None) -> bytes:
-    """The pseudonymisation key: ``salt`` if given, else ``$KOMMUNSOCIAL_SALT``, else the project's salt file.
+def get_salt(salt=None, *, salt_file=None) -> bytes:
+    """The pseudonymisation key, from the first of: ``salt``, the file ``salt_file``,
+    ``$KOMMUNSOCIAL_SALT``, the file ``$KOMMUNSOCIAL_SALT_FILE`` or the project's salt file.
 
-    The salt file (git-ignored, ``.kommunsocial-salt`` in the project folder) is created with 32
-    random bytes on first use, so pseudonyms are stable across runs on one machine and cannot be
-    recomputed by someone who has the data but not the salt. Keep it private; share it only with
-    people who may link pseudonyms across datasets.
+    The salt is never taken from a command line, where every user of the machine can read it in
+    the process list. The project's salt file (git-ignored, ``.kommunsocial-salt`` in the project
+    folder, or ``$KOMMUNSOCIAL_SALT_FILE``) is created with 32 random bytes on first use, readable
+    by its owner only (0600), so pseudonyms are stable across runs on one machine and cannot be
+    recomputed by someone who has the data but not the salt. A salt file that others can read is
+    made owner-only (a warning if that is not allowed). Keep it private; share it only with people
+    who may link pseudonyms across datasets. A ``salt_file`` given by name must exist.
     """
+    if salt is None and salt_file is not None:
+        salt = _read_salt_file(Path(salt_file))
     if salt is None:
         salt = os.environ.get("KOMMUNSOCIAL_SALT") or None
     if salt is None:
         path = config.salt_file()
         if not path.is_file():
-            path.parent.mkdir(parents=True, exist_ok=True)
-            tmp = path.with_name(path.name + f".{os.getpid()}.tmp")
-            tmp.write_text(secrets.token_hex(32) + "\n", encoding="ascii")
-            try:
-                os.link(tmp, path)  # atomic: a parallel run that lost the race reads the winner's salt
-            except FileExistsError:
-                pass
-            finally:
-                tmp.unlink(missing_ok=True)
-        salt = path.read_text(encoding="ascii").strip()
+            _create_salt_file(path)
+        salt = _read_salt_file(path)
     if isinstance(salt, str):
         salt = salt.encode("utf-8")
     if not salt:
-        raise ValueError("the pseudonymisation salt is empty")
+        raise SaltError("the pseudonymisation salt is empty")
     return bytes(salt)
+
+
+def _create_salt_file(path: Path) -> None:
+    """32 random bytes (hex) in ``path``, owner-only from the first byte on, atomically."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(path.name + f".{os.getpid()}.tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)  # never world-readable, even briefly
+    try:
+        with os.fdopen(fd, "w", encoding="ascii") as fh:
+            fh.write(secrets.token_hex(32) + "\n")
+        os.link(tmp, path)  # atomic: a parallel run that lost the race reads the winner's salt
+    except FileExistsError:
+        pass
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+def _read_salt_file(path: Path) -> str:
+    if not path.is_file():
+        raise SaltError(f"{path}: salt file not found; create it (e.g. 32 random hex bytes, readable only by "
+                        "you) or leave it out to use the project's salt file")
+    mode = path.stat().st_mode
+    if mode & (stat.S_IRWXG | stat.S_IRWXO):
+        try:
+            os.chmod(path, 0o600)
+        except OSError:
+            warnings.warn(f"{path}: the salt file can be read by other users (mode {stat.S_IMODE(mode):o}); "
+                          "make it readable only by you: chmod 600", stacklevel=3)
+    salt = path.read_text(encoding="utf-8").strip()
+    if not salt:
+        raise SaltError(f"{path}: the salt file is empty")
+    return salt
 
 
 def salt_fingerprint(salt: bytes) -> str:
@@ -174,47 +212,294 @@ def redact(texts) -> pd.Series:
     return out.astype("string")
 
 
-_NAME_RUN = re.compile(r"[A-ZÅÄÖÆØÉÜ][\w'’-]+(?:[ \u00a0]+[A-ZÅÄÖÆØÉÜ][\w'’-]+){1,3}")
+# -- names ----------------------------------------------------------------------------------------
+#: A word as name masking sees it: letters (with any combining marks, so a decomposed "Å" is one
+#: letter), hyphens only inside ("Anna-Karin"); digits, apostrophes and punctuation end it.
+_WORD = re.compile(r"(?:[^\W\d_]|[\u0300-\u036f])+(?:-(?:[^\W\d_]|[\u0300-\u036f])+)*")
+#: The possessive ending after a name ("Tveiten's", "Tveiten’s"), masked with it.
+_POSSESSIVE = re.compile(r"['’´]s(?![^\W\d_])")
+#: What may stand between a sentence's end and its first word (spaces, quotes, brackets, dashes).
+_OPENERS = set("\"'«»“”‘’([{-–—*•")
+_SENTENCE_END = set(".!?…:;")
+#: Language groups whose common words are pooled: detection confuses Bokmål, Nynorsk and Danish, and
+#: Swedish comments borrow from them, so a Scandinavian text is judged by all four languages' words.
+_LANG_GROUP = {"sv": "scand", "nb": "scand", "nn": "scand", "da": "scand", "en": "en", "fi": "fi"}
+_GROUP_LANGS = {"scand": ("sv", "nb", "nn", "da"), "en": ("en",), "fi": ("fi",),
+                "all": ("sv", "nb", "nn", "da", "en", "fi")}
+_STOPWORD_LANG = {"sv": "sv", "nb": "no", "nn": "no", "da": "da", "en": "en", "fi": "fi"}
+#: Texts per batch of the vectorised prefilter: bounds its memory on millions of comments.
+_BATCH = 200_000
 
 
-def mask_names(texts, names) -> pd.Series:
-    """Replace known full names (two to four capitalised words) in ``texts`` by ``[person]``.
+def _key(word: str) -> str:
+    """How a word is compared: NFKC (composes "A" + ring into "Å", unfolds ligatures), then casefold."""
+    return unicodedata.normalize("NFKC", word).casefold()
+
+
+@lru_cache(maxsize=None)
+def common_words(lang: str = "all") -> frozenset:
+    """Everyday words of ``lang`` (or of its language group) that a name part may also be.
+
+    The union of the ``stopwordsiso`` list, the tone lexicons and markers, the words the sample's
+    phrase banks write in lower case, and ``data/privacy/common_words.tsv`` (everyday words that
+    are Nordic name parts: berg, lund, sol, liv, stig …). Swedish, Bokmål, Nynorsk and Danish are
+    pooled; ``"all"`` (also for ``"und"``) pools every language.
+
+    >>> {"berg", "lund", "och", "liv"} <= common_words("sv"), "randi" in common_words("all")
+    (True, False)
+    """
+    import stopwordsiso
+
+    data = resources_files("kommunsocial") / "data"
+    codes = _GROUP_LANGS.get(_LANG_GROUP.get(lang, lang), _GROUP_LANGS["all"])
+    words = set()
+    for code in codes:
+        words |= set(stopwordsiso.stopwords(_STOPWORD_LANG[code]))
+        # the tone lexicons' first column, read here: importing kommunsocial.tone loads scikit-learn
+        for table in (f"lexicon_{code}.tsv", f"markers_{code}.tsv"):
+            if (data / "tone" / table).is_file():
+                lines = (data / "tone" / table).read_text(encoding="utf-8").splitlines()[1:]
+                words |= {t for t in (line.partition("\t")[0].strip().lower() for line in lines) if " " not in t}
+        if (data / "sample_texts" / f"{code}.json").is_file():  # words in lower case: the banks' names are not
+            bank = (data / "sample_texts" / f"{code}.json").read_text(encoding="utf-8")
+            words |= {w for w in _WORD.findall(bank) if w[0].islower()}
+    for line in (data / "privacy" / "common_words.tsv").read_text(encoding="utf-8").splitlines()[1:]:
+        word, _, langs = line.partition("\t")
+        if set(codes) & set(langs.split(",")):
+            words.add(word)
+    return frozenset(_key(w) for w in words)
+
+
+class _NameIndex:
+    """The commenters' names as keys: full-name sequences, and parts that are masked on their own."""
+
+    def __init__(self, names, keep=()):
+        # full names as tuples of keys, "," where "Surname, Given" has its comma
+        self.seqs: set[tuple[str, ...]] = set()
+        self.words: set[str] = set()
+        parts: set[str] = set()
+        for name in set(n for n in names if isinstance(n, str)):
+            words = tuple(_WORD.findall(_key(name)))
+            self.words.update(words)
+            for w in words:
+                pieces = w.split("-") if "-" in w else ()
+                self.words.update(pieces)
+                parts.update(p for p in (w, *pieces) if len(p) - p.count("-") >= 3)
+            if len(words) >= 2:
+                # the name as written, and "Surname, Given" for every split (double surnames)
+                self.seqs.add(words)
+                self.seqs.update(words[i:] + (",",) + words[:i] for i in range(1, len(words)))
+        self.longest = max(map(len, self.seqs), default=0)
+        kept = {p for k in keep if isinstance(k, str) for w in _WORD.findall(_key(k)) for p in (w, *w.split("-"))}
+        self.parts = parts - kept
+        self._lookup: dict[str, tuple[str, bool] | None] = {}
+
+    def split(self, common: frozenset) -> tuple[set, set]:
+        """The parts that are not common words (``strong``) and those that are (``weak``)."""
+        weak = self.parts & common
+        return self.parts - weak, weak
+
+    def lookup(self, raw: str):
+        """``(key, genitive)`` of a word of a text that is a name word (``Tveitens`` → ``tveiten``), else None."""
+        hit = self._lookup.get(raw, 0)
+        if hit == 0:
+            key = _key(raw)
+            if key in self.words:
+                hit = (key, False)
+            elif key.endswith("s") and key[:-1] in self.words:
+                hit = (key[:-1], True)  # genitive: Tveitens, Lunds (Swedish, Norwegian, Danish)
+            else:
+                hit = None
+            self._lookup[raw] = hit
+        return hit
+
+    def word(self, raw: str, strong: set, common: frozenset):
+        """``(key, genitive, capitalised, strong)`` of a text's word that is a name word, else None."""
+        found = self.lookup(raw)
+        if found is None:
+            return None
+        key, genitive = found
+        # "endres" (is changed) is no genitive of Endre: a genitive that is itself a common word is weak
+        return key, genitive, raw[0].isupper(), key in strong and not (genitive and _key(raw) in common)
+
+    def may_change(self, chunk: str, strong: set, common: frozenset) -> bool:
+        """Whether the exact pass may mask something in ``chunk`` (a text's run without whitespace).
+
+        True when it holds a strong part in any case, or any other name word with a capital
+        first letter (a weak part alone, or a full name of weak, short or kept words, needs one).
+        """
+        for m in _WORD.finditer(chunk):
+            raw = m.group()
+            for word in (raw, *raw.split("-")) if "-" in raw else (raw,):
+                found = self.word(word, strong, common)
+                if found is not None and (found[2] or found[3]):
+                    return True
+        return False
+
+    def sequence_at(self, text: str, hits: list, i: int) -> int:
+        """How many words of a full name (as written or "Surname, Given") start at ``hits[i]``; 0 if none."""
+        keys, ends = [hits[i][2]], []
+        for j in range(i + 1, min(len(hits), i + self.longest)):
+            prev, h = hits[j - 1], hits[j]
+            if prev[3]:  # only the last word may be a genitive
+                break
+            gap = text[prev[1]:h[0]]
+            if gap.strip() == ",":
+                keys.append(",")
+            elif not gap.isspace():  # any run of spaces, tabs, newlines
+                break
+            keys.append(h[2])
+            ends.append((j - i + 1, tuple(keys)))
+        for n, seq in reversed(ends):
+            if seq in self.seqs and (any(h[4] or h[5] for h in hits[i:i + n])):
+                return n  # a name of common words only ("sol strand") is a name only when capitalised
+        return 0
+
+
+def _sentence_start(text: str, pos: int) -> bool:
+    """True when the word at ``pos`` begins the text, a line or a sentence."""
+    j = pos - 1
+    while j >= 0 and (text[j].isspace() or text[j] in _OPENERS):
+        if text[j] == "\n":
+            return True
+        j -= 1
+    return j < 0 or text[j] in _SENTENCE_END
+
+
+def _candidates(texts: pd.Series, index: _NameIndex, strong: set, common: frozenset) -> np.ndarray:
+    """Positions of ``texts`` in which the exact pass may mask a name (:meth:`_NameIndex.may_change`).
+
+    Vectorised in Arrow: the texts are split at whitespace (a name word never holds any), each
+    distinct piece is judged once in Python, and the judgement spread back to its texts; batch by
+    batch, so memory stays bounded on millions of comments.
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    judged: dict[str, bool] = {}
+    found = []
+    for start in range(0, len(texts), _BATCH):
+        chunk = pa.array(texts.iloc[start:start + _BATCH].array)
+        if isinstance(chunk, pa.ChunkedArray):
+            chunk = chunk.combine_chunks()
+        pieces = pc.utf8_split_whitespace(chunk)
+        codes = pc.dictionary_encode(pc.list_flatten(pieces))
+        vocab = codes.dictionary.to_pylist()
+        useful = np.array([judged[v] if v in judged else judged.setdefault(v, index.may_change(v, strong, common))
+                           for v in vocab], dtype=bool)
+        hit = useful[codes.indices.to_numpy(zero_copy_only=False)] if len(vocab) else np.zeros(0, dtype=bool)
+        found.append(np.unique(pc.list_parent_indices(pieces).to_numpy()[hit]) + start)
+    return np.concatenate(found) if found else np.array([], dtype=np.int64)
+
+
+def _mask_one(text: str, index: _NameIndex, strong: set, common: frozenset) -> str:
+    hits = []  # (start, end, key, genitive, capitalised, strong) of each name word in the text
+    for m in _WORD.finditer(text):
+        raw = m.group()
+        found = index.word(raw, strong, common)
+        if found is not None:
+            hits.append((m.start(), m.end(), *found))
+        elif "-" in raw:  # "Tveiten-familien": the name inside a compound
+            pos = m.start()
+            for piece in raw.split("-"):
+                found = index.word(piece, strong, common)
+                if found is not None:
+                    hits.append((pos, pos + len(piece), *found))
+                pos += len(piece) + 1
+    if not hits:
+        return text
+    spans, i = [], 0
+    while i < len(hits):
+        start, end, key, _, cap, is_strong = hits[i]
+        n = index.sequence_at(text, hits, i)
+        if n:
+            spans.append((start, hits[i + n - 1][1]))
+            i += n
+            continue
+        if is_strong:
+            spans.append((start, end))
+        elif key in index.parts and cap and (not _sentence_start(text, start) or _next_to_name(text, hits, i)):
+            spans.append((start, end))  # a common word: only as a name (see mask_names)
+        i += 1
+    out, last = [], 0
+    for start, end in spans:
+        m = _POSSESSIVE.match(text, end)
+        out.append(text[last:start] + MASKS["person"])
+        last = m.end() if m else end
+    out.append(text[last:])
+    return "".join(out)
+
+
+def _next_to_name(text: str, hits: list, i: int) -> bool:
+    """True when a capitalised name word stands right before or after ``hits[i]`` (spaces between)."""
+    for j in (i - 1, i + 1):
+        if 0 <= j < len(hits) and hits[j][4]:
+            a, b = sorted((hits[i], hits[j]))
+            if text[a[1]:b[0]].isspace():
+                return True
+    return False
+
+
+def mask_names(texts, names, *, lang=None, keep=()) -> pd.Series:
+    """Replace the commenters' ``names`` wherever ``texts`` mention them by ``[person]``.
 
     ``names`` are the real names of the dataset's commenters, known at load time only; a
     commenter who tags another ("Anna Fiktiv tack för tipset!") thus leaves no name behind.
-    Matching is exact on capitalised runs of words, so it is fast on millions of texts.
+    Words are compared after Unicode NFKC and casefolding, so case and composed or decomposed
+    letters do not matter. The rules:
 
-    >>> mask_names(["Anna Fiktiv tack! Hälsar Ola", "Inget namn"], ["Anna Fiktiv", "Ola"]).tolist()
-    ['[person] tack! Hälsar Ola', 'Inget namn']
+    - a full name of two or more words, in any case, with any whitespace between its words, in
+      its own order or as "Surname, Given" (each split of a double surname), is masked whole;
+    - the genitive and possessive ("Tveitens", "Tveiten's", "Tveiten’s") are masked with it (a
+      genitive that is itself a common word, "endres" of Endre, counts as a common word below);
+    - each name part of three or more letters is masked on its own (hyphenated given names as a
+      whole and each half; a name inside a compound, "Tveiten-familien", too), in any case;
+    - except a part that is a common word of the text's language (:func:`common_words`: "Berg",
+      "Lund", "Sol", "Liv"): it is masked only when written with a capital letter, and then not
+      at the start of a sentence unless another capitalised name word stands next to it. So
+      "Hej Berg!" and "Berg Hansen" lose the name, "gå upp på berget" and "Berg är fint." keep
+      the word. A full name whose every word is common needs one capital too;
+    - parts of one or two letters ("Bo", "Li") are masked only as part of a full name;
+    - words of ``keep`` (the pages' own names) are never masked on their own.
+
+    It is fast on millions of comments: Arrow splits the texts at whitespace, each distinct piece
+    is judged once, and only the texts that may hold a name take the exact pass.
+
+    Parameters
+    ----------
+    texts : sequence of str
+    names : sequence of str
+        The commenters' names as the export wrote them.
+    lang : str or sequence of str, optional
+        Language of each text (or of all), which decides the common words; ``None`` or ``"und"``
+        pools every language's words (fewer lone parts are masked, never more).
+    keep : sequence of str
+        Names whose words stay when they stand alone (the municipality's page name).
+
+    >>> mask_names(["Anna Fiktiv tack! Hälsar ola", "FIKTIV, ANNA", "Inget namn"], ["Anna Fiktiv", "Ola"]).tolist()
+    ['[person] tack! Hälsar [person]', '[person]', 'Inget namn']
+    >>> mask_names(["Berg har rätt, tack Berg!", "Vi gick upp på berget"], ["Per Berg"]).tolist()
+    ['Berg har rätt, tack [person]!', 'Vi gick upp på berget']
     """
-    known = {" ".join(str(n).split()) for n in names if isinstance(n, str) and len(str(n).split()) >= 2}
     s = pd.Series(texts).astype("string").fillna("")
-    if not known:
+    index = _NameIndex(names, keep=keep)
+    if not index.words:
         return s
-    max_words = max(len(n.split()) for n in known)
-
-    def one(text: str) -> str:
-        def sub(match: re.Match) -> str:
-            words = match.group(0).split()
-            out, i = [], 0
-            while i < len(words):
-                for size in range(min(max_words, len(words) - i), 1, -1):
-                    if " ".join(words[i:i + size]) in known:
-                        out.append(MASKS["person"])
-                        i += size
-                        break
-                else:
-                    out.append(words[i])
-                    i += 1
-            return " ".join(out)
-
-        return _NAME_RUN.sub(sub, text)
-
-    has_caps = s.str.contains(_NAME_RUN, regex=True)
+    if lang is None or isinstance(lang, str):
+        groups = pd.Series(_LANG_GROUP.get(lang, "all"), index=range(len(s)), dtype="string")
+    else:
+        groups = pd.Series(np.asarray(lang, dtype=object)).map(_LANG_GROUP).fillna("all").astype("string")
+    if len(groups) != len(s):
+        raise ValueError(f"lang has {len(groups)} values for {len(s)} texts")
     out = s.copy()
-    if has_caps.any():
-        out[has_caps] = s[has_caps].map(one)
-    return out.astype("string")
+    for group in pd.unique(groups.to_numpy()):
+        rows = np.flatnonzero((groups == group).to_numpy())
+        common = common_words(group)
+        strong, _ = index.split(common)
+        pos = rows[_candidates(s.iloc[rows], index, strong, common)]
+        if len(pos):  # only the candidates become Python strings
+            out.iloc[pos] = [_mask_one(t, index, strong, common) for t in s.iloc[pos].tolist()]
+    return out
 
 
 def page_author_mask(author_key: pd.Series, author_name: pd.Series, page_id: pd.Series, page_name: pd.Series,
