@@ -106,9 +106,9 @@ def float_id_errors(values: pd.Series) -> pd.Series:
     bad = s.str.match(_FLOAT_ID).fillna(False).astype(bool)
     out = pd.Series(pd.NA, index=s.index, dtype="string")
     if bad.any():
-        out[bad] = ("id written as a floating-point number " + s[bad].map(repr).astype("string")
-                    + ": a spreadsheet or script read the ids as numbers (long ids lose their last digits); "
-                      "export again with the ids as text")
+        out[bad] = ("id written as a floating-point number: " + s[bad].map(repr).astype("string")
+                    + " (a spreadsheet or script read the ids as numbers, and long ids lose their last digits; "
+                      "export again with the ids as text)")
     return out
 
 
@@ -128,9 +128,9 @@ def implausible_time_errors(values: pd.Series, *, now: pd.Timestamp | None = Non
     early = (t < EARLIEST).to_numpy(dtype=bool, na_value=False)
     late = (t > latest).to_numpy(dtype=bool, na_value=False)
     out = pd.Series(pd.NA, index=t.index, dtype="string")
-    for mask, why in ((early, f"before {EARLIEST:%Y-%m-%d}, earlier than any platform kommunsocial reads"),
-                      (late, f"after the time of loading ({now:%Y-%m-%d %H:%M} UTC)")):
+    for mask, why in ((early, f" is before {EARLIEST:%Y-%m-%d}, earlier than any platform kommunsocial reads"),
+                      (late, f" is after the time of loading ({now:%Y-%m-%d %H:%M} UTC)")):
         if mask.any():
             shown = t[mask].map(lambda v: v.isoformat()).astype("string")
-            out.iloc[np.flatnonzero(mask)] = ("implausible date " + shown + ": " + why).array
+            out.iloc[np.flatnonzero(mask)] = ("implausible date: " + shown + why).array
     return out

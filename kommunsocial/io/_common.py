@@ -145,7 +145,7 @@ def _decode(data: bytes, name: str) -> tuple[str, str]:
     bom = data[:3] == b"\xef\xbb\xbf"
     body = data[3:] if bom else data
     nul = body.find(b"\x00")
-    if 0 <= nul and body.count(b"\x00") * 100 < len(body) and _text_apart_from_nul(body):
+    if 0 <= nul and body.count(b"\x00") <= max(3, len(body) // 100) and _text_apart_from_nul(body):
         line = body[:nul].count(b"\n") + (body[:nul].count(b"\r") if b"\n" not in body else 0) + 1
         raise LoadError(name, f"NUL byte in row {line - 1} (line {line} of the file): a text export holds no NUL "
                               "bytes, so the file was damaged in transfer or is not text", row=line - 1)

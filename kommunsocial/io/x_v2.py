@@ -85,6 +85,7 @@ from urllib.parse import parse_qs, urlparse
 import pandas as pd
 
 from ..errors import LoadError
+from ._checks import json_constant
 from ._common import Parsed, Quarantine, decode_text, finish_table, parse_counts, parse_times
 
 FORMAT = "x_v2"
@@ -95,7 +96,7 @@ __all__ = ["FORMAT", "sniff", "read"]
 PERSONAL_FIELDS = ("author_id", "author", "in_reply_to_user_id", "in_reply_to_user", "entities",
                    "referenced_tweets", "includes", "username", "name")
 
-_JSON_OPTIONS = {"parse_int": str, "parse_float": str, "parse_constant": lambda _: None}
+_JSON_OPTIONS = {"parse_int": str, "parse_float": str, "parse_constant": json_constant}
 _TWEET_ID = re.compile(r"\d{1,25}")
 
 
