@@ -245,20 +245,25 @@ def _quarantine_reply_cycles(comments, quarantine_rows):
     every chain that ends has reached its end, and the comments still pointing somewhere are the
     cycles and the replies hanging from them; the cycles are those a step still reaches.
     """
-    if "parent_id" not in comments or not comments["parent_id"].notna().any():
+    if "parent_id" not in comments:
         return comments
-    ids = pd.Index(comments["comment_id"].astype("string"))
-    parent = ids.get_indexer(comments["parent_id"].astype("string"))
-    parent = np.append(parent, -1)  # position n: "no parent", which stays there
-    parent[parent < 0] = len(comments)
-    jump = parent
-    for _ in range(max(1, int(np.ceil(np.log2(len(comments) + 1))) + 1)):
+    # only replies can be on a cycle (each member has a parent): follow the replies alone
+    replies = np.flatnonzero(comments["parent_id"].notna().to_numpy())
+    n = len(replies)
+    if not n:
+        return comments
+    codes, _ = pd.factorize(pd.concat([comments["comment_id"].iloc[replies].astype("string"),
+                                       comments["parent_id"].iloc[replies].astype("string")], ignore_index=True))
+    where = np.full(codes.max() + 2, n)  # code -> position among the replies; n: not a reply
+    where[codes[:n][::-1]] = np.arange(n)[::-1]  # the first, should an id repeat
+    jump = np.append(where[codes[n:]], n)  # position n: "no parent among the replies", which stays there
+    for _ in range(int(np.ceil(np.log2(n + 1))) + 1):
         jump = jump[jump]
-    looping = jump[:-1] != len(comments)
+    looping = jump[:-1] != n
     if not looping.any():
         return comments
     on_cycle = np.zeros(len(comments), dtype=bool)
-    on_cycle[np.unique(jump[:-1][looping])] = True
+    on_cycle[replies[np.unique(jump[:-1][looping])]] = True
     bad = comments[on_cycle]
     for _, row in bad.iterrows():
         quarantine_rows.append({

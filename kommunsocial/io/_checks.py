@@ -103,8 +103,13 @@ def float_id_errors(values: pd.Series) -> pd.Series:
     script read the column as numbers, and a 16-digit or longer id has then lost its last digits.
     """
     s = pd.Series(values).astype("string")
-    bad = s.str.match(_FLOAT_ID).fillna(False).astype(bool)
     out = pd.Series(pd.NA, index=s.index, dtype="string")
+    # only an id with a point or an exponent can be a float: find those first (one fast scan)
+    maybe = s.str.contains("[.eE]", regex=True).to_numpy(dtype=bool, na_value=False)
+    if not maybe.any():
+        return out
+    bad = np.zeros(len(s), dtype=bool)
+    bad[maybe] = s[maybe].str.match(_FLOAT_ID).to_numpy(dtype=bool, na_value=False)
     if bad.any():
         out[bad] = ("id written as a floating-point number: " + s[bad].map(repr).astype("string")
                     + " (a spreadsheet or script read the ids as numbers, and long ids lose their last digits; "

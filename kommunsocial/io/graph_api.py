@@ -236,9 +236,6 @@ def _line_chunks(lines, name: str, *, size: int | None = None, object_hook=None)
                     except RecursionError:
                         raise LoadError(name, "the JSON is nested too deeply to be an API response",
                                         row=number) from None
-                    except UnicodeDecodeError as exc:
-                        raise LoadError(name, f"line {number} is not UTF-8 text (byte {line[exc.start]:#04x} at "
-                                              f"column {exc.start + 1})", row=number) from None
                 if len(chunk) >= size or pos - chunk_start >= CHUNK_CHARS:
                     full = True
                     break
