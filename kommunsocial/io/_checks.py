@@ -26,8 +26,10 @@ __all__ = [
 # lone surrogates: JSON may escape half of a UTF-16 pair ("\ud800"), which no encoder can write
 # ---------------------------------------------------------------------------------------------
 _HEX = "[0-9a-fA-F]{2}"
-_LONE = (rf"\\u[dD][89abAB]{_HEX}(?!\\u[dD][c-fC-F]{_HEX})"  # a high half not followed by a low one
-         rf"|(?<!\\u[dD][89abAB]{_HEX})\\u[dD][c-fC-F]{_HEX}")  # a low half without a high one before
+# one literal start (\u), which lets the regular expression engine skip ahead fast: then either a
+# high half not followed by a low one, or a low half without a high one before it
+_LONE = (rf"\\u[dD](?:[89abAB]{_HEX}(?!\\u[dD][c-fC-F])"
+         rf"|(?<!\\u[dD][89abAB]{_HEX}\\u[dD])[c-fC-F]{_HEX})")
 _LONE_TEXT = re.compile(_LONE)
 _LONE_BYTES = re.compile(_LONE.encode("ascii"))
 
