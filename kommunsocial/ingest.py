@@ -222,9 +222,9 @@ def _quarantine_page_conflicts(pages, quarantine_rows):
     if not clash.any():
         return pages
     first = distinct[~clash].drop_duplicates(key).set_index(key)
-    for label, row in distinct[clash].iterrows():  # the few conflicting rows only
+    for _, row in distinct[clash].iterrows():  # the few conflicting rows only
         orig = first.loc[(row["platform"], row["page_id"])]
-        differ = [c for c in facts if not (pd.isna(row[c]) and pd.isna(orig[c])) and row[c] != orig[c]]
+        differ = [c for c in facts if _differ(row[c], orig[c])]
         shown = "; ".join(f"{c} {orig[c]!r} there, {row[c]!r} here" for c in differ[:3])
         quarantine_rows.append({
             "source_file": row["source_file"], "source_row": row["source_row"], "source_format": row["source_format"],
@@ -235,6 +235,13 @@ def _quarantine_page_conflicts(pages, quarantine_rows):
                                  ensure_ascii=False),
         })
     return pages.drop(index=distinct.index[clash])
+
+
+def _differ(a, b) -> bool:
+    """Whether two values of a table differ, a missing one differing from any given one."""
+    if pd.isna(a) or pd.isna(b):
+        return pd.isna(a) != pd.isna(b)
+    return a != b
 
 
 def _quarantine_reply_cycles(comments, quarantine_rows):

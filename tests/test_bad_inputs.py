@@ -229,6 +229,10 @@ CASES = [
         "page_id,page_name,municipality_code,country\r\n9,Sjöviks kommun,0180,SE\r\n9,Sjöviks kommun,0181,SE\r\n")
         .encode()}, "quarantined", column="municipality_code", reason="page listed twice with different values",
         row=2, check=value("pages", "municipality_code", ["0180"])),
+    Case("pages.csv: a page twice, once without its code", {"p.csv": posts_csv(), "pages.csv": (
+        "page_id,page_name,municipality_code,country\r\n9,Sjöviks kommun,,SE\r\n9,Sjöviks kommun,0180,SE\r\n")
+        .encode()}, "quarantined", column="municipality_code", reason="municipality_code <NA> there, '0180' here",
+        row=2),
     Case("pages.csv: a page twice, same values", {"p.csv": posts_csv(), "pages.csv": (
         "page_id,page_name,municipality_code,country\r\n9,Sjöviks kommun,0180,SE\r\n9,Sjöviks kommun,0180,SE\r\n")
         .encode()}, "loaded", posts=1, check=value("pages", "municipality_code", ["0180"])),
@@ -346,6 +350,34 @@ def test_bad_input(case, tmp_path):
 
 def _pages_quarantined(ds) -> int:
     return int(ds.quarantine["table"].eq("pages").sum())
+
+
+def test_command_line_exits_1_naming_the_file_when_nothing_loads(tmp_path, capsys):
+    from kommunsocial.cli import main
+
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    (raw / "c.csv").write_bytes(comments_csv("c1,1,,2024-03-11 13:00,Tack,Anna"))
+    assert main(["ingest", str(raw), "--out", str(tmp_path / "out"), "--salt", SALT, "--quiet"]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("kommunsocial: error: c.csv: nothing could be loaded: all 1 records were quarantined; "
+                          "the most common reasons: comment's post is not in the dataset (1)")
+    assert not (tmp_path / "out").exists()
+
+
+def test_command_line_lists_the_files_it_did_not_read(tmp_path, capsys):
+    from kommunsocial.cli import main
+
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    (raw / "p.csv").write_bytes(posts_csv())
+    (raw / "old.xls").write_bytes(b"\xd0\xcf\x11\xe0")
+    assert main(["ingest", str(raw), "--out", str(tmp_path / "out"), "--salt", SALT, "--quiet"]) == 0
+    out = capsys.readouterr().out
+    assert "  not read: old.xls (an old Excel workbook (.xls): save it as .xlsx or CSV)" in out
+    manifest = json.loads((tmp_path / "out" / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["skipped_files"] == [{"file": "old.xls",
+                                          "reason": "an old Excel workbook (.xls): save it as .xlsx or CSV"}]
 
 
 def markdown() -> str:
