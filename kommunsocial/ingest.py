@@ -227,10 +227,10 @@ def _quarantine_page_conflicts(pages, quarantine_rows):
         differ = [c for c in facts if _differ(row[c], orig[c])]
         shown = "; ".join(f"{c} {orig[c]!r} there, {row[c]!r} here" for c in differ[:3])
         quarantine_rows.append({
-            "source_file": row["source_file"], "source_row": row["source_row"], "source_format": row["source_format"],
-            "table": "pages", "column": differ[0] if differ else "page_id",
+            "source_file": row["source_file"], "source_row": int(row["source_row"]),
+            "source_format": row["source_format"], "table": "pages", "column": differ[0] if differ else "page_id",
             "reason": f"page listed twice with different values (first in {orig['source_file']} row "
-                      f"{orig['source_row']}): {shown}",
+                      f"{int(orig['source_row'])}): {shown}",
             "record": json.dumps({c: (None if pd.isna(row[c]) else str(row[c])) for c in ["page_id", *facts]},
                                  ensure_ascii=False),
         })

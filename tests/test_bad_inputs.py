@@ -135,7 +135,7 @@ CASES = [
     # -- CSV structure
     Case("header but no rows", {"p.csv": HEAD.encode()}, "error", reason="no data rows", row=1),
     Case("wrong delimiter (|)", {"p.csv": posts_csv().replace(b",", b"|")}, "error",
-         reason="not a format kommunsocial knows"),
+         reason="is split by '|': kommunsocial reads CSV split by commas, semicolons or tabs", row=0),
     Case("ragged row: too few fields", {"p.csv": posts_csv("2,9,Sjöviks kommun")}, "quarantined",
          reason="expected 7 fields, found 3", row=2),
     Case("ragged row: too many fields", {"p.csv": posts_csv(post_row() + ",x,y")}, "quarantined",
@@ -251,11 +251,13 @@ CASES = [
     Case("truncated JSON", {"g.json": graph()[:-10]}, "error", reason="truncated"),
     Case("JSON Lines holding 42", {"g.jsonl": (json.dumps({"data": [graph_post()]}) + "\n42\n").encode()}, "error",
          reason="line 2 holds a JSON number, not an object", row=2),
+    Case("X JSON Lines holding 42", {"x.jsonl": x_doc() + b"\n42\n"}, "quarantined",
+         reason="not a tweet or an API response page", row=2, posts=1),
     Case("Graph API error object", {"g.json": b'{"error": {"message": "Invalid OAuth access token.", "type": '
                                                b'"OAuthException", "code": 190, "fbtrace_id": "A1"}}'},
          "error", reason="Graph API error"),
     Case("a JSON string, not an export", {"g.json": b'"hello"'}, "error", reason="not a format kommunsocial knows"),
-    Case("Graph: message that is a number", {"g.json": graph(graph_post(id="100_201", message={"a": 1}))},
+    Case("Graph: message that is an object", {"g.json": graph(graph_post(id="100_201", message={"a": 1}))},
          "quarantined", column="text", reason="should be text", row=2),
     Case("Graph: empty data list", {"g.json": b'{"data": [], "paging": {"next": "https://graph.facebook.com/v19.0/'
                                                b'100/posts?after=x"}}'}, "error", reason="no posts or comments"),
