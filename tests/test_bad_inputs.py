@@ -220,7 +220,8 @@ CASES = [
     Case("reply cycle A→B→A", {"p.csv": posts_csv(), "c.csv": comments_csv(
         "c0,1,,2024-03-11 13:00,Tack,Anna", "c1,1,c2,2024-03-11 13:00,A,Anna", "c2,1,c1,2024-03-11 13:05,B,Bo")},
         "quarantined", column="parent_id", reason="reply cycle", row=2,
-        check=lambda ds: sorted(ds.quarantine["source_row"]) == [2, 3] and ds.comments["comment_id"].tolist() == ["c0"]),
+        check=lambda ds: (sorted(ds.quarantine["source_row"]) == [2, 3]
+                          and ds.comments["comment_id"].tolist() == ["c0"])),
     Case("reply to a missing parent", {"p.csv": posts_csv(), "c.csv": comments_csv(
         "c1,1,c9,2024-03-11 13:00,Tack,Anna")}, "loaded", posts=1,
         check=lambda ds: ds.manifest["replies_with_missing_parent"] == 1),

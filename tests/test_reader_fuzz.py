@@ -84,12 +84,14 @@ def write_json(path: Path, doc) -> Path:
 
 # -- JSON formats --------------------------------------------------------------------------------
 GRAPH = {"id": "100_200", "message": "Hej", "created_time": "2024-03-11T12:15:02+0000",
-         "from": {"id": "100", "name": "Sjöviks kommun"}, "shares": {"count": 3}, "status_type": "mobile_status_update",
+         "from": {"id": "100", "name": "Sjöviks kommun"}, "shares": {"count": 3},
+         "status_type": "mobile_status_update",
          "permalink_url": "https://www.facebook.com/100/posts/200"}
 GRAPH_PATHS = [("id",), ("message",), ("created_time",), ("from",), ("from", "id"), ("from", "name"),
                ("shares",), ("shares", "count"), ("status_type",), ("permalink_url",), ("reactions",),
                ("comments",)]
-INSTAGRAM = {"id": "17887654329876543", "caption": "Snö", "media_type": "IMAGE", "timestamp": "2024-02-20T16:05:12+0000",
+INSTAGRAM = {"id": "17887654329876543", "caption": "Snö", "media_type": "IMAGE",
+             "timestamp": "2024-02-20T16:05:12+0000",
              "username": "sjovikskommun", "like_count": 12, "comments_count": 3,
              "permalink": "https://www.instagram.com/p/C3iPq7eNs1x/"}
 INSTAGRAM_PATHS = [("id",), ("caption",), ("media_type",), ("timestamp",), ("username",), ("like_count",),

@@ -79,8 +79,8 @@ def detect(path) -> str:
         _check_json(path)
     first = start.split("\n", 1)[0]
     if not any(d in first for d in ",;\t") and first.count("|") >= 2:
-        raise LoadError(path.name, f"the header {first[:60]!r} is split by '|': kommunsocial reads CSV split by commas, "
-                                   "semicolons or tabs; save it with one of those", row=0)
+        raise LoadError(path.name, f"the header {first[:60]!r} is split by '|': kommunsocial reads CSV split by "
+                                   "commas, semicolons or tabs; save it with one of those", row=0)
     raise LoadError(path.name, f"not a format kommunsocial knows (formats: {', '.join(available_formats())}); "
                                f"the file starts with {start[:60]!r}. For a CSV from elsewhere pass a column mapping.")
 

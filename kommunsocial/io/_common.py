@@ -123,9 +123,10 @@ def read_csv_records(text: str, name: str, *, delimiter: str | None = None, stri
     named = [h for h in header if h]
     if len(set(named)) != len(named):  # which of the two would a value come from? Neither is safe
         dup = sorted({h for h in named if named.count(h) > 1})
+        where = [i + 1 for i, h in enumerate(header) if h == dup[0]]
         raise LoadError(name, f"the header repeats the column name{'s' if len(dup) > 1 else ''} "
-                              f"{', '.join(map(repr, dup))} (columns {[i + 1 for i, h in enumerate(header) if h == dup[0]]}"
-                              "); rename or remove the copy so that each value has one meaning", row=0, column=dup[0])
+                              f"{', '.join(map(repr, dup))} (columns {where}); rename or remove the copy so that "
+                              "each value has one meaning", row=0, column=dup[0])
     n = len(header)
     rows, bad = [], []
     number = 0
