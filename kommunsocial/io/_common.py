@@ -23,6 +23,7 @@ __all__ = [
     "read_text",
     "sniff_delimiter",
     "read_csv_records",
+    "ragged_column",
     "parse_counts",
     "parse_times",
     "parse_ids",
@@ -96,6 +97,14 @@ def sniff_delimiter(text: str) -> str:
     counts = {d: line.count(d) for d in (",", ";", "\t")}
     best = max(counts, key=lambda d: (counts[d], d == ","))
     return best if counts[best] else ","
+
+
+def ragged_column(header: list, fields: list) -> str | None:
+    """The column a ragged CSV record goes wrong at, for its quarantine row: the first without a
+    value when it is short, the last of the header (after which the extra fields come) when long."""
+    if not header:
+        return None
+    return header[len(fields)] if len(fields) < len(header) else header[-1]
 
 
 def read_csv_records(text: str, name: str, *, delimiter: str | None = None, strict_quotes: bool = False):
