@@ -355,27 +355,31 @@ def _pages_quarantined(ds) -> int:
     return int(ds.quarantine["table"].eq("pages").sum())
 
 
-def test_command_line_exits_1_naming_the_file_when_nothing_loads(tmp_path, capsys):
+def test_command_line_exits_1_naming_the_file_when_nothing_loads(tmp_path, capsys, monkeypatch):
     from kommunsocial.cli import main
+
+    monkeypatch.setenv("KOMMUNSOCIAL_SALT", SALT)
 
     raw = tmp_path / "raw"
     raw.mkdir()
     (raw / "c.csv").write_bytes(comments_csv("c1,1,,2024-03-11 13:00,Tack,Anna"))
-    assert main(["ingest", str(raw), "--out", str(tmp_path / "out"), "--salt", SALT, "--quiet"]) == 1
+    assert main(["ingest", str(raw), "--out", str(tmp_path / "out"), "--quiet"]) == 1
     err = capsys.readouterr().err
     assert err.startswith("kommunsocial: error: c.csv: nothing could be loaded: all 1 records were quarantined; "
                           "the most common reasons: comment's post is not in the dataset (1)")
     assert not (tmp_path / "out").exists()
 
 
-def test_command_line_lists_the_files_it_did_not_read(tmp_path, capsys):
+def test_command_line_lists_the_files_it_did_not_read(tmp_path, capsys, monkeypatch):
     from kommunsocial.cli import main
+
+    monkeypatch.setenv("KOMMUNSOCIAL_SALT", SALT)
 
     raw = tmp_path / "raw"
     raw.mkdir()
     (raw / "p.csv").write_bytes(posts_csv())
     (raw / "old.xls").write_bytes(b"\xd0\xcf\x11\xe0")
-    assert main(["ingest", str(raw), "--out", str(tmp_path / "out"), "--salt", SALT, "--quiet"]) == 0
+    assert main(["ingest", str(raw), "--out", str(tmp_path / "out"), "--quiet"]) == 0
     out = capsys.readouterr().out
     assert "  not read: old.xls (an old Excel workbook (.xls): save it as .xlsx or CSV)" in out
     manifest = json.loads((tmp_path / "out" / "manifest.json").read_text(encoding="utf-8"))
