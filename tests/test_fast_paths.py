@@ -105,17 +105,17 @@ def _mixed_jsonl(tmp_path):
 
 
 def test_graph_api_json_lines_read_in_chunks_equal_reading_at_once(tmp_path, monkeypatch):
-    from kommunsocial.io import graph_api, read_file
+    from kommunsocial.io import _json, read_file
 
     from .conftest import SAMPLE_RAW
 
     passes = _count_passes(monkeypatch)
     for path, sizes in ((SAMPLE_RAW / "comments.jsonl", (700, 1999)), (_mixed_jsonl(tmp_path), (1, 4))):
-        monkeypatch.setattr(graph_api, "CHUNK_LINES", 10**9)
+        monkeypatch.setattr(_json, "CHUNK_LINES", 10**9)
         whole = read_file(path, format="graph_api")
         assert len(whole.posts) + len(whole.comments) > 20
         for size in sizes:
-            monkeypatch.setattr(graph_api, "CHUNK_LINES", size)
+            monkeypatch.setattr(_json, "CHUNK_LINES", size)
             passes.clear()
             _parsed_equal(read_file(path, format="graph_api"), whole)
             if path.name == "comments.jsonl":
@@ -177,16 +177,16 @@ def _late_default_files(tmp_path):
 
 
 def test_graph_api_chunks_read_again_when_a_default_changes_late(tmp_path, monkeypatch):
-    from kommunsocial.io import graph_api, read_file
+    from kommunsocial.io import _json, read_file
 
     passes = _count_passes(monkeypatch)
     files = _late_default_files(tmp_path)
     wholes = {}
     for what, path in files.items():
-        monkeypatch.setattr(graph_api, "CHUNK_LINES", 10**9)
+        monkeypatch.setattr(_json, "CHUNK_LINES", 10**9)
         wholes[what] = whole = read_file(path, format="graph_api")
         for size in (1, 2):
-            monkeypatch.setattr(graph_api, "CHUNK_LINES", size)
+            monkeypatch.setattr(_json, "CHUNK_LINES", size)
             passes.clear()
             _parsed_equal(read_file(path, format="graph_api"), whole)
             # read again when the change comes in a later chunk; an absent ``shares`` is settled at
@@ -238,11 +238,11 @@ def test_row_order_by_lexsort_equals_sort_values_and_isin_by_codes_equals_isin(s
 
 
 def test_utf8_json_lines_parsed_from_bytes_equal_decoding_the_file_first(tmp_path, monkeypatch):
-    from kommunsocial.io import graph_api, read_file
+    from kommunsocial.io import _json, read_file
 
     from .conftest import SAMPLE_RAW
 
-    lines = graph_api.utf8_json_lines
+    lines = _json.utf8_json_lines
     # not JSON Lines (one document, pretty-printed): the whole-file path, as before
     assert lines((SAMPLE_RAW / "posts.json").read_bytes()) is None
     assert lines(b'{\n "data": []\n}\n') is None
@@ -250,7 +250,7 @@ def test_utf8_json_lines_parsed_from_bytes_equal_decoding_the_file_first(tmp_pat
     path = _mixed_jsonl(tmp_path)
     assert lines(path.read_bytes()) is not None
     fast = read_file(path, format="graph_api")
-    monkeypatch.setattr(graph_api, "utf8_json_lines", lambda data: None)
+    monkeypatch.setattr(_json, "utf8_json_lines", lambda data: None)
     _parsed_equal(fast, read_file(path, format="graph_api"))
 
 

@@ -15,6 +15,7 @@ import kommunsocial as ks
 from kommunsocial.errors import LoadError
 from kommunsocial.io import detect, read_file
 from kommunsocial.io import graph_api
+from kommunsocial.io._json import edge_records
 
 DATA = Path(__file__).parent / "data" / "graph_api"
 COLL = DATA / "collection"
@@ -351,7 +352,7 @@ def _records(doc):
         for item in items:
             out.append(item)
             if isinstance(item, dict):
-                walk(graph_api.edge_records(item.get("comments")))
+                walk(edge_records(item.get("comments")))
     walk(doc["data"])
     return out
 

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 import kommunsocial as ks
 from kommunsocial.errors import LoadError
 from kommunsocial.io import detect, instagram, read_file
-from kommunsocial.io.graph_api import edge_records
+from kommunsocial.io._json import edge_records
 
 DATA = Path(__file__).parent / "data" / "instagram"
 COLL = DATA / "collection"

@@ -73,22 +73,21 @@ def _chunks_of(make):
        st.sampled_from(["\n", "\r\n"]), st.integers(1, 9), st.integers(1, 3), st.integers(5, 40))
 def test_json_lines_read_from_the_file_in_blocks_equal_reading_it_whole(tmp_path_factory, lines, head, tail, newline,
                                                                        block, size, chars):
-    from kommunsocial.io import graph_api
+    from kommunsocial.io import _json
 
     data = (head + newline.join(lines) + tail).encode("utf-8")
     path = tmp_path_factory.mktemp("lines") / "x.jsonl"
     path.write_bytes(data)
-    whole = graph_api.utf8_json_lines(data)
-    start = graph_api.json_lines_start(path)
+    whole = _json.utf8_json_lines(data)
+    start = _json.json_lines_start(path)
     assert (start is None) == (whole is None)
     event("JSON Lines" if whole is not None else "not JSON Lines")
     if whole is None:
         return
-    old_chars, graph_api.CHUNK_CHARS = graph_api.CHUNK_CHARS, chars
+    old_chars, _json.CHUNK_CHARS = _json.CHUNK_CHARS, chars
     try:
         with open(path, "rb") as fh:
-            streamed = _chunks_of(lambda: graph_api._line_chunks(graph_api._file_lines(fh, start, block=block), "x",
-                                                                 size=size))
-        assert streamed == _chunks_of(lambda: graph_api.json_line_chunks(whole, "x", size=size))
+            streamed = _chunks_of(lambda: _json.line_chunks(_json.file_lines(fh, start, block=block), "x", size=size))
+        assert streamed == _chunks_of(lambda: _json.json_line_chunks(whole, "x", size=size))
     finally:
-        graph_api.CHUNK_CHARS = old_chars
+        _json.CHUNK_CHARS = old_chars

@@ -15,7 +15,8 @@ from pathlib import Path
 import numpy as np
 
 from ..errors import LoadError
-from ._common import Parsed, Quarantine, decode_text, read_text
+from ._decode import decode_text, read_text
+from ._tables import Parsed, Quarantine
 
 __all__ = ["READERS", "detect", "read_file", "list_inputs", "Parsed", "Quarantine"]
 

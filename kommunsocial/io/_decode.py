@@ -8,7 +8,7 @@ from pathlib import Path
 from ..errors import LoadError
 from ._checks import repair_surrogates
 
-__all__ = ["decode_text", "read_text"]
+__all__ = ["decode_text", "read_text", "html_error"]
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
@@ -114,3 +114,11 @@ def _text_apart_from_nul(body: bytes) -> bool:
 def read_text(path: Path, name: str | None = None) -> tuple[str, str]:
     path = Path(path)
     return decode_text(path.read_bytes(), name or path.name)
+
+
+def html_error(text: str, name: str):
+    start = text.lstrip("\ufeff \t\r\n")[:200].lower()
+    if start.startswith(("<!doctype html", "<html", "<head", "<body")) or (start.startswith("<") and "<html" in start):
+        raise LoadError(name, "this is an HTML page (perhaps an error or login page saved by a browser or API "
+                              "client), not an export")
+

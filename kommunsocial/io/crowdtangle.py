@@ -64,8 +64,10 @@ import numpy as np
 import pandas as pd
 
 from ..errors import LoadError
-from ._common import (NA_TOKENS, Parsed, Quarantine, decode_text, finish_table, normalise_post_type, parse_counts,
-                      parse_ids, parse_times, ragged_column, read_csv_records, sniff_delimiter)
+from ._csv import ragged_column, read_csv_records, sniff_delimiter
+from ._decode import decode_text
+from ._tables import Parsed, Quarantine, finish_table
+from ._values import NA_TOKENS, normalise_post_type, parse_counts, parse_ids, parse_times
 
 FORMAT = "crowdtangle"
 

@@ -55,8 +55,8 @@ import pandas as pd
 
 from ..clean import repair_latin1_mojibake
 from ..errors import LoadError
-from ._common import Parsed, Quarantine
-from .graph_api import Bad, build_table, get_text, head_text, key_pattern, kind_of, load_json
+from ._json import head_text, key_pattern, load_json
+from ._tables import Bad, Parsed, Quarantine, build_table, get_text, kind_of
 
 FORMAT = "dyi"
 

@@ -23,8 +23,10 @@ import pandas as pd
 
 from ..errors import LoadError
 from ..schema import REACTION_COLUMNS
-from ._common import (NA_TOKENS, Parsed, Quarantine, decode_text, finish_table, normalise_post_type, parse_bools,
-                      parse_counts, parse_ids, parse_times, ragged_column, read_csv_records)
+from ._csv import ragged_column, read_csv_records
+from ._decode import decode_text
+from ._tables import Parsed, Quarantine, finish_table
+from ._values import NA_TOKENS, normalise_post_type, parse_bools, parse_counts, parse_ids, parse_times
 
 FORMAT = "csv"
 

@@ -51,9 +51,8 @@ import re
 from pathlib import Path
 
 from ..errors import LoadError
-from ._common import Parsed, Quarantine
-from .graph_api import (Bad, build_table, edge_records, finish_parsed, get_count, get_id, get_text, head_text,
-                        key_pattern, kind_of, load_json, url_hint)
+from ._json import edge_records, head_text, key_pattern, load_json, url_hint
+from ._tables import Bad, Parsed, Quarantine, build_table, finish_parsed, get_count, get_id, get_text, kind_of
 
 FORMAT = "instagram"
 

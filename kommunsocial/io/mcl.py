@@ -57,9 +57,11 @@ import pandas as pd
 
 from ..errors import LoadError
 from ..schema import REACTION_COLUMNS
-from ._common import (Parsed, Quarantine, decode_text, finish_table, normalise_post_type, parse_counts, parse_ids,
-                      parse_times, ragged_column, read_csv_records)
-from .x_v2 import check_rounded_ids, clean_csv_id, head_text, html_error, load_json_entries, scientific_id, unreadable
+from ._csv import check_rounded_ids, clean_csv_id, ragged_column, read_csv_records, scientific_id, unreadable
+from ._decode import decode_text, html_error
+from ._json import head_text, load_json_entries
+from ._tables import Parsed, Quarantine, finish_table
+from ._values import normalise_post_type, parse_counts, parse_ids, parse_times
 
 FORMAT = "mcl"
 
@@ -100,7 +102,7 @@ def sniff(head: bytes, name: str) -> bool:
     and no Graph API ``created_time``) or an MCL CSV header (``id`` and ``creation_time`` with
     ``post_owner.*`` / ``statistics.*`` / ``mcl_url`` / ``post_id``, or the UI's
     ``Meta Content Library ID``)."""
-    text = head_text(head).lstrip("\ufeff \t\r\n")
+    text = head_text(head)
     if not text:
         return False
     if text[0] in "{[":

@@ -29,9 +29,11 @@ import json
 from pathlib import Path
 
 from ..errors import LoadError
-from ._common import Parsed, decode_text, ragged_column, read_csv_records
-from .x_v2 import (TweetCollector, _normalise, add_user, build, check_rounded_ids, clean_csv_id, head_text,
-                   html_error, scientific_id)
+from ._csv import check_rounded_ids, clean_csv_id, ragged_column, read_csv_records, scientific_id
+from ._decode import decode_text, html_error
+from ._json import head_text
+from ._tables import Parsed
+from ._tweets import TweetCollector, add_user, build, normalise
 
 FORMAT = "twarc2"
 
@@ -44,7 +46,7 @@ _MARKERS = ("public_metrics.like_count", "referenced_tweets.replied_to.id", "__t
 
 
 def _header(head: bytes) -> list[str] | None:
-    text = head_text(head).lstrip("\ufeff")
+    text = head_text(head)
     first = text.split("\n", 1)[0].strip()
     if not first or first[0] in "{[<":
         return None
@@ -134,7 +136,7 @@ def read(path, *, name: str, options: dict) -> Parsed:
                                             f"(e.g. by Excel); its digits are lost", column)
                 break
         else:
-            tweet, error = _normalise(_tweet(rec), number, context=False, media={})
+            tweet, error = normalise(_tweet(rec), number, context=False, media={})
             if error:
                 col.bad_record(number, rec, error[1], error[0])
             else:
