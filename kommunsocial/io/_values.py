@@ -21,64 +21,47 @@ __all__ = ["NA_TOKENS", "ZONE_ABBREVIATIONS", "parse_counts", "parse_ids", "pars
 NA_TOKENS = frozenset({"", "N/A", "n/a", "NA", "None", "none", "null", "NULL", "nan", "NaN", "-"})
 
 
-def _stripped(values) -> tuple[pd.Series, np.ndarray | None]:
-    """``(s, texts)``: ``values`` as an object Series, and when every value is text or missing
-    (``None`` or NaN), the texts stripped in an object array with ``None`` where missing (else
-    ``texts`` is None and the values need :func:`_as_str`'s general path)."""
-    s = pd.Series(values, dtype="object") if not isinstance(values, pd.Series) else values.astype("object")
-    arr = s.to_numpy()
-    if not len(arr):
-        return s, None
-    na = pd.isna(arr)
-    if na.any():
-        if not set(map(type, arr[na])) <= _NA_TYPES:
-            return s, None
-        given = arr[~na]
-    else:
-        given = arr
-    if not set(map(type, given)) <= _STR_TYPE:
-        return s, None
-    out = np.empty(len(arr), dtype=object)  # None
-    out[~na] = np.fromiter(map(str.strip, given), dtype=object, count=len(given))
-    return s, out
+def _texts(values, *, repeated: bool = False) -> tuple[pd.Series, np.ndarray, np.ndarray]:
+    """``(s, codes, texts)``: ``values`` as an object Series, each value's code (-1 where missing:
+    ``None`` or NaN) and the stripped texts the codes stand for.
 
-
-def _as_str(values) -> pd.Series:
-    """Values as stripped strings, ``None`` for missing (``None`` or NaN); other values through ``str``."""
-    s, texts = _stripped(values)
-    if texts is None:
-        return s.map(_str_or_none)
-    return pd.Series(texts, index=s.index, name=s.name)  # dtype inferred as Series.map infers it
-
-
-def _distinct_texts(values, *, repeated: bool = False):
-    """``(s, codes, distinct)`` when every value is text or missing (``None`` or NaN): ``values``
-    as an object Series, each value's code (-1 where missing) and the texts it codes, stripped;
-    else ``(s, None, None)``. With ``repeated``, values that repeat (as a sample shows) share a
-    code, so that each distinct value is parsed once.
+    Text is taken as it is; with ``repeated``, values that repeat (as a sample shows) share a code,
+    so that each distinct value is parsed once. Anything else (numbers, booleans) goes through
+    ``str``, each value with a code of its own.
     """
     s = pd.Series(values, dtype="object") if not isinstance(values, pd.Series) else values.astype("object")
     arr = s.to_numpy()
-    if not len(arr) or not s.index.is_unique or not set(map(type, arr)) <= _TEXT_OR_NA_TYPES:
-        return s, None, None
-    if repeated and len(set(arr[:_SAMPLE])) * 2 <= min(len(arr), _SAMPLE):
-        codes, distinct = pd.factorize(arr)
-        if not set(map(type, distinct)) <= _STR_TYPE:  # a float that is not NaN
-            return s, None, None
-    else:
-        na = pd.isna(arr)
-        distinct = arr[~na]
-        if not set(map(type, distinct)) <= _STR_TYPE:
-            return s, None, None
-        codes = np.full(len(arr), -1, dtype=np.intp)
-        codes[~na] = np.arange(len(distinct))
-    return s, codes, np.fromiter(map(str.strip, distinct), dtype=object, count=len(distinct))
+    if len(arr) and set(map(type, arr)) <= _TEXT_OR_NA_TYPES:  # the common case: text and gaps
+        if repeated and len(set(arr[:_SAMPLE])) * 2 <= min(len(arr), _SAMPLE):
+            codes, distinct = pd.factorize(arr)
+        else:
+            na = pd.isna(arr)
+            distinct = arr[~na]
+            codes = np.full(len(arr), -1, dtype=np.intp)
+            codes[~na] = np.arange(len(distinct))
+        if set(map(type, distinct)) <= _STR_TYPE:  # else a float that is not NaN: through str below
+            return s, codes, np.fromiter(map(str.strip, distinct), dtype=object, count=len(distinct))
+    texts = _as_str(s).to_numpy(dtype=object)
+    given = ~pd.isna(texts)  # None, or NaN where the Series inferred text
+    codes = np.full(len(texts), -1, dtype=np.intp)
+    codes[given] = np.arange(int(given.sum()))
+    return s, codes, texts[given]
+
+
+def _as_str(values) -> pd.Series:
+    """Values as stripped strings, ``None`` for missing (``None``, NaN, NA); other values through ``str``."""
+    s = pd.Series(values, dtype="object") if not isinstance(values, pd.Series) else values.astype("object")
+    return s.map(_str_or_none)
+
+
+def _expand(values, codes: np.ndarray, index) -> pd.Series:
+    """The values of distinct texts spread back over the rows their codes stand for (missing at -1)."""
+    return pd.Series(values.take(codes, allow_fill=True), index=index)
 
 
 _SAMPLE = 1000
 
 
-_NA_TYPES = frozenset({type(None), float})
 _STR_TYPE = frozenset({str})
 _TEXT_OR_NA_TYPES = frozenset({str, type(None), float})
 
@@ -104,28 +87,42 @@ def parse_counts(values) -> tuple[pd.Series, pd.Series]:
     >>> v.tolist(), e.tolist()
     ([1433, <NA>, 7, <NA>, <NA>], [<NA>, <NA>, <NA>, 'negative count -2', "not a whole number: 'x'"])
     """
-    s, codes, distinct = _distinct_texts(values, repeated=True)
-    if codes is None:
-        return _parse_counts(values)
-    # the common case, fast: plain ASCII digits; the rest as below, unless it holds other than
-    # ASCII (digits of other scripts, which the general path treats its own way). Each distinct
-    # value is parsed once.
-    digits = _plain_counts(distinct)
-    rest = ~digits
-    if rest.any() and (not all(map(str.isascii, distinct[rest])) or not _NOT_FINITE.isdisjoint(distinct[rest])):
-        return _parse_counts(values)
-    numbers = np.zeros(len(distinct), dtype="int64")
+    s, codes, texts = _texts(values, repeated=True)
+    # the common case, fast: plain ASCII digits, each distinct value parsed once
+    digits = _plain_counts(texts)
+    numbers = np.zeros(len(texts), dtype="int64")
     if digits.any():
-        numbers[digits] = np.fromiter(map(int, distinct[digits]), dtype="int64", count=int(digits.sum()))
-    numbers = pd.arrays.IntegerArray(numbers, rest.copy())
-    errors = pd.array(np.full(len(distinct), None, dtype=object), dtype="string")
-    if rest.any():
-        more, why = _parse_counts(distinct[rest])
-        where = np.flatnonzero(rest)
-        numbers[where] = more.array
-        errors[where] = why.array
-    return (pd.Series(numbers.take(codes, allow_fill=True), index=s.index),
-            pd.Series(errors.take(codes, allow_fill=True), index=s.index))
+        numbers[digits] = np.fromiter(map(int, texts[digits]), dtype="int64", count=int(digits.sum()))
+    numbers = pd.arrays.IntegerArray(numbers, ~digits)
+    errors = pd.array(np.full(len(texts), None, dtype=object), dtype="string")
+    where = np.flatnonzero(~digits)
+    if len(where):  # everything else: gaps, separators, decimals, other scripts' digits, bad values
+        r = pd.Series(texts[where])
+        constant = r.isin(_NOT_FINITE).to_numpy(dtype=bool)
+        if constant.any():  # a missing count is empty; NaN or Infinity is a computation gone wrong
+            errors[where[constant]] = [f"not a finite number: {v!r} (a missing count should be empty)"
+                                       for v in r[constant]]
+        todo = ~r.isin(NA_TOKENS).to_numpy(dtype=bool) & ~constant
+        if todo.any():
+            r = r[todo]
+            wide = ~r.map(str.isascii).astype(bool)
+            if wide.any():  # digits of other scripts (full-width "１２", Arabic-Indic "١٢") are numbers too
+                r = r.copy()
+                r[wide] = r[wide].map(to_ascii_digits)
+            thousands = r.str.match(_THOUSANDS)
+            cleaned = r.where(~thousands, r.str.replace(r"[,\u00a0\u202f ]", "", regex=True))
+            ok = (cleaned.str.match(_INT) & (cleaned.str.lstrip("+-").str.split(".").str[0].str.len() <= 15)).to_numpy(
+                dtype=bool)
+            rows = where[todo]
+            if not ok.all():
+                errors[rows[~ok]] = [f"not a whole number: {v!r}" if not _INT.match(c) else
+                                     f"implausibly large count: {v!r}" for v, c in zip(r[~ok], cleaned[~ok])]
+            good = pd.to_numeric(cleaned[ok]).round().astype("Int64").to_numpy(dtype="int64")
+            negative = good < 0
+            if negative.any():
+                errors[rows[ok][negative]] = [f"negative count {v}" for v in r[ok][negative]]
+            numbers[rows[ok][~negative]] = good[~negative]
+    return _expand(numbers, codes, s.index), _expand(errors, codes, s.index)
 
 
 def _plain_counts(texts: np.ndarray) -> np.ndarray:
@@ -136,63 +133,21 @@ def _plain_counts(texts: np.ndarray) -> np.ndarray:
             & (np.fromiter(map(len, texts), dtype="int64", count=n) <= 15))
 
 
-def _parse_counts(values) -> tuple[pd.Series, pd.Series]:
-    """:func:`parse_counts` for any values."""
-    s = _as_str(values)
-    numbers = pd.Series(pd.NA, index=s.index, dtype="Int64")
-    errors = pd.Series(pd.NA, index=s.index, dtype="string")
-    plain = s.fillna("").str.fullmatch(r"[0-9]{1,15}")
-    if plain.any():  # the common case, fast: digits only
-        numbers[plain] = pd.to_numeric(s[plain]).astype("Int64")
-    rest = ~plain & ~_na_mask(s)
-    constant = s.isin(_NOT_FINITE).fillna(False).astype(bool)
-    if constant.any():  # a missing count is empty; NaN or Infinity is a computation gone wrong
-        errors[constant] = [f"not a finite number: {v!r} (a missing count should be empty)" for v in s[constant]]
-        rest &= ~constant
-    if rest.any():
-        r = s[rest]
-        wide = ~r.map(str.isascii).astype(bool)
-        if wide.any():  # digits of other scripts (full-width "１２", Arabic-Indic "١٢") are numbers too
-            r = r.copy()
-            r[wide] = r[wide].map(to_ascii_digits)
-        thousands = r.str.match(_THOUSANDS)
-        cleaned = r.where(~thousands, r.str.replace(r"[,\u00a0\u202f ]", "", regex=True))
-        ok = cleaned.str.match(_INT) & (cleaned.str.lstrip("+-").str.split(".").str[0].str.len() <= 15)
-        bad = r[~ok]
-        errors[bad.index] = [f"not a whole number: {v!r}" if not _INT.match(c) else f"implausibly large count: {v!r}"
-                             for v, c in zip(bad, cleaned[~ok])]
-        good = pd.to_numeric(cleaned[ok]).round().astype("Int64")
-        negative = good < 0
-        errors[good[negative].index] = [f"negative count {v}" for v in r[ok][negative]]
-        numbers[good[~negative].index] = good[~negative]
-    return numbers, errors
-
-
 def parse_ids(values) -> pd.Series:
     """Identifiers as strings, exactly as exported.
 
     An id written as a float (``"1234.0"``, ``"1.5e+15"``) is kept as written: :func:`finish_table`
     quarantines it, since a spreadsheet that wrote it may have changed its digits too.
     """
-    s, codes, distinct = _distinct_texts(values, repeated=True)
-    if codes is None:
-        return _parse_ids(values)
-    missing = np.fromiter(map(_MISSING.__contains__, distinct), dtype=bool, count=len(distinct))
-    if missing.all():
-        return _parse_ids(values)
-    ids = pd.array(np.where(missing, None, distinct), dtype="string")
-    if len(distinct) < len(codes):  # else every value is its own code
+    s, codes, texts = _texts(values, repeated=True)
+    missing = np.fromiter(map(_MISSING.__contains__, texts), dtype=bool, count=len(texts))
+    ids = pd.array(np.where(missing, None, texts).astype(object), dtype="string")
+    if len(texts) < len(codes):  # else every value is its own code
         ids = ids.take(codes, allow_fill=True)
     return pd.Series(ids, index=s.index, name=s.name)
 
 
 _MISSING = NA_TOKENS | {None}
-
-
-def _parse_ids(values) -> pd.Series:
-    """:func:`parse_ids` for any values."""
-    s = _as_str(values)
-    return s.where(~_na_mask(s), None).astype("string")
 
 
 _OFFSET = re.compile(r"(?:Z|[+-]\d{2}:?\d{2})$")
@@ -224,14 +179,11 @@ def parse_times(values, *, tz: str = "UTC", dayfirst: bool = True) -> tuple[pd.S
     >>> [str(t) for t in v]
     ['2024-03-11 12:15:02+00:00', '2024-03-11 12:15:02+00:00', '2024-03-11 12:15:00+00:00', '2024-03-11 12:15:02+00:00']
     """
-    s, texts = _stripped(values)
-    if texts is None or not s.index.is_unique:
-        return _parse_times(values, tz=tz, dayfirst=dayfirst)
+    s, codes, texts = _texts(values)
     # the common case, fast: ISO 8601 in whole seconds with an offset, 1900-2099 (so that they
     # fit any time unit the parser may settle on); the rest, and any that does not parse, below
-    given = np.not_equal(texts, None)
-    fast = _plain_iso(np.where(given, texts, ""))
-    out = pd.Series(pd.NaT, index=s.index, dtype=DATETIME_DTYPE)
+    fast = _plain_iso(texts)
+    out = pd.Series(pd.NaT, index=pd.RangeIndex(len(texts)), dtype=DATETIME_DTYPE)
     if fast.any():
         parsed = pd.to_datetime(pd.Series(texts[fast], dtype="object"), format="ISO8601", utc=True,
                                 errors="coerce").astype(DATETIME_DTYPE)
@@ -239,14 +191,60 @@ def parse_times(values, *, tz: str = "UTC", dayfirst: bool = True) -> tuple[pd.S
         where = np.flatnonzero(fast)
         out.iloc[where[ok]] = parsed[ok].array
         fast[where[~ok]] = False
-    errors = pd.Series(pd.NA, index=s.index, dtype="string")
-    rest = ~fast & given
-    if rest.any():
-        more, why = _parse_times(texts[rest], tz=tz, dayfirst=dayfirst)
-        where = np.flatnonzero(rest)
-        out.iloc[where] = more.array
-        errors.iloc[where] = why.array
-    return out, errors
+    errors = pd.Series(pd.NA, index=out.index, dtype="string")
+    where = np.flatnonzero(~fast)
+    if len(where):  # gaps, epoch numbers, zone abbreviations, other offsets, naive times, bad values
+        given = r = pd.Series(texts[where])
+        na = _na_mask(r)
+        got = pd.Series(pd.NaT, index=r.index, dtype=DATETIME_DTYPE)
+        todo = ~na
+        # zone abbreviations -> explicit offsets
+        abbr = r[todo].str.extract(_ABBR)
+        has_abbr = abbr[0].notna()
+        if has_abbr.any():
+            r = r.copy()
+            r[has_abbr[has_abbr].index] = abbr.loc[has_abbr, 0] + abbr.loc[has_abbr, 1].map(ZONE_ABBREVIATIONS)
+        # epoch numbers
+        epoch = todo & r.str.fullmatch(r"\d{9,10}|\d{13}(\.\d+)?|\d{9,10}\.\d+")
+        if epoch.any():
+            nums = pd.to_numeric(r[epoch], errors="coerce")
+            unit_ms = r[epoch].str.len() >= 13
+            secs = nums.where(~unit_ms, nums / 1000.0)
+            got[epoch] = pd.to_datetime(secs, unit="s", utc=True).astype(DATETIME_DTYPE)
+            todo &= ~epoch
+        # values with an offset
+        aware = todo & r.str.contains(_OFFSET)
+        if aware.any():
+            parsed = pd.to_datetime(r[aware], format="ISO8601", utc=True, errors="coerce")
+            missing = parsed.isna()
+            if missing.any():
+                parsed[missing] = pd.to_datetime(r[aware][missing], utc=True, errors="coerce", format="mixed")
+            got[aware] = parsed.astype(DATETIME_DTYPE)
+            todo &= ~aware
+        # naive values: ISO first, then the day-first / month-first formats
+        if todo.any():
+            naive = pd.Series(pd.NaT, index=r.index[todo], dtype="datetime64[us]")
+            rest = r[todo]
+            iso = rest.str.match(r"^\d{4}-\d{2}-\d{2}")
+            if iso.any():
+                naive[iso] = pd.to_datetime(rest[iso], format="ISO8601", errors="coerce").astype("datetime64[us]")
+            formats = _NAIVE_FORMATS_DAYFIRST + _NAIVE_FORMATS_MONTHFIRST if dayfirst else \
+                _NAIVE_FORMATS_MONTHFIRST + _NAIVE_FORMATS_DAYFIRST
+            for fmt in formats:
+                left = naive.isna()
+                if not left.any():
+                    break
+                naive[left] = pd.to_datetime(rest[left], format=fmt, errors="coerce").astype("datetime64[us]")
+            ok = naive.notna()
+            if ok.any():
+                local = naive[ok].dt.tz_localize(tz, ambiguous=np.ones(int(ok.sum()), dtype=bool),
+                                                 nonexistent="shift_forward")
+                got[naive[ok].index] = local.dt.tz_convert("UTC").astype(DATETIME_DTYPE)
+        out.iloc[where] = got.array
+        bad = (~na & got.isna()).to_numpy(dtype=bool)
+        if bad.any():
+            errors.iloc[where[bad]] = [f"not a date and time: {v!r}" for v in given[bad]]
+    return _expand(out.array, codes, s.index), _expand(errors.array, codes, s.index)
 
 
 def _plain_iso(texts: np.ndarray) -> np.ndarray:
@@ -268,61 +266,6 @@ def _plain_iso(texts: np.ndarray) -> np.ndarray:
 
 
 _ISO_DIGITS = [0, 1, 2, 3, 5, 6, 8, 9, 11, 12, 14, 15, 17, 18, 20, 21, 22, 23]
-
-
-def _parse_times(values, *, tz: str = "UTC", dayfirst: bool = True) -> tuple[pd.Series, pd.Series]:
-    """:func:`parse_times` for any values."""
-    s = _as_str(values)
-    na = _na_mask(s)
-    out = pd.Series(pd.NaT, index=s.index, dtype=DATETIME_DTYPE)
-    todo = ~na
-    # zone abbreviations -> explicit offsets
-    abbr = s[todo].str.extract(_ABBR)
-    has_abbr = abbr[0].notna()
-    if has_abbr.any():
-        s = s.copy()
-        s[has_abbr[has_abbr].index] = abbr.loc[has_abbr, 0] + abbr.loc[has_abbr, 1].map(ZONE_ABBREVIATIONS)
-    # epoch numbers
-    epoch = todo & s.fillna("").str.fullmatch(r"\d{9,10}|\d{13}(\.\d+)?|\d{9,10}\.\d+")
-    if epoch.any():
-        nums = pd.to_numeric(s[epoch], errors="coerce")
-        unit_ms = s[epoch].str.len() >= 13
-        secs = nums.where(~unit_ms, nums / 1000.0)
-        out[epoch] = pd.to_datetime(secs, unit="s", utc=True).astype(DATETIME_DTYPE)
-        todo &= ~epoch
-    # values with an offset
-    aware = todo & s.fillna("").str.contains(_OFFSET)
-    if aware.any():
-        parsed = pd.to_datetime(s[aware], format="ISO8601", utc=True, errors="coerce")
-        missing = parsed.isna()
-        if missing.any():
-            parsed[missing] = pd.to_datetime(s[aware][missing], utc=True, errors="coerce", format="mixed")
-        out[aware] = parsed.astype(DATETIME_DTYPE)
-        todo &= ~aware
-    # naive values: ISO first, then the day-first / month-first formats
-    if todo.any():
-        naive = pd.Series(pd.NaT, index=s.index[todo], dtype="datetime64[us]")
-        rest = s[todo]
-        iso = rest.str.match(r"^\d{4}-\d{2}-\d{2}")
-        if iso.any():
-            naive[iso] = pd.to_datetime(rest[iso], format="ISO8601", errors="coerce").astype("datetime64[us]")
-        formats = _NAIVE_FORMATS_DAYFIRST + _NAIVE_FORMATS_MONTHFIRST if dayfirst else \
-            _NAIVE_FORMATS_MONTHFIRST + _NAIVE_FORMATS_DAYFIRST
-        for fmt in formats:
-            left = naive.isna()
-            if not left.any():
-                break
-            naive[left] = pd.to_datetime(rest[left], format=fmt, errors="coerce").astype("datetime64[us]")
-        ok = naive.notna()
-        if ok.any():
-            local = naive[ok].dt.tz_localize(tz, ambiguous=np.ones(int(ok.sum()), dtype=bool),
-                                             nonexistent="shift_forward")
-            out[naive[ok].index] = local.dt.tz_convert("UTC").astype(DATETIME_DTYPE)
-    errors = pd.Series(pd.NA, index=s.index, dtype="string")
-    bad = ~na & out.isna()
-    if bad.any():
-        errors[bad] = [f"not a date and time: {v!r}" for v in _as_str(values)[bad]]
-    return out, errors
 
 
 _POST_TYPES = {
