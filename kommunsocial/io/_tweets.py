@@ -399,6 +399,14 @@ def _valid_ids(values) -> pd.Series:
     return pd.Series(values, dtype="string")
 
 
+def _finish(out: pd.DataFrame, errors: dict, rows, col: TweetCollector, table: str, required) -> pd.DataFrame:
+    """The table with where its rows come from, bad rows quarantined."""
+    out["source_format"] = col.fmt
+    out["source_file"] = col.name
+    out["source_row"] = pd.array([t["row"] for t in rows], dtype="Int64")
+    return finish_table(out, errors, [t["raw"] for t in rows], col.quarantine, table=table, required=required)
+
+
 def _posts_table(rows, col: TweetCollector, newlines: bool) -> pd.DataFrame:
     if not rows:
         return pd.DataFrame()
@@ -416,11 +424,7 @@ def _posts_table(rows, col: TweetCollector, newlines: bool) -> pd.DataFrame:
     out["n_comments"] = _counts(rows, "reply", "reply_count", errors)
     out["n_shares"] = _counts(rows, "retweet", "retweet_count", errors) + _counts(rows, "quote", "quote_count", errors)
     out["n_views"] = _counts(rows, "impression", "impression_count", errors)
-    out["source_format"] = col.fmt
-    out["source_file"] = col.name
-    out["source_row"] = pd.array([t["row"] for t in rows], dtype="Int64")
-    return finish_table(out, errors, [t["raw"] for t in rows], col.quarantine, table="posts",
-                        required=["post_id", "page_id", "created_at"])
+    return _finish(out, errors, rows, col, "posts", ["post_id", "page_id", "created_at"])
 
 
 def _comments_table(rows, col: TweetCollector, newlines: bool) -> pd.DataFrame:
@@ -439,11 +443,7 @@ def _comments_table(rows, col: TweetCollector, newlines: bool) -> pd.DataFrame:
     out["text"] = _texts(rows, newlines)
     out["n_likes"] = _counts(rows, "like", "like_count", errors)
     out["n_replies"] = _counts(rows, "reply", "reply_count", errors)
-    out["source_format"] = col.fmt
-    out["source_file"] = col.name
-    out["source_row"] = pd.array([t["row"] for t in rows], dtype="Int64")
-    return finish_table(out, errors, [t["raw"] for t in rows], col.quarantine, table="comments",
-                        required=["comment_id", "post_id", "created_at"])
+    return _finish(out, errors, rows, col, "comments", ["comment_id", "post_id", "created_at"])
 
 
 def _pages_table(pages: set, users: dict) -> pd.DataFrame:

@@ -249,7 +249,7 @@ def read(path, *, name: str, options: dict) -> Parsed:
     Parameters
     ----------
     path : path-like
-        The CSV file.
+        The CSV file Facepager's *Export data* wrote.
     name : str
         What ``source_file`` records.
     options : dict
@@ -412,10 +412,15 @@ def _counts(table, columns, rows, out, errors):
             out[model], errors[model] = parse_counts(table.custom(source).iloc[rows].reset_index(drop=True))
 
 
+def _rows_of(nodes: dict, what: str):
+    """``(kind, object_id, rows, out)``: every node's kind and object id, the positions of the
+    ``what`` nodes, and a table with a row for each, to fill."""
+    rows = [pos for pos, k in enumerate(nodes["kind"]) if k == what]
+    return nodes["kind"], nodes["object_id"], rows, pd.DataFrame(index=pd.RangeIndex(len(rows)))
+
+
 def _posts(table: _Table, nodes: dict, page_of_seed: dict, quarantine: Quarantine, name: str) -> pd.DataFrame:
-    kind, oid = nodes["kind"], nodes["object_id"]
-    rows = [pos for pos, k in enumerate(kind) if k == "post"]
-    out = pd.DataFrame(index=pd.RangeIndex(len(rows)))
+    kind, oid, rows, out = _rows_of(nodes, "post")
     if not rows:
         return out
     errors: dict[str, pd.Series] = {}
@@ -436,17 +441,7 @@ def _posts(table: _Table, nodes: dict, page_of_seed: dict, quarantine: Quarantin
     out["page_id"] = pd.Series(pages, dtype="string")
     out["platform"] = "facebook"
     pick = lambda col: table.custom(col).iloc[rows].reset_index(drop=True)  # noqa: E731
-    created = table.first(_POST_COLUMNS["created_at"])
-    if created is None:
-        raise LoadError(name, "the export has posts but no 'created_time' column; add created_time to the custom "
-                              "table columns in Facepager and export again", column="created_time")
-    out["created_at"], errors["created_at"] = parse_times(pick(created))
-    source = table.first(_POST_COLUMNS["text"])
-    out["text"] = (pick(source).map(lambda v: _clean(v) or "") if source else pd.Series("", index=out.index)
-                   ).astype("string")
-    source = table.first(_POST_COLUMNS["url"])
-    out["url"] = (pick(source).map(_clean) if source else pd.Series(None, index=out.index, dtype=object)
-                  ).astype("string")
+    _time_and_texts(table, _POST_COLUMNS, pick, out, errors, name, "posts", ["url"])
     source = table.first(_POST_COLUMNS["post_type"])
     if source:
         raw = pick(source).map(lambda v: None if _clean(v) is None else _clean(v).split(";")[0].strip().lower())
@@ -468,11 +463,27 @@ def _posts(table: _Table, nodes: dict, page_of_seed: dict, quarantine: Quarantin
                         required=["post_id", "page_id", "created_at"])
 
 
+def _time_and_texts(table: _Table, columns: dict, pick, out: pd.DataFrame, errors: dict, name: str, what: str,
+                    optional) -> None:
+    """``created_at`` (required: the export cannot be read without it), ``text`` (``""`` when
+    absent) and the ``optional`` text columns (missing when absent) of ``what`` into ``out``."""
+    created = table.first(columns["created_at"])
+    if created is None:
+        raise LoadError(name, f"the export has {what} but no 'created_time' column; add created_time to the custom "
+                              f"table columns in Facepager and export again", column="created_time")
+    out["created_at"], errors["created_at"] = parse_times(pick(created))
+    source = table.first(columns["text"])
+    out["text"] = (pick(source).map(lambda v: _clean(v) or "") if source else pd.Series("", index=out.index)
+                   ).astype("string")
+    for column in optional:
+        source = table.first(columns[column])
+        out[column] = (pick(source).map(_clean) if source else pd.Series(None, index=out.index, dtype=object)
+                       ).astype("string")
+
+
 def _comments(table: _Table, nodes: dict, page_of_seed: dict, posts: pd.DataFrame, quarantine: Quarantine,
               name: str) -> pd.DataFrame:
-    kind, oid = nodes["kind"], nodes["object_id"]
-    rows = [pos for pos, k in enumerate(kind) if k == "comment"]
-    out = pd.DataFrame(index=pd.RangeIndex(len(rows)))
+    kind, oid, rows, out = _rows_of(nodes, "comment")
     if not rows:
         return out
     errors: dict[str, pd.Series] = {}
@@ -515,17 +526,7 @@ def _comments(table: _Table, nodes: dict, page_of_seed: dict, posts: pd.DataFram
     out["post_id"] = pd.Series(post_ids, dtype="string")
     out["parent_id"] = pd.Series(parents, dtype="string")
     errors["post_id"] = pd.Series(post_error, dtype="string")
-    created = table.first(_COMMENT_COLUMNS["created_at"])
-    if created is None:
-        raise LoadError(name, "the export has comments but no 'created_time' column; add created_time to the "
-                              "custom table columns in Facepager and export again", column="created_time")
-    out["created_at"], errors["created_at"] = parse_times(pick(created))
-    source = table.first(_COMMENT_COLUMNS["text"])
-    out["text"] = (pick(source).map(lambda v: _clean(v) or "") if source else pd.Series("", index=out.index)
-                   ).astype("string")
-    source = table.first(_COMMENT_COLUMNS["author_name"])
-    out["author_name"] = (pick(source).map(_clean) if source else pd.Series(None, index=out.index, dtype=object)
-                          ).astype("string")
+    _time_and_texts(table, _COMMENT_COLUMNS, pick, out, errors, name, "comments", ["author_name"])
     if table.has("from.id"):
         out["author_platform_id"] = parse_ids(pick("from.id")).reset_index(drop=True)
     else:

@@ -205,13 +205,21 @@ class _Reader:
                                   account=(ctx.get("account") or self.options.get("page_id"),
                                            ctx.get("handle") or self.options.get("handle")))
 
-    def _media(self, rec, ctx):
+    def _record(self, rec, what: str, table: str, column: str, nested: str):
+        """``(row, raw)``: the record's row number and the record as the quarantine keeps it
+        (without its ``nested`` edge, read on its own); ``raw`` is None for a value that is not
+        an object, which is quarantined."""
         n = self._next_row()
         if not isinstance(rec, dict):
-            self.quarantine.add(n, rec, f"a media item should be a JSON object, found {kind_of(rec)}", table="posts",
-                                column="post_id")
+            self.quarantine.add(n, rec, f"{what} should be a JSON object, found {kind_of(rec)}", table=table,
+                                column=column)
+            return n, None
+        return n, {k: v for k, v in rec.items() if k != nested}
+
+    def _media(self, rec, ctx):
+        n, raw = self._record(rec, "a media item", "posts", "post_id", "comments")
+        if raw is None:
             return
-        raw = {k: v for k, v in rec.items() if k != "comments"}
         try:
             owner = rec.get("owner")
             if owner is not None and not isinstance(owner, dict):
@@ -241,12 +249,9 @@ class _Reader:
             self._comment(child, media=row["post_id"], parent=None, account=(account, handle))
 
     def _comment(self, rec, *, media, parent, account, top=True):
-        n = self._next_row()
-        if not isinstance(rec, dict):
-            self.quarantine.add(n, rec, f"a comment should be a JSON object, found {kind_of(rec)}", table="comments",
-                                column="comment_id")
+        n, raw = self._record(rec, "a comment", "comments", "comment_id", "replies")
+        if raw is None:
             return
-        raw = {k: v for k, v in rec.items() if k != "replies"}
         try:
             row = self._comment_row(rec, media, parent, account)
         except Bad as bad:
