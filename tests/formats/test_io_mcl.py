@@ -17,7 +17,7 @@ from kommunsocial.errors import LoadError
 from kommunsocial.io import detect, mcl, read_file
 from kommunsocial.schema import conform
 
-DATA = Path(__file__).parent / "data"
+DATA = Path(__file__).parents[1] / "data"
 MCL = DATA / "mcl"
 SJOVIK = "1007788990011223"
 FJORDVIK = "1004455667788990"

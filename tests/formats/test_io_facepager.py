@@ -16,8 +16,8 @@ import kommunsocial as ks
 from kommunsocial.errors import LoadError
 from kommunsocial.io import detect, facepager, read_file
 
-DATA = Path(__file__).parent / "data" / "facepager"
-CROWDTANGLE = Path(__file__).parent / "data" / "crowdtangle"
+DATA = Path(__file__).parents[1] / "data" / "facepager"
+CROWDTANGLE = Path(__file__).parents[1] / "data" / "crowdtangle"
 ALVBY, NESVIK = "100071234567890", "100072345678901"
 POST1, POST2 = f"{ALVBY}_900000000000001", f"{ALVBY}_900000000000002"
 C = "900000000000001"

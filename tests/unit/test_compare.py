@@ -26,7 +26,7 @@ PAGES = [{"page_id": "A", "page_name": "Sjöviks kommun", "municipality_code": "
           "followers": 1000, "population": 10000},
          {"page_id": "B", "page_name": "Fjordvik kommune", "municipality_code": "0301", "country": "NO",
           "followers": 2500, "population": None}]
-# the posts of tests/test_engagement.py::tiny, with a1 reporting 4 comments, b1 4, b2 formal
+# the posts of tests/unit/test_engagement.py::tiny, with a1 reporting 4 comments, b1 4, b2 formal
 POSTS = [
     {"post_id": "a1", "page_id": "A", "created_at": "2024-01-01 09:00", "post_type": "photo", "n_reactions": 10,
      "n_comments": 4, "n_shares": 0, "followers_at_posting": 1000, "tone": "conversational", "formality": 20.0},
@@ -212,7 +212,7 @@ def test_sortable_html_holds_the_script_and_the_data(sample_table):
     e = float(sample_table["E"].iloc[0])
     assert f'data-k="{round(e, 2)!r}">{e:.2f}<' in html
     assert html.count("<tr>") == len(sample_table) + 1
-    assert "Warning" not in html and "def " not in html  # tests/test_notebooks.py rejects these
+    assert "Warning" not in html and "def " not in html  # tests/notebooks/test_notebooks.py rejects these
 
 
 def test_sortable_marks_missing_values_and_types():

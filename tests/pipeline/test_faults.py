@@ -29,7 +29,7 @@ pytestmark = [pytest.mark.skipif(not hasattr(os, "fork"), reason="kills forked p
               pytest.mark.slow]  # ingests and kills for about a minute
 
 OLD_SALT, NEW_SALT = "fault-old-salt", "fault-new-salt"
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def files(folder: Path) -> dict:

@@ -8,7 +8,7 @@ import pandas as pd
 
 import kommunsocial as ks
 
-from .conftest import SAMPLE_RAW
+from ..conftest import SAMPLE_RAW
 
 WORD = re.compile(r"[^\W\d_]+(?:[-'][^\W\d_]+)*")
 

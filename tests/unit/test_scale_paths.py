@@ -34,7 +34,7 @@ def test_processing_each_distinct_text_once_equals_processing_every_row():
     from kommunsocial.ingest import _Texts
     from kommunsocial.io import read_file
 
-    from .conftest import SAMPLE_RAW
+    from ..conftest import SAMPLE_RAW
 
     posts = read_file(SAMPLE_RAW / "posts.json").posts["text"]
     comments = read_file(SAMPLE_RAW / "comments.jsonl").comments["text"]
@@ -93,7 +93,7 @@ def _mixed_jsonl(tmp_path):
     import json
     from pathlib import Path
 
-    folder = Path(__file__).parent / "data" / "graph_api" / "collection"
+    folder = Path(__file__).parents[1] / "data" / "graph_api" / "collection"
     lines = []
     for path in sorted(folder.iterdir(), reverse=True):
         for doc in ([json.loads(x) for x in path.read_text().splitlines() if x.strip()] if path.suffix == ".jsonl"
@@ -107,7 +107,7 @@ def _mixed_jsonl(tmp_path):
 def test_graph_api_json_lines_read_in_chunks_equal_reading_at_once(tmp_path, monkeypatch):
     from kommunsocial.io import graph_api, read_file
 
-    from .conftest import SAMPLE_RAW
+    from ..conftest import SAMPLE_RAW
 
     passes = _count_passes(monkeypatch)
     for path, sizes in ((SAMPLE_RAW / "comments.jsonl", (700, 1999)), (_mixed_jsonl(tmp_path), (1, 4))):
@@ -240,7 +240,7 @@ def test_row_order_by_lexsort_equals_sort_values_and_isin_by_codes_equals_isin(s
 def test_utf8_json_lines_parsed_from_bytes_equal_decoding_the_file_first(tmp_path, monkeypatch):
     from kommunsocial.io import graph_api, read_file
 
-    from .conftest import SAMPLE_RAW
+    from ..conftest import SAMPLE_RAW
 
     lines = graph_api.utf8_json_lines
     # not JSON Lines (one document, pretty-printed): the whole-file path, as before

@@ -11,7 +11,7 @@ import pytest
 import kommunsocial as ks
 from kommunsocial.reports import run_notebook
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOKS = sorted((ROOT / "notebooks").rglob("*.ipynb"))
 REPORT_NOTEBOOKS = ks.reports.notebooks(ROOT / "notebooks")
 

@@ -20,6 +20,8 @@ START = pd.Timestamp("2024-01-01 08:00", tz="UTC")
 SETTINGS = settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 FILES = settings(SETTINGS, max_examples=10)  # each example writes a dozen files
 
+pytestmark = pytest.mark.slow  # property tests over many generated datasets
+
 
 @st.composite
 def datasets(draw):

@@ -10,7 +10,7 @@ import kommunsocial as ks
 from kommunsocial.network.plots import NO_COMMENTS
 from kommunsocial.render import markdown_text
 
-NOTEBOOK = Path(__file__).resolve().parent.parent / "notebooks" / "04-interaction-network.ipynb"
+NOTEBOOK = Path(__file__).resolve().parents[2] / "notebooks" / "04-interaction-network.ipynb"
 
 
 def _outputs(executed: Path):

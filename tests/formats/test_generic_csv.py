@@ -10,7 +10,7 @@ import kommunsocial as ks
 from kommunsocial.errors import LoadError
 from kommunsocial.io import detect, read_file
 
-from .conftest import SALT, write
+from ..conftest import SALT, write
 
 POSTS = (
     "post_id,page_id,page_name,created_at,text,post_type,n_reactions,n_comments,n_shares\n"

@@ -5,7 +5,7 @@ loaded (repaired where the repair is exact), the record is quarantined with a re
 or the load stops with a :class:`~kommunsocial.errors.KommunsocialError` whose message names the
 file (and the row and column where there is one).
 
-``python -m tests.test_bad_inputs`` prints the catalogue as a Markdown table (input → outcome).
+``python -m tests.formats.test_bad_inputs`` prints the catalogue as a Markdown table (input → outcome).
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ import kommunsocial as ks
 from kommunsocial.errors import KommunsocialError
 
 SALT = "kommunsocial-test-salt"
-DATA = Path(__file__).parent / "data"
+DATA = Path(__file__).parents[1] / "data"
 
 # -- tiny raw files ----------------------------------------------------------------------------
 HEAD = "post_id,page_id,page_name,created_at,text,n_likes,n_comments\r\n"

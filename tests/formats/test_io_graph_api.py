@@ -16,7 +16,7 @@ from kommunsocial.errors import LoadError
 from kommunsocial.io import detect, read_file
 from kommunsocial.io import graph_api
 
-DATA = Path(__file__).parent / "data" / "graph_api"
+DATA = Path(__file__).parents[1] / "data" / "graph_api"
 COLL = DATA / "collection"
 BAD = DATA / "bad"
 PAGE = "100064512345678"
@@ -294,7 +294,7 @@ def test_api_error_object():
 
 
 def test_wrong_format_given():
-    ig = Path(__file__).parent / "data" / "instagram" / "collection" / "media.json"
+    ig = Path(__file__).parents[1] / "data" / "instagram" / "collection" / "media.json"
     with pytest.raises(LoadError, match=r"media.json: format='graph_api' was given.*looks like instagram"):
         ks.load(ig, format="graph_api", salt="test", progress=False)
 

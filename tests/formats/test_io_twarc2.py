@@ -15,7 +15,7 @@ from kommunsocial.errors import LoadError
 from kommunsocial.io import detect, read_file, twarc2
 from kommunsocial.schema import conform
 
-DATA = Path(__file__).parent / "data"
+DATA = Path(__file__).parents[1] / "data"
 TW = DATA / "twarc2"
 SJOVIK = "218834112"
 POST = "1771000000000000401"

@@ -16,8 +16,8 @@ import kommunsocial as ks
 from kommunsocial.errors import LoadError
 from kommunsocial.io import crowdtangle, detect, read_file
 
-DATA = Path(__file__).parent / "data" / "crowdtangle"
-FACEPAGER = Path(__file__).parent / "data" / "facepager"
+DATA = Path(__file__).parents[1] / "data" / "crowdtangle"
+FACEPAGER = Path(__file__).parents[1] / "data" / "facepager"
 ALVBY, NESVIK = "100071234567890", "100072345678901"
 
 

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import kommunsocial as ks
 
-from .conftest import SALT, SAMPLE_RAW
+from ..conftest import SALT, SAMPLE_RAW
 
 
 def test_two_ingests_of_the_sample_are_byte_identical(sample_processed, tmp_path):

@@ -15,7 +15,7 @@ from kommunsocial.errors import LoadError
 from kommunsocial.io import detect, read_file, x_v2
 from kommunsocial.schema import conform
 
-DATA = Path(__file__).parent / "data"
+DATA = Path(__file__).parents[1] / "data"
 X = DATA / "x_v2"
 SJOVIK = "218834112"
 FJORDVIK = "1122334455"

@@ -15,7 +15,7 @@ import kommunsocial as ks
 from kommunsocial.errors import LoadError
 from kommunsocial.io import detect, dyi, read_file
 
-DATA = Path(__file__).parent / "data" / "dyi"
+DATA = Path(__file__).parents[1] / "data" / "dyi"
 BAD = DATA / "bad"
 E25 = DATA / "export_2025" / "this_profile's_activity_across_facebook"
 POSTS_2025 = E25 / "posts" / "profile_posts_1.json"
@@ -146,7 +146,7 @@ def test_html_export_saved_as_json(tmp_path):
 def test_wrong_format_given():
     with pytest.raises(LoadError, match="likes_and_reactions_1.json: format='dyi' was given"):
         read_file(BAD / "likes_and_reactions_1.json", format="dyi")
-    fb = Path(__file__).parent / "data" / "graph_api" / "collection" / "posts_page1.json"
+    fb = Path(__file__).parents[1] / "data" / "graph_api" / "collection" / "posts_page1.json"
     with pytest.raises(LoadError, match="posts_page1.json: format='dyi' was given.*graph_api"):
         read_file(fb, format="dyi")
     with pytest.raises(LoadError, match="excel_resaved.csv: format='dyi' was given"):

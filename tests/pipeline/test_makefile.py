@@ -8,7 +8,7 @@ import papermill as pm
 
 import kommunsocial as ks
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def make(*args):

@@ -15,7 +15,7 @@ from kommunsocial import seminar
 from kommunsocial.network._example import make_dataset
 from kommunsocial.seminar import SeminarError
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 SEMINAR = ROOT / "notebooks" / "seminar"
 STUDENT = SEMINAR / "does-tone-matter.ipynb"
 TEACHER = SEMINAR / "does-tone-matter-teacher.ipynb"

@@ -21,7 +21,7 @@ import kommunsocial as ks
 from kommunsocial import spreadsheet
 from kommunsocial.tone import coding
 
-from .conftest import ROOT, SALT
+from ..conftest import ROOT, SALT
 
 SCRIPT = "<script>alert(1)</script>"
 IMG = "<img src=x onerror=alert(1)>"

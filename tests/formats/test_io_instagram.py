@@ -16,7 +16,7 @@ from kommunsocial.errors import LoadError
 from kommunsocial.io import detect, instagram, read_file
 from kommunsocial.io.graph_api import edge_records
 
-DATA = Path(__file__).parent / "data" / "instagram"
+DATA = Path(__file__).parents[1] / "data" / "instagram"
 COLL = DATA / "collection"
 BAD = DATA / "bad"
 ACCOUNT = "17841401234567890"
@@ -147,7 +147,7 @@ def test_html_saved_as_json():
 
 
 def test_wrong_format_given():
-    fb = Path(__file__).parent / "data" / "graph_api" / "collection" / "posts_page1.json"
+    fb = Path(__file__).parents[1] / "data" / "graph_api" / "collection" / "posts_page1.json"
     with pytest.raises(LoadError, match=r"posts_page1.json: format='instagram' was given.*looks like graph_api"):
         read_file(fb, format="instagram")
     with pytest.raises(LoadError, match="excel_resaved.csv: format='instagram' was given"):

@@ -29,7 +29,7 @@ from scipy import stats
 import kommunsocial as ks
 from kommunsocial import network
 
-from .conftest import SAMPLE_RAW
+from ..conftest import SAMPLE_RAW
 
 Z = 4.0
 
