@@ -17,7 +17,7 @@ import pandas as pd
 
 from . import render
 from .errors import KommunsocialError
-from .tone import coding
+from .tone import reliability
 
 __all__ = ["look_at_posts", "show_sheet", "coding_table", "pairwise_agreement", "codes_side_by_side",
            "tone_irr", "forest", "pick_pages", "page_table", "compare_municipalities", "SeminarError"]
@@ -114,7 +114,7 @@ def _tone_codes(values, coder: str, n: int) -> list:
 
 
 def coding_table(sheet: pd.DataFrame, coders: dict) -> pd.DataFrame:
-    """Codes typed as lists, one per coder, as the long table :func:`coding.reliability` reads.
+    """Codes typed as lists, one per coder, as the long table :func:`kommunsocial.tone.reliability.reliability` reads.
 
     Parameters
     ----------
@@ -172,7 +172,7 @@ def pairwise_agreement(coded: pd.DataFrame, *, n_boot: int = 1000, seed: int = 0
 
     Notes
     -----
-    Each pair is passed to :func:`kommunsocial.tone.coding.reliability` (Cohen 1960:
+    Each pair is passed to :func:`kommunsocial.tone.reliability.reliability` (Cohen 1960:
     κ = (pₒ − pₑ) / (1 − pₑ), pₑ from each coder's own marginals; percentile bootstrap over posts).
     On ten posts the intervals are wide: that is the lesson, not a flaw.
 
@@ -190,7 +190,7 @@ def pairwise_agreement(coded: pd.DataFrame, *, n_boot: int = 1000, seed: int = 0
     rows = []
     for a, b in itertools.combinations(names, 2):
         pair = coded[coded["coder"].isin([a, b])]
-        table = coding.reliability(pair, level="nominal", variable="tone", n_boot=n_boot, seed=seed)
+        table = reliability.reliability(pair, level="nominal", variable="tone", n_boot=n_boot, seed=seed)
         row = {"coder_1": a, "coder_2": b, "units": float(table["units"].iloc[0]) if len(table) else 0.0}
         for measure in ("percent_agreement", "cohen_kappa"):
             est = table["estimate"].get(measure, np.nan)

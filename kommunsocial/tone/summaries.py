@@ -7,7 +7,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from . import coding
+from . import coding, reliability
 from .index import MODEL_FEATURES, WEIGHTS, design_matrix
 from . import features as _features
 
@@ -148,20 +148,20 @@ def agreement(coded: pd.DataFrame, *, n_boot: int = 1000, seed: int = 0) -> pd.D
     """Reliability of tone (nominal) and formality (ordinal) side by side, with bootstrap 95 % CIs."""
     if not len(coded):
         return pd.DataFrame()
-    tone = coding.reliability(coded, level="nominal", n_boot=n_boot, seed=seed).assign(variable="tone (nominal)")
-    form = coding.reliability(coded, level="ordinal", n_boot=n_boot, seed=seed).assign(
+    tone = reliability.reliability(coded, level="nominal", n_boot=n_boot, seed=seed).assign(variable="tone (nominal)")
+    form = reliability.reliability(coded, level="ordinal", n_boot=n_boot, seed=seed).assign(
         variable="formality 1–5 (ordinal)")
     out = pd.concat([tone, form]).reset_index().set_index(["variable", "measure"])
     return out.round(3)
 
 
 def against_coders(posts: pd.DataFrame, coded: pd.DataFrame) -> dict:
-    """:func:`coding.validate` of the posts' ``tone`` against the coders' majority code, by language,
+    """:func:`reliability.validate` of the posts' ``tone`` against the coders' majority code, by language,
     plus the Spearman correlation of ``formality`` with the coders' mean 1–5 rating."""
     if not len(coded):
         return {"scores": pd.DataFrame(), "confusion": pd.DataFrame(), "spearman": np.nan, "n": 0}
     by_id = posts.assign(post_id=posts["post_id"].astype(str)).set_index("post_id")
-    result = coding.validate(by_id["tone"], coded, lang=by_id["lang"] if "lang" in by_id else None)
+    result = reliability.validate(by_id["tone"], coded, lang=by_id["lang"] if "lang" in by_id else None)
     rating = coded.dropna(subset=["formality"]).groupby("post_id")["formality"].mean().astype(float)
     both = pd.DataFrame({"index": by_id["formality"].reindex(rating.index), "rating": rating}).dropna()
     result["spearman"] = round(float(both["index"].corr(both["rating"], method="spearman")), 3) if len(both) > 2 \
