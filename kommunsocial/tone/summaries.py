@@ -15,11 +15,14 @@ __all__ = ["scored_posts", "by_group", "weights_table", "drivers", "examples", "
            "agreement", "against_coders"]
 
 
-def scored_posts(ds, *, method: str = "index", threshold: float = 50.0) -> pd.DataFrame:
-    """The dataset's posts with ``formality``, ``tone``, ``page`` (name) and ``month`` (UTC) columns."""
+def scored_posts(ds, *, tone_method: str = "index", threshold: float = 50.0) -> pd.DataFrame:
+    """The dataset's posts with ``formality``, ``tone``, ``page`` (name) and ``month`` (UTC) columns.
+
+    ``tone_method`` and ``threshold`` are those of :func:`kommunsocial.tone.add_tone`.
+    """
     from .tagging import add_tone
 
-    posts = add_tone(ds.posts, method=method, threshold=threshold, cache=getattr(ds, "cache_dir", None))
+    posts = add_tone(ds.posts, tone_method=tone_method, threshold=threshold, cache=getattr(ds, "cache_dir", None))
     names = ds.pages.set_index("page_id")["page_name"]
     posts["page"] = posts["page_id"].map(names).fillna(posts["page_id"]).astype(str)
     posts["month"] = posts["created_at"].dt.tz_localize(None).dt.to_period("M").dt.to_timestamp()
