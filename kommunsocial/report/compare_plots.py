@@ -121,7 +121,8 @@ def scatter(table: pd.DataFrame, x: str, y: str = "E", *, xlabel: str, ylabel: s
     setup()
     for col in (x, y, "page_name"):
         if col not in table:
-            raise KeyError(f"the table has no column {col!r}; make it with kommunsocial.compare.municipality_table")
+            raise KeyError(f"the table has no column {col!r}; "
+                           f"make it with kommunsocial.report.compare.municipality_table")
     d = table.assign(_x=table[x].astype("float64") * (100 if percent_x else 1),
                      _y=table[y].astype("float64")).dropna(subset=["_x", "_y"])
     if d.empty:
