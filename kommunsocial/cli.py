@@ -42,6 +42,8 @@ def _ingest(args):
     print(f"{args.out}: {len(ds.pages)} pages, {len(ds.posts)} posts, {len(ds.comments)} comments, "
           f"{len(ds.quarantine)} quarantined" + (f" ({', '.join(f'{k}: {v}' for k, v in reasons.items())})"
                                                  if reasons else ""))
+    for skipped in ds.manifest.get("skipped_files") or []:  # said here too: a file left out is easy to miss
+        print(f"  not read: {skipped['file']} ({skipped['reason']})")
 
 
 def _sample(args):

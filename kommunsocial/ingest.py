@@ -51,7 +51,8 @@ def load(paths, *, format=None, mapping=None, salt=None, progress=True, timezone
         ``"clean"``, ``"language"``, ``"features"``, ``"pseudonymise"``, ``"mask"``,
         ``"validate"``), and with ``None`` at the end: how ``make bench`` times them.
     """
-    files = list_inputs(paths)
+    skipped = []
+    files = list_inputs(paths, skipped=skipped)
     stage = _Stages(on_stage)
     stage("read")
     key = privacy.get_salt(salt)
@@ -83,7 +84,9 @@ def load(paths, *, format=None, mapping=None, salt=None, progress=True, timezone
         })
         bar.update()
     try:
-        return _assemble(parts, inputs, key, bar, stage)
+        dataset = _assemble(parts, inputs, key, bar, stage)
+        dataset.manifest["skipped_files"] = skipped
+        return dataset
     finally:
         stage(None)
         bar.close()
@@ -165,7 +168,7 @@ def _concat(frames, table):
     return pd.concat(frames, ignore_index=True, sort=False)
 
 
-def _merge_pages(parts, posts):
+def _merge_pages(parts, posts, quarantine_rows):
     frames = []
     for p in parts:
         if len(p.pages):
@@ -174,6 +177,7 @@ def _merge_pages(parts, posts):
             frames.append(f)
     pages = pd.concat(frames, ignore_index=True, sort=False) if frames else pd.DataFrame(
         columns=["page_id", "platform", "_priority"])
+    pages = _quarantine_page_conflicts(pages, quarantine_rows)
     # pages that only posts mention get a minimal row
     known = set(zip(pages["platform"].astype(str), pages["page_id"].astype(str)))
     if len(posts):
@@ -192,6 +196,104 @@ def _merge_pages(parts, posts):
     pages["page_name"] = pages["page_name"].astype("string").fillna(pages.get("handle", pages["page_id"])
                                                                     .astype("string")).fillna(pages["page_id"])
     return pages.drop(columns=["_priority"])
+
+
+#: Columns of a user's pages table that must agree when one page is listed twice.
+_PAGE_FACTS = ("page_name", "handle", "municipality_code", "country", "population")
+
+
+def _quarantine_page_conflicts(pages, quarantine_rows):
+    """Rows of the user's pages tables (``pages.csv``) that list a page again with other values:
+    the first stays, the later ones are quarantined naming the first; identical repeats merge.
+
+    Rows read from platform exports are not compared: a page's name or follower count changes
+    over the years an export covers, and the user's table is the one that says what is right.
+    """
+    if not len(pages) or "source_row" not in pages:
+        return pages
+    user = pages["_priority"].eq(0) & pages["page_id"].notna()
+    if not user.any():
+        return pages
+    facts = [c for c in _PAGE_FACTS if c in pages]
+    mine = pages[user].astype({c: "string" for c in facts})
+    key = ["platform", "page_id"]
+    distinct = mine.drop_duplicates([*key, *facts])
+    clash = distinct.duplicated(key, keep="first")
+    if not clash.any():
+        return pages
+    first = distinct[~clash].drop_duplicates(key).set_index(key)
+    for _, row in distinct[clash].iterrows():  # the few conflicting rows only
+        orig = first.loc[(row["platform"], row["page_id"])]
+        differ = [c for c in facts if _differ(row[c], orig[c])]
+        shown = "; ".join(f"{c} {orig[c]!r} there, {row[c]!r} here" for c in differ[:3])
+        quarantine_rows.append({
+            "source_file": row["source_file"], "source_row": int(row["source_row"]),
+            "source_format": row["source_format"], "table": "pages", "column": differ[0] if differ else "page_id",
+            "reason": f"page listed twice with different values (first in {orig['source_file']} row "
+                      f"{int(orig['source_row'])}): {shown}",
+            "record": json.dumps({c: (None if pd.isna(row[c]) else str(row[c])) for c in ["page_id", *facts]},
+                                 ensure_ascii=False),
+        })
+    return pages.drop(index=distinct.index[clash])
+
+
+def _differ(a, b) -> bool:
+    """Whether two values of a table differ, a missing one differing from any given one."""
+    if pd.isna(a) or pd.isna(b):
+        return pd.isna(a) != pd.isna(b)
+    return a != b
+
+
+def _quarantine_reply_cycles(comments, quarantine_rows):
+    """Quarantine comments whose chain of parents returns to themselves (a comment replying to
+    itself, or A to B to A): no export can hold such a thread, so the ids are corrupt.
+
+    Parents are followed by pointer doubling over all comments at once: after ``2**k >= n`` steps
+    every chain that ends has reached its end, and the comments still pointing somewhere are the
+    cycles and the replies hanging from them; the cycles are those a step still reaches.
+    """
+    if "parent_id" not in comments:
+        return comments
+    # only replies can be on a cycle (each member has a parent): follow the replies alone
+    replies = np.flatnonzero(comments["parent_id"].notna().to_numpy())
+    n = len(replies)
+    if not n:
+        return comments
+    codes, _ = pd.factorize(pd.concat([comments["comment_id"].iloc[replies].astype("string"),
+                                       comments["parent_id"].iloc[replies].astype("string")], ignore_index=True))
+    where = np.full(codes.max() + 2, n)  # code -> position among the replies; n: not a reply
+    where[codes[:n][::-1]] = np.arange(n)[::-1]  # the first, should an id repeat
+    jump = np.append(where[codes[n:]], n)  # position n: "no parent among the replies", which stays there
+    for _ in range(int(np.ceil(np.log2(n + 1))) + 1):
+        jump = jump[jump]
+    looping = jump[:-1] != n
+    if not looping.any():
+        return comments
+    on_cycle = np.zeros(len(comments), dtype=bool)
+    on_cycle[replies[np.unique(jump[:-1][looping])]] = True
+    bad = comments[on_cycle]
+    for _, row in bad.iterrows():
+        quarantine_rows.append({
+            "source_file": row["source_file"], "source_row": row["source_row"], "source_format": row["source_format"],
+            "table": "comments", "column": "parent_id",
+            "reason": f"reply cycle: the chain of parents of comment {row['comment_id']} returns to it "
+                      f"(parent_id {row['parent_id']})",
+            "record": json.dumps({c: (None if pd.isna(v) else str(v)) for c, v in row.items()
+                                  if c not in PRIVATE_COLUMNS}, ensure_ascii=False),
+        })
+    return comments[~on_cycle].reset_index(drop=True)
+
+
+def _nothing_loaded(inputs, quarantine_rows):
+    """Raise the error of a load that quarantined every record, naming files and top reasons."""
+    q = pd.DataFrame(quarantine_rows)
+    reasons = q["reason"].astype(str).str.split(":").str[0].str.split(" \\(").str[0].value_counts()
+    top = "; ".join(f"{r} ({n})" for r, n in reasons.head(3).items())
+    files = ", ".join(i["file"] for i in inputs)
+    first = q.iloc[0]
+    raise LoadError(files, f"nothing could be loaded: all {len(q)} records were quarantined; the most common "
+                           f"reasons: {top}. The first: {first['source_file']} row {first['source_row']}, column "
+                           f"{first['column']}: {first['reason']}")
 
 
 #: When one post or comment comes from several formats, values are taken in this order (the Graph
@@ -279,7 +381,11 @@ def _assemble(parts, inputs, key, bar, stage) -> Dataset:
         quarantine_rows.extend(q.rows)
         comments = comments[~orphan].reset_index(drop=True)
 
-    pages = _merge_pages(parts, posts)
+    comments = _quarantine_reply_cycles(comments, quarantine_rows)
+    pages = _merge_pages(parts, posts, quarantine_rows)
+    if (not len(posts) and not len(comments) and quarantine_rows
+            and not any(i.get("table") == "pages" for i in inputs)):
+        _nothing_loaded(inputs, quarantine_rows)
 
     # text: repair, normalise, language, features. Every step is a function of the text alone, so
     # each distinct text is processed once (comments repeat: "Tack!", "👍") and the results spread

@@ -159,11 +159,11 @@ def test_saves_killed_at_every_rename_and_removal_leave_old_or_new(refs, tmp_pat
 def cli_ingest(refs):
     """The ingest command line for the raw corpus under the new salt, and its uninterrupted duration."""
     base, _, new = refs
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "KOMMUNSOCIAL_SALT": NEW_SALT}  # never on the command line
 
     def start(out, **kwargs):
         return subprocess.Popen([sys.executable, "-m", "kommunsocial.cli", "ingest", str(base / "raw"), "--out",
-                                 str(out), "--salt", NEW_SALT, "--quiet"], env=env, stdout=subprocess.PIPE,
+                                 str(out), "--quiet"], env=env, stdout=subprocess.PIPE,
                                 stderr=subprocess.PIPE, text=True, **kwargs)
 
     started = time.perf_counter()

@@ -196,11 +196,17 @@ def test_comments_of_post_seeds_join_posts_from_crowdtangle():
     assert comments.loc[page_answer, "parent_id"] == f"{C}_4000000000000001"  # from the `parent` JSON column
 
 
-def test_post_seed_comments_alone_are_orphans_in_the_quarantine():
-    ds = ks.load(DATA / "fp_post_seeds.csv", salt="test", progress=False)
-    assert len(ds.comments) == 0 and len(ds.quarantine) == 2
-    assert ds.quarantine["reason"].str.contains("post is not in the dataset").all()
-    assert not ds.quarantine["record"].str.contains("Exempel").any()  # names never reach the quarantine
+def test_post_seed_comments_alone_are_orphans_and_so_nothing_is_loaded():
+    parsed = read_file(DATA / "fp_post_seeds.csv")
+    assert len(parsed.comments) == 2 and not len(parsed.posts)
+    # both comments' post is absent: a load of this file alone quarantines everything, an error
+    with pytest.raises(LoadError) as err:
+        ks.load(DATA / "fp_post_seeds.csv", salt="test", progress=False)
+    message = str(err.value)
+    assert message.startswith("fp_post_seeds.csv: nothing could be loaded: all 2 records were quarantined; the most "
+                              "common reasons: comment's post is not in the dataset (2). The first: "
+                              "fp_post_seeds.csv row 2, column post_id")
+    assert "Exempel" not in message  # names never reach the message
 
 
 # ---------------------------------------------------------------------------------------------

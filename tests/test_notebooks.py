@@ -114,3 +114,20 @@ def test_every_report_runs_for_one_municipality(sample_processed, sample_dataset
         assert name in page.read_text()
     # figures and tables land beside the report, in a folder named after it
     assert list((tmp_path / "03-engagement").glob("*.png")) and list((tmp_path / "03-engagement").glob("*.csv"))
+
+
+@pytest.mark.notebooks
+def test_data_quality_report_lists_the_files_not_read(tmp_path):
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    (raw / "posts.csv").write_text("post_id,page_id,page_name,created_at,text\n1,9,Sjöviks kommun,2024-03-11 12:00,"
+                                   "Hej alla\n2,9,Sjöviks kommun,2024-03-12 12:00,Vi bygger om skolan\n",
+                                   encoding="utf-8")
+    (raw / "more.zip").write_bytes(b"PK\x03\x04")
+    (raw / "<img src=x onerror=alert(1)>.xls").write_bytes(b"\xd0\xcf\x11\xe0")
+    ks.ingest(raw, tmp_path / "processed", salt="x", progress=False)
+    nb = ROOT / "notebooks" / "01-data-quality.ipynb"
+    page = run_notebook(nb, tmp_path / "out", parameters={"dataset": "tiny", "data_dir": str(tmp_path / "processed")})
+    html = page.read_text()
+    assert "more.zip" in html and "a zip archive: unzip it into the folder" in html
+    assert "&lt;img src=x onerror=alert(1)&gt;.xls" in html and "<img src=x" not in html  # a name is text

@@ -9,10 +9,13 @@ the generic CSV reader comes last.
 from __future__ import annotations
 
 import importlib
+import json
 from pathlib import Path
 
+import numpy as np
+
 from ..errors import LoadError
-from ._common import Parsed, Quarantine
+from ._common import Parsed, Quarantine, decode_text, read_text
 
 __all__ = ["READERS", "detect", "read_file", "list_inputs", "Parsed", "Quarantine"]
 
@@ -58,16 +61,60 @@ def detect(path) -> str:
         head = fh.read(65536)
     if not head.lstrip(b"\xef\xbb\xbf").strip():
         raise LoadError(path.name, "the file is empty")
-    for fmt in READERS:
-        module = _module(fmt)
-        if module is not None and module.sniff(head, path.name):
-            return fmt
-    start = head.lstrip()[:200].decode("utf-8", "replace")
+    found = _sniff(head, path.name)
+    if found:
+        return found
+    # nothing recognised the bytes: decode them as every reader does (which names a NUL byte, binary
+    # content or undecodable UTF-16) and try again on the text as UTF-8, which the sniffers expect
+    text, encoding = decode_text(head, path.name)
+    if encoding != "utf-8":
+        found = _sniff(text.encode("utf-8"), path.name)
+        if found:
+            return found
+    start = text.lstrip("\ufeff").lstrip()
     if start.lower().startswith(("<!doctype html", "<html")):
         raise LoadError(path.name, "this is an HTML page (perhaps an error page saved by a browser or API client), "
                                    "not an export")
+    if start[:1] in ("{", "["):
+        _check_json(path)
+    first = start.split("\n", 1)[0]
+    if not any(d in first for d in ",;\t") and first.count("|") >= 2:
+        raise LoadError(path.name, f"the header {first[:60]!r} is split by '|': kommunsocial reads CSV split by "
+                                   "commas, semicolons or tabs; save it with one of those", row=0)
     raise LoadError(path.name, f"not a format kommunsocial knows (formats: {', '.join(available_formats())}); "
                                f"the file starts with {start[:60]!r}. For a CSV from elsewhere pass a column mapping.")
+
+
+def _sniff(head: bytes, name: str) -> str | None:
+    for fmt in READERS:
+        module = _module(fmt)
+        if module is not None and module.sniff(head, name):
+            return fmt
+    return None
+
+
+def _check_json(path: Path):
+    """Raise the error that explains why a file that starts like JSON was not recognised: nesting
+    too deep for any export, or JSON that is not valid."""
+    text, _ = read_text(path)
+    try:
+        json.loads(text.lstrip("\ufeff"), parse_int=str, parse_float=str)
+    except RecursionError:
+        depth = _depth(text)
+        raise LoadError(path.name, f"JSON nested deeper than {depth if depth else 'Python can parse'} levels "
+                                   f"(an export nests a few levels; this is not an export)") from None
+    except json.JSONDecodeError as exc:
+        if exc.msg == "Extra data":  # JSON Lines: each line is checked by the readers
+            return
+        raise LoadError(path.name, f"not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno} (the file "
+                                   "may be truncated or damaged)", row=exc.lineno) from None
+
+
+def _depth(text: str) -> int:
+    """The deepest nesting of brackets in ``text`` (strings not told apart: for a message only)."""
+    codes = np.frombuffer(text.encode("utf-32-le"), dtype="<u4")
+    step = np.isin(codes, (ord("["), ord("{"))).astype(np.int64) - np.isin(codes, (ord("]"), ord("}")))
+    return int(np.cumsum(step).max()) if len(step) else 0
 
 
 def read_file(path, *, format: str | None = None, name: str | None = None, **options) -> Parsed:
@@ -95,29 +142,61 @@ def read_file(path, *, format: str | None = None, name: str | None = None, **opt
     return parsed
 
 
-def list_inputs(paths) -> list[tuple[Path, str]]:
+def list_inputs(paths, *, skipped: list | None = None) -> list[tuple[Path, str]]:
     """Expand files and folders into ``(file, name)`` pairs, sorted, skipping docs and hidden files.
 
     ``name`` is the path relative to the folder given (just the file name for a file given
-    directly): it is what ``source_file`` records, never an absolute path.
+    directly): it is what ``source_file`` records, never an absolute path. Any other file in a
+    folder that is not read (a zip, an old ``.xls`` workbook, a compressed JSON, a link to nothing…)
+    is appended to ``skipped`` as ``{"file": name, "reason": why}``, for the manifest.
     """
     if isinstance(paths, (str, Path)):
         paths = [paths]
+    skipped = [] if skipped is None else skipped
     found = []
     for p in paths:
         p = Path(p)
         if p.is_dir():
             for f in sorted(p.rglob("*")):
                 rel = f.relative_to(p)
-                if (f.is_file() and not any(part.startswith(".") for part in rel.parts)
-                        and f.suffix.lower() in DATA_SUFFIXES and f.name.lower() not in IGNORED_NAMES
-                        and not any(part.lower() in IGNORED_NAMES for part in rel.parts[:-1])):
+                if (any(part.startswith(".") for part in rel.parts) or f.name.lower() in IGNORED_NAMES
+                        or any(part.lower() in IGNORED_NAMES for part in rel.parts[:-1])
+                        or f.is_dir() or f.name.lower().startswith("readme")):
+                    continue  # documentation, settings and hidden files: not data, by design
+                if f.is_file() and f.suffix.lower() in DATA_SUFFIXES:
                     found.append((f, rel.as_posix()))
+                else:
+                    skipped.append({"file": rel.as_posix(), "reason": _why_skipped(f)})
         elif p.is_file():
             found.append((p, p.name))
         else:
             raise FileNotFoundError(f"{p}: no such file or folder")
     if not found:
+        also = (f"; not read: {', '.join(s['file'] + ' (' + s['reason'] + ')' for s in skipped[:5])}"
+                if skipped else "")
         raise LoadError(", ".join(str(p) for p in paths), "no export files found (looked for "
-                                                           f"{', '.join(sorted(DATA_SUFFIXES))})")
+                                                           f"{', '.join(sorted(DATA_SUFFIXES))}){also}")
     return found
+
+
+#: Why a file of these kinds is not read, and what to do instead.
+_SKIP_REASONS = {
+    ".zip": "a zip archive: unzip it into the folder",
+    ".gz": "a compressed file: decompress it into the folder",
+    ".bz2": "a compressed file: decompress it into the folder",
+    ".xz": "a compressed file: decompress it into the folder",
+    ".7z": "an archive: unpack it into the folder",
+    ".xls": "an old Excel workbook (.xls): save it as .xlsx or CSV",
+    ".ods": "an OpenDocument spreadsheet: save it as .xlsx or CSV",
+    ".parquet": "a Parquet table: kommunsocial reads raw exports, not processed tables",
+}
+
+
+def _why_skipped(f: Path) -> str:
+    if f.is_symlink() and not f.exists():
+        return "a symbolic link to a file that does not exist"
+    if not f.is_file():
+        return "not a regular file"
+    known = _SKIP_REASONS.get(f.suffix.lower())
+    return known or (f"not a kind of file kommunsocial reads ({f.suffix or 'no extension'}; it reads "
+                     f"{', '.join(sorted(DATA_SUFFIXES))})")

@@ -7,13 +7,14 @@ import io
 import json
 import re
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from ..errors import LoadError
 from ..schema import DATETIME_DTYPE
+from ._checks import float_id_errors, implausible_time_errors, to_ascii_digits
+from ._decode import decode_text, read_text
 
 __all__ = [
     "Parsed",
@@ -22,6 +23,7 @@ __all__ = [
     "read_text",
     "sniff_delimiter",
     "read_csv_records",
+    "ragged_column",
     "parse_counts",
     "parse_times",
     "parse_ids",
@@ -89,66 +91,20 @@ class Quarantine:
 # ---------------------------------------------------------------------------------------------
 # text and CSV
 # ---------------------------------------------------------------------------------------------
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
-
-
-def decode_text(data: bytes, name: str) -> tuple[str, str]:
-    """Decode a text export: UTF-8 (with or without BOM), UTF-16 with BOM, else cp1252 / latin-1.
-
-    Returns ``(text, encoding)``. Raises :class:`LoadError` for a file that is empty or binary.
-    """
-    if not data.strip():
-        raise LoadError(name, "the file is empty")
-    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
-        return data.decode("utf-16"), "utf-16"
-    if data[:4] == b"PK\x03\x04":
-        raise LoadError(name, "this is a zip or Excel workbook, not a text file; save it as .xlsx and load that, "
-                              "or export CSV")
-    head = data[:4096]
-    if head.count(b"\x00") * 3 > len(head) and head[1::2].count(b"\x00") * 2 > len(head[1::2]):
-        try:  # UTF-16 without a byte-order mark (Excel's "Unicode text")
-            return data.decode("utf-16-le"), "utf-16-le"
-        except UnicodeDecodeError:
-            pass
-    try:
-        if b"\x00" not in head:
-            try:
-                return data.decode("utf-8-sig"), "utf-8"
-            except UnicodeDecodeError as exc:
-                if exc.reason != "unexpected end of data":
-                    raise
-                # the first 64 KiB handed to a sniffer can end inside a character: drop that one
-                return data[:exc.start].decode("utf-8-sig"), "utf-8"
-        raise UnicodeDecodeError("utf-8", head, head.index(b"\x00"), head.index(b"\x00") + 1, "NUL byte")
-    except UnicodeDecodeError as exc:
-        utf8_error = exc
-    if b"\x00" in head:
-        raise LoadError(name, "binary content: the file is neither UTF-8 nor a single-byte text encoding")
-    try:
-        text, enc = data.decode("cp1252"), "cp1252"
-    except UnicodeDecodeError:
-        text, enc = data.decode("latin-1"), "latin-1"
-    controls = len(_CONTROL.findall(text[:20000]))
-    if controls > max(3, len(text[:20000]) // 200):
-        line = data[: utf8_error.start].count(b"\n") + 1
-        raise LoadError(name, f"cannot decode: not UTF-8 (bad byte at line {line}) and not cp1252/latin-1 text "
-                              f"either ({controls} control characters)", row=None)
-    return text, enc
-
-
-def read_text(path: Path, name: str | None = None) -> tuple[str, str]:
-    path = Path(path)
-    return decode_text(path.read_bytes(), name or path.name)
-
-
 def sniff_delimiter(text: str) -> str:
     """The delimiter among ``,`` ``;`` and tab that splits the header line into the most fields."""
-    header = next(csv.reader(io.StringIO(text[:65536])), [])
-    line = text.split("\n", 1)[0]
+    line = re.split(r"[\r\n]", text[:65536], maxsplit=1)[0]
     counts = {d: line.count(d) for d in (",", ";", "\t")}
     best = max(counts, key=lambda d: (counts[d], d == ","))
-    del header
     return best if counts[best] else ","
+
+
+def ragged_column(header: list, fields: list) -> str | None:
+    """The column a ragged CSV record goes wrong at, for its quarantine row: the first without a
+    value when it is short, the last of the header (after which the extra fields come) when long."""
+    if not header:
+        return None
+    return header[len(fields)] if len(fields) < len(header) else header[-1]
 
 
 def read_csv_records(text: str, name: str, *, delimiter: str | None = None, strict_quotes: bool = False):
@@ -173,6 +129,13 @@ def read_csv_records(text: str, name: str, *, delimiter: str | None = None, stri
     header = [h.strip().lstrip("\ufeff") for h in header]
     while header and header[-1] == "":
         header.pop()
+    named = [h for h in header if h]
+    if len(set(named)) != len(named):  # which of the two would a value come from? Neither is safe
+        dup = sorted({h for h in named if named.count(h) > 1})
+        where = [i + 1 for i, h in enumerate(header) if h == dup[0]]
+        raise LoadError(name, f"the header repeats the column name{'s' if len(dup) > 1 else ''} "
+                              f"{', '.join(map(repr, dup))} (columns {where}); rename or remove the copy so that "
+                              "each value has one meaning", row=0, column=dup[0])
     n = len(header)
     rows, bad = [], []
     number = 0
@@ -269,8 +232,10 @@ def _na_mask(s: pd.Series) -> pd.Series:
     return s.isna() | s.isin(NA_TOKENS)
 
 
-_THOUSANDS = re.compile(r"^[+-]?\d{1,3}([,\u00a0\u202f ]\d{3})+$")
-_INT = re.compile(r"^[+-]?\d+(\.0+)?$")
+_THOUSANDS = re.compile(r"^[+-]?[0-9]{1,3}([,\u00a0\u202f ][0-9]{3})+$")
+_INT = re.compile(r"^[+-]?[0-9]+(\.0+)?$")
+#: Counts that are not finite numbers (NaN is not a missing-value token for counts: see parse_counts).
+_NOT_FINITE = frozenset({"NaN", "nan", "Infinity", "-Infinity", "inf", "-inf", "Inf", "-Inf"})
 
 
 def parse_counts(values) -> tuple[pd.Series, pd.Series]:
@@ -288,7 +253,7 @@ def parse_counts(values) -> tuple[pd.Series, pd.Series]:
     # value is parsed once.
     digits = _plain_counts(distinct)
     rest = ~digits
-    if rest.any() and not all(map(str.isascii, distinct[rest])):
+    if rest.any() and (not all(map(str.isascii, distinct[rest])) or not _NOT_FINITE.isdisjoint(distinct[rest])):
         return _parse_counts(values)
     numbers = np.zeros(len(distinct), dtype="int64")
     if digits.any():
@@ -317,12 +282,20 @@ def _parse_counts(values) -> tuple[pd.Series, pd.Series]:
     s = _as_str(values)
     numbers = pd.Series(pd.NA, index=s.index, dtype="Int64")
     errors = pd.Series(pd.NA, index=s.index, dtype="string")
-    plain = s.fillna("").str.fullmatch(r"\d{1,15}")
+    plain = s.fillna("").str.fullmatch(r"[0-9]{1,15}")
     if plain.any():  # the common case, fast: digits only
         numbers[plain] = pd.to_numeric(s[plain]).astype("Int64")
     rest = ~plain & ~_na_mask(s)
+    constant = s.isin(_NOT_FINITE).fillna(False).astype(bool)
+    if constant.any():  # a missing count is empty; NaN or Infinity is a computation gone wrong
+        errors[constant] = [f"not a finite number: {v!r} (a missing count should be empty)" for v in s[constant]]
+        rest &= ~constant
     if rest.any():
         r = s[rest]
+        wide = ~r.map(str.isascii).astype(bool)
+        if wide.any():  # digits of other scripts (full-width "１２", Arabic-Indic "١٢") are numbers too
+            r = r.copy()
+            r[wide] = r[wide].map(to_ascii_digits)
         thousands = r.str.match(_THOUSANDS)
         cleaned = r.where(~thousands, r.str.replace(r"[,\u00a0\u202f ]", "", regex=True))
         ok = cleaned.str.match(_INT) & (cleaned.str.lstrip("+-").str.split(".").str[0].str.len() <= 15)
@@ -337,7 +310,11 @@ def _parse_counts(values) -> tuple[pd.Series, pd.Series]:
 
 
 def parse_ids(values) -> pd.Series:
-    """Identifiers as strings, exactly as exported (a float artefact such as ``"1234.0"`` loses ``.0``)."""
+    """Identifiers as strings, exactly as exported.
+
+    An id written as a float (``"1234.0"``, ``"1.5e+15"``) is kept as written: :func:`finish_table`
+    quarantines it, since a spreadsheet that wrote it may have changed its digits too.
+    """
     s, codes, distinct = _distinct_texts(values, repeated=True)
     if codes is None:
         return _parse_ids(values)
@@ -345,9 +322,6 @@ def parse_ids(values) -> pd.Series:
     if missing.all():
         return _parse_ids(values)
     ids = pd.array(np.where(missing, None, distinct), dtype="string")
-    tail = np.flatnonzero(pd.Series(ids).str.endswith(".0").to_numpy(dtype=bool, na_value=False))
-    if len(tail):  # only these can be float artefacts
-        ids[tail] = pd.Series(ids[tail]).astype("str").str.replace(r"^(\d+)\.0$", r"\1", regex=True).array
     if len(distinct) < len(codes):  # else every value is its own code
         ids = ids.take(codes, allow_fill=True)
     return pd.Series(ids, index=s.index, name=s.name)
@@ -359,9 +333,7 @@ _MISSING = NA_TOKENS | {None}
 def _parse_ids(values) -> pd.Series:
     """:func:`parse_ids` for any values."""
     s = _as_str(values)
-    s = s.where(~_na_mask(s), None)
-    s = s.str.replace(r"^(\d+)\.0$", r"\1", regex=True)
-    return s.astype("string")
+    return s.where(~_na_mask(s), None).astype("string")
 
 
 _OFFSET = re.compile(r"(?:Z|[+-]\d{2}:?\d{2})$")
@@ -494,9 +466,16 @@ def _parse_times(values, *, tz: str = "UTC", dayfirst: bool = True) -> tuple[pd.
     return out, errors
 
 
+#: Identifier columns checked for ids a spreadsheet wrote as floats.
+_ID_COLUMNS = ("post_id", "page_id", "comment_id", "parent_id")
+
+
 def finish_table(frame: pd.DataFrame, errors: dict, raw_records, quarantine: Quarantine, *, table: str,
                  required=()) -> pd.DataFrame:
     """Quarantine rows with a parse error or a missing required value; return the rest.
+
+    Checked here for every reader: ids written as floats (see :func:`float_id_errors`) and
+    ``created_at`` before 2004 or after the time of loading (see :func:`implausible_time_errors`).
 
     ``errors`` maps a data-model column to a Series of messages (NA where the value was fine),
     aligned with ``frame``; ``raw_records`` is a sequence of the original records (dicts),
@@ -504,6 +483,13 @@ def finish_table(frame: pd.DataFrame, errors: dict, raw_records, quarantine: Qua
     """
     reason = pd.Series(pd.NA, index=frame.index, dtype="string")
     column = pd.Series(pd.NA, index=frame.index, dtype="string")
+    errors = dict(errors)
+    for col in _ID_COLUMNS:
+        if col in frame and col not in errors:
+            errors[col] = float_id_errors(frame[col])
+    if "created_at" in frame and pd.api.types.is_datetime64_any_dtype(frame["created_at"]):
+        late = implausible_time_errors(frame["created_at"])
+        errors["created_at"] = late if "created_at" not in errors else errors["created_at"].fillna(late)
     for col, err in errors.items():
         take = err.notna() & reason.isna()
         reason[take] = err[take]

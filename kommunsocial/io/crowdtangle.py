@@ -65,7 +65,7 @@ import pandas as pd
 
 from ..errors import LoadError
 from ._common import (NA_TOKENS, Parsed, Quarantine, decode_text, finish_table, normalise_post_type, parse_counts,
-                      parse_ids, parse_times, read_csv_records, sniff_delimiter)
+                      parse_ids, parse_times, ragged_column, read_csv_records, sniff_delimiter)
 
 FORMAT = "crowdtangle"
 
@@ -238,7 +238,7 @@ def read(path, *, name: str, options: dict) -> Parsed:
 
     quarantine = Quarantine(name, FORMAT)
     for number, fields, reason in bad:
-        quarantine.add(number, dict(zip(header, fields)), reason, table="posts")
+        quarantine.add(number, dict(zip(header, fields)), reason, table="posts", column=ragged_column(header, fields))
     info = {"layout": _layout(header_norm), "encoding": encoding, "delimiter": delimiter}
     if encoding != "utf-8" or delimiter != ",":
         info["resaved"] = (f"{encoding}, {delimiter!r}-separated: probably re-saved by a spreadsheet program "

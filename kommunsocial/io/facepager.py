@@ -72,7 +72,7 @@ import pandas as pd
 
 from ..errors import LoadError
 from ._common import (NA_TOKENS, Parsed, Quarantine, decode_text, finish_table, normalise_post_type, parse_counts,
-                      parse_ids, parse_times, read_csv_records, sniff_delimiter)
+                      parse_ids, parse_times, ragged_column, read_csv_records, sniff_delimiter)
 
 FORMAT = "facepager"
 
@@ -262,7 +262,8 @@ def read(path, *, name: str, options: dict) -> Parsed:
                 {"from.name", "from.id", "from", "name", "parent", "parent.from.name", "parent.from.id"}]
     quarantine = Quarantine(name, FORMAT, personal=personal)
     for number, fields, reason in bad:
-        quarantine.add(number, dict(zip(header, fields)), reason, table="comments")
+        quarantine.add(number, dict(zip(header, fields)), reason, table="comments",
+                       column=ragged_column(header, fields))
     info = {"layout": ("Selected nodes in wide format" if table.wide else
                        "Selected nodes" if "path" in table.index else "All nodes"),
             "encoding": encoding, "delimiter": delimiter}

@@ -24,7 +24,7 @@ import pandas as pd
 from ..errors import LoadError
 from ..schema import REACTION_COLUMNS
 from ._common import (NA_TOKENS, Parsed, Quarantine, decode_text, finish_table, normalise_post_type, parse_bools,
-                      parse_counts, parse_ids, parse_times, read_csv_records)
+                      parse_counts, parse_ids, parse_times, ragged_column, read_csv_records)
 
 FORMAT = "csv"
 
@@ -121,7 +121,7 @@ def read(path, *, name: str, options: dict) -> Parsed:
     dayfirst = settings.get("dayfirst", True)
     quarantine = Quarantine(name, FORMAT, personal=[columns.get("author_name"), columns.get("author_platform_id")])
     for number, fields, reason in bad:
-        quarantine.add(number, dict(zip(header, fields)), reason, table=table)
+        quarantine.add(number, dict(zip(header, fields)), reason, table=table, column=ragged_column(header, fields))
     if not rows and not bad:
         raise LoadError(name, "the file has a header but no data rows", row=1)
     raw = pd.DataFrame([f for _, f in rows], columns=header, dtype=object)

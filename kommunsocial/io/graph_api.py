@@ -76,6 +76,7 @@ import pandas as pd
 from .._gc import gc_paused
 from ..errors import KommunsocialError, LoadError
 from ..schema import REACTION_COLUMNS
+from ._checks import JsonNumber, json_constant, repair_surrogates
 from ._common import Parsed, Quarantine, decode_text, finish_table, normalise_post_type, parse_counts, parse_ids, \
     parse_times
 
@@ -117,7 +118,7 @@ def load_json(data: bytes, name: str, *, what: str, object_hook=None) -> list[tu
 
 
 def _json_kwargs(object_hook=None) -> dict:
-    return dict(parse_int=str, parse_float=str, parse_constant=lambda _: None, object_hook=object_hook)
+    return dict(parse_int=str, parse_float=str, parse_constant=json_constant, object_hook=object_hook)
 
 
 def json_text(data: bytes, name: str, *, what: str, object_hook=None):
@@ -198,6 +199,9 @@ def _file_lines(fh, start: int, *, block: int = 1 << 24):
             break
         buf = rest + data if rest else data
         del data
+        cut = buf.rfind(b"\n") + 1  # complete lines only: an escaped pair may straddle the block's end
+        if cut:
+            buf = repair_surrogates(buf[:cut]) + buf[cut:]
         pos = 0
         while True:
             end = buf.find(b"\n", pos)
@@ -209,7 +213,7 @@ def _file_lines(fh, start: int, *, block: int = 1 << 24):
         rest, base = buf[pos:], base + pos
         del buf
     if rest:
-        yield number + 1, rest.strip(), base + len(rest) + 1
+        yield number + 1, repair_surrogates(rest).strip(), base + len(rest) + 1
 
 
 def _line_chunks(lines, name: str, *, size: int | None = None, object_hook=None):
@@ -269,10 +273,13 @@ def json_lines_start(path) -> int | None:
 def _loads(line, decoder: json.JSONDecoder):
     """``json.loads(line, **_json_kwargs(...))`` with a decoder made once."""
     if isinstance(line, (bytes, bytearray)):
-        line = line.decode(json.detect_encoding(line), "surrogatepass")
+        line = line.decode(json.detect_encoding(line))
     elif line.startswith("\ufeff"):
         raise json.JSONDecodeError("Unexpected UTF-8 BOM (decode using utf-8-sig)", line, 0)
-    return decoder.decode(line)
+    value = decoder.decode(line)
+    if type(value) is str and line[:1] != '"':  # a bare number, parsed as text like every number
+        return JsonNumber(value)
+    return value
 
 
 #: JSON Lines files are parsed this many lines (or :data:`CHUNK_CHARS` characters) at a time: a
@@ -292,8 +299,8 @@ class Bad(KommunsocialError):
 
 def kind_of(value) -> str:
     """A short description of a JSON value's type, for messages."""
-    return {dict: "an object", list: "a list", bool: "true/false", str: "text", type(None): "null"}.get(
-        type(value), type(value).__name__)
+    return {dict: "an object", list: "a list", bool: "true/false", str: "text", type(None): "null",
+            JsonNumber: "a JSON number"}.get(type(value), type(value).__name__)
 
 
 def get_text(rec: dict, key: str, column: str, *, default=None):
@@ -575,7 +582,9 @@ class _Reader:
                     self.layout.add("list of records")
                     units.append((_vote(loose), loose, {}))
             else:
-                raise LoadError(self.name, f"not a Graph API response: the JSON is {kind_of(doc)}", row=line)
+                where = f"line {line} holds" if line is not None else "the JSON is"
+                raise LoadError(self.name, f"not a Graph API response: {where} {kind_of(doc)}, not an object",
+                                row=line)
         return units
 
     def _container(self, obj: dict, line):

@@ -130,7 +130,9 @@ class _Reader:
         for line, doc in docs:
             items = doc if isinstance(doc, list) else [doc]
             if not isinstance(doc, (list, dict)):
-                raise LoadError(self.name, f"not an Instagram Graph API response: the JSON is {kind_of(doc)}", row=line)
+                where = f"line {line} holds" if line is not None else "the JSON is"
+                raise LoadError(self.name, f"not an Instagram Graph API response: {where} {kind_of(doc)}, not an "
+                                           "object", row=line)
             loose = []
             for item in items:
                 if isinstance(item, dict) and _is_wrapper(item):

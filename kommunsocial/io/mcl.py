@@ -58,7 +58,7 @@ import pandas as pd
 from ..errors import LoadError
 from ..schema import REACTION_COLUMNS
 from ._common import (Parsed, Quarantine, decode_text, finish_table, normalise_post_type, parse_counts, parse_ids,
-                      parse_times, read_csv_records)
+                      parse_times, ragged_column, read_csv_records)
 from .x_v2 import check_rounded_ids, clean_csv_id, head_text, html_error, load_json_entries, scientific_id, unreadable
 
 FORMAT = "mcl"
@@ -157,7 +157,7 @@ def _csv_records(text: str, name: str, quarantine_rows: list):
         raise LoadError(name, "not a Meta Content Library CSV: the column 'id' (Meta Content Library ID) is missing",
                         row=0, column="id")
     for number, fields, reason in bad:
-        quarantine_rows.append((number, dict(zip(header, fields)), reason, None))
+        quarantine_rows.append((number, dict(zip(header, fields)), reason, ragged_column(header, fields)))
     records = []
     for number, fields in rows:
         rec = {h: (v if v != "" else None) for h, v in zip(header, fields)}

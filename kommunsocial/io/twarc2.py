@@ -29,7 +29,7 @@ import json
 from pathlib import Path
 
 from ..errors import LoadError
-from ._common import Parsed, decode_text, read_csv_records
+from ._common import Parsed, decode_text, ragged_column, read_csv_records
 from .x_v2 import (TweetCollector, _normalise, add_user, build, check_rounded_ids, clean_csv_id, head_text,
                    html_error, scientific_id)
 
@@ -122,7 +122,7 @@ def read(path, *, name: str, options: dict) -> Parsed:
     col = TweetCollector(name, FORMAT, personal=personal)
     col.n_records = len(rows) + len(bad)
     for number, fields, reason in bad:
-        col.bad_record(number, dict(zip(header, fields)), reason)
+        col.bad_record(number, dict(zip(header, fields)), reason, ragged_column(header, fields))
     ids = []
     for number, fields in rows:
         rec = dict(zip(header, fields))

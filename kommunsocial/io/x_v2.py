@@ -85,6 +85,7 @@ from urllib.parse import parse_qs, urlparse
 import pandas as pd
 
 from ..errors import LoadError
+from ._checks import json_constant
 from ._common import Parsed, Quarantine, decode_text, finish_table, parse_counts, parse_times
 
 FORMAT = "x_v2"
@@ -95,7 +96,7 @@ __all__ = ["FORMAT", "sniff", "read"]
 PERSONAL_FIELDS = ("author_id", "author", "in_reply_to_user_id", "in_reply_to_user", "entities",
                    "referenced_tweets", "includes", "username", "name")
 
-_JSON_OPTIONS = {"parse_int": str, "parse_float": str, "parse_constant": lambda _: None}
+_JSON_OPTIONS = {"parse_int": str, "parse_float": str, "parse_constant": json_constant}
 _TWEET_ID = re.compile(r"\d{1,25}")
 
 
@@ -355,9 +356,14 @@ def _users_in_tweet(users: dict, t: dict):
     _add_user_object(users, t.get("author"))
     _add_user_object(users, t.get("in_reply_to_user"))
     entities = t.get("entities") if isinstance(t.get("entities"), dict) else {}
-    for m in entities.get("mentions") or []:
+    for m in _list(entities.get("mentions")):
         if isinstance(m, dict):
             add_user(users, m.get("id"), _text(m.get("username")), _text(m.get("name")))
+
+
+def _list(value) -> list:
+    """``value`` when it is a list, else no items (an export's odd shape is reported where it matters)."""
+    return value if isinstance(value, list) else []
 
 
 def _referenced_objects(t: dict, depth: int = 0):
@@ -414,10 +420,10 @@ def _read_page(page: dict, col: TweetCollector):
     col.add_url(page.get("__twarc"))
     includes = page.get("includes") if isinstance(page.get("includes"), dict) else {}
     media = {}
-    for m in includes.get("media") or []:
+    for m in _list(includes.get("media")):
         if isinstance(m, dict) and isinstance(m.get("media_key"), str):
             media[m["media_key"]] = m.get("type")
-    for u in includes.get("users") or []:
+    for u in _list(includes.get("users")):
         _add_user_object(col.users, u)
     errors = page.get("errors")
     if isinstance(errors, list):
@@ -442,11 +448,11 @@ def _read_page(page: dict, col: TweetCollector):
     refers = {}
     for row, t in rows:
         if isinstance(t, dict):
-            for key in [t.get("conversation_id")] + [r.get("id") for r in t.get("referenced_tweets") or []
+            for key in [t.get("conversation_id")] + [r.get("id") for r in _list(t.get("referenced_tweets"))
                                                       if isinstance(r, dict)]:
                 if isinstance(key, str):
                     refers.setdefault(key, row)
-    for t in includes.get("tweets") or []:
+    for t in _list(includes.get("tweets")):
         if isinstance(t, dict):
             col.add_context(t, refers.get(t.get("id"), first), media)
 

@@ -6,8 +6,8 @@ import pandas as pd
 
 from ..schema import TABLES, Dataset
 
-__all__ = ["overview", "rows_per_source", "quarantine_by_reason", "coverage", "language_mix", "missing_values",
-           "posts_per_month"]
+__all__ = ["overview", "rows_per_source", "skipped_files", "quarantine_by_reason", "coverage", "language_mix",
+           "missing_values", "posts_per_month"]
 
 
 def overview(ds: Dataset) -> pd.DataFrame:
@@ -46,6 +46,14 @@ def rows_per_source(ds: Dataset) -> pd.DataFrame:
     if not parts:
         return pd.DataFrame(columns=["posts", "comments"])
     return pd.concat(parts, axis=1).fillna(0).astype(int).sort_index()
+
+
+def skipped_files(ds: Dataset) -> pd.DataFrame:
+    """Files in the raw folders that were not read (a zip, an ``.xls`` workbook, a broken link…),
+    with the reason, as the manifest lists them; no rows when every file was read."""
+    skipped = ds.manifest.get("skipped_files") or []
+    return pd.DataFrame(skipped, columns=["file", "reason"]).sort_values("file", kind="mergesort").reset_index(
+        drop=True)
 
 
 def quarantine_by_reason(ds: Dataset) -> pd.DataFrame:
