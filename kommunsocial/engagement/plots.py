@@ -13,7 +13,7 @@ __all__ = ["distributions", "by_tone", "by_municipality", "forest", "naive_vs_ad
 
 OUTCOMES = ("reactions", "comments", "shares")
 #: Estimates (an IRR compares the two tones, so it takes neither tone's colour) and planted values.
-_ESTIMATE, _PLANTED = "#333333", OTHER_COLOURS[1]
+_ESTIMATE, _PLANTED = "#333333", OTHER_COLOURS[-1]  # the planted value in the palette's red
 
 
 def distributions(m: pd.DataFrame) -> plt.Figure:

@@ -144,7 +144,7 @@ def time_to_answer(thread_table: pd.DataFrame, names: pd.Series | None = None):
     if pages.nunique() <= MAX_PAGES_ECDF:
         label = (names.reindex(pages.unique()) if names is not None else pd.Series(pages.unique(),
                                                                                     index=pages.unique()))
-        palette = OTHER_COLOURS  # eight colours (not the tones'); line styles tell the 9th to 12th apart
+        palette = OTHER_COLOURS  # seven colours (not the tones'); line styles tell the 8th to 12th apart
         styles = ["-", "--", ":", "-."]
         for i, (page, h) in enumerate(sorted(hours.groupby(pages), key=lambda kv: kv[1].median())):
             ax.ecdf(h, color=palette[i % len(palette)], ls=styles[i // len(palette) % 4], lw=1.8,

@@ -28,9 +28,10 @@ MAX_PAGES_DRAWN = 40
 _COLORBLIND = sns.color_palette("colorblind").as_hex()
 #: The colour of each tone, in every figure that draws tone.
 TONE_COLOURS = {"formal": _COLORBLIND[0], "conversational": _COLORBLIND[1]}
-#: Colours for whatever else a figure tells apart (countries, languages, kinds of reply), in order:
-#: the colour-blind-safe palette without the two tone colours.
-OTHER_COLOURS = [c for c in _COLORBLIND if c not in TONE_COLOURS.values()]
+#: Colours for whatever else a figure tells apart (countries, languages, kinds of reply): the
+#: colour-blind-safe palette without the two tone colours and its grey (that is :data:`NEUTRAL`),
+#: the hues furthest from blue and orange first; the last is the palette's red (vermillion).
+OTHER_COLOURS = [_COLORBLIND[i] for i in (2, 4, 5, 8, 6, 9, 3)]
 #: Grey for "unknown", "undetermined" and reference lines.
 NEUTRAL = "#999999"
 
