@@ -7,7 +7,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from . import coding, reliability
+from . import reliability
 from .index import MODEL_FEATURES, WEIGHTS, design_matrix
 from . import features as _features
 
