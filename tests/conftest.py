@@ -51,11 +51,11 @@ def executed(sample_processed, tmp_path_factory):
     """Every report notebook executed on the sample: ``(reports folder, {name: html path})``."""
     out = tmp_path_factory.mktemp("reports")
     pages = {}
-    for nb in ks.reports.notebooks(ROOT / "notebooks"):
+    for nb in ks.report.run.notebooks(ROOT / "notebooks"):
         params = {"dataset": "sample", "data_dir": str(sample_processed)}
         if "out_dir" in papermill.inspect_notebook(str(nb)):
             params["out_dir"] = str(out / "exports")  # never write under reports/ in a test
-        pages[nb.stem] = ks.reports.run_notebook(nb, out, parameters=params)
+        pages[nb.stem] = ks.report.run.run_notebook(nb, out, parameters=params)
     return out, pages
 
 

@@ -63,15 +63,15 @@ def hostile(tmp_path_factory):
     for plain, name in FILE_NAMES.items():
         (raw / plain).rename(raw / name)
     ks.ingest(raw, processed, salt=SALT, progress=False)
-    for nb in ks.reports.notebooks(ROOT / "notebooks"):
+    for nb in ks.report.run.notebooks(ROOT / "notebooks"):
         params = {"dataset": "hostile", "data_dir": str(processed), "out_dir": str(reports / nb.stem)}
         if nb.stem.startswith("02-"):
             params["coding_dir"] = str(raw / "coding")
-        ks.reports.run_notebook(nb, reports, parameters=params)
+        ks.report.run.run_notebook(nb, reports, parameters=params)
     student = ROOT / "notebooks" / "seminar" / "does-tone-matter.ipynb"
-    ks.reports.run_notebook(student, reports / "seminar", parameters={
+    ks.report.run.run_notebook(student, reports / "seminar", parameters={
         "dataset": "hostile", "data_dir": str(processed), "out_dir": str(reports / "seminar" / "exports")})
-    ks.reports.build_index("hostile", reports=reports, data_dir=processed)
+    ks.report.run.build_index("hostile", reports=reports, data_dir=processed)
     return raw, processed, reports
 
 

@@ -8,7 +8,7 @@ import pandas as pd
 
 import kommunsocial as ks
 from kommunsocial.network.plots import NO_COMMENTS
-from kommunsocial.render import markdown_text
+from kommunsocial.report.render import markdown_text
 
 NOTEBOOK = Path(__file__).resolve().parents[2] / "notebooks" / "04-interaction-network.ipynb"
 
@@ -39,7 +39,7 @@ def test_a_dataset_without_comments_gives_sentences_not_errors(sample_dataset, t
     data = tmp_path / "data"
     ks.Dataset(sample_dataset.pages, sample_dataset.posts, sample_dataset.comments.iloc[:0]).save(data)
     out = tmp_path / "exports"
-    page = ks.reports.run_notebook(NOTEBOOK, tmp_path / "reports",
+    page = ks.report.run.run_notebook(NOTEBOOK, tmp_path / "reports",
                                    parameters={"data_dir": str(data), "out_dir": str(out)})
     html, outputs = _clean(page)
     markdown = [o["data"]["text/markdown"] for o in outputs if "text/markdown" in o.get("data", {})]
@@ -56,7 +56,7 @@ def test_one_municipality_is_drawn_and_exported(sample_dataset, sample_processed
     code = sample_dataset.pages.set_index("page_id").loc[resp["threads"].idxmax(), "municipality_code"]
     page_id = sample_dataset.pages.set_index("municipality_code").loc[code, "page_id"]
     out = tmp_path / "exports"
-    page = ks.reports.run_notebook(NOTEBOOK, tmp_path / "reports", parameters={
+    page = ks.report.run.run_notebook(NOTEBOOK, tmp_path / "reports", parameters={
         "data_dir": str(sample_processed), "municipality": code, "out_dir": str(out), "max_nodes_drawn": 120})
     html, _ = _clean(page)
     name = sample_dataset.pages.set_index("page_id").loc[page_id, "page_name"]

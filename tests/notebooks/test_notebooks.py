@@ -9,11 +9,11 @@ import nbformat
 import pytest
 
 import kommunsocial as ks
-from kommunsocial.reports import run_notebook
+from kommunsocial.report.run import run_notebook
 
 ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOKS = sorted((ROOT / "notebooks").rglob("*.ipynb"))
-REPORT_NOTEBOOKS = ks.reports.notebooks(ROOT / "notebooks")
+REPORT_NOTEBOOKS = ks.report.run.notebooks(ROOT / "notebooks")
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
@@ -81,7 +81,7 @@ def test_one_municipality_with_a_leading_zero_code(sample_processed, sample_data
 
 def test_index_links_every_report(executed, sample_processed):
     out, pages = executed
-    index = ks.reports.build_index("sample", reports=out, data_dir=sample_processed)
+    index = ks.report.run.build_index("sample", reports=out, data_dir=sample_processed)
     html = index.read_text()
     for page in pages.values():
         assert f"href='{page.name}'" in html
@@ -95,7 +95,7 @@ def test_a_failing_notebook_names_the_cell_and_leaves_nothing(tmp_path):
     path = tmp_path / "99-broken.ipynb"
     nbformat.write(nb, path)
     out = tmp_path / "out"
-    with pytest.raises(ks.reports.ReportError, match=r"99-broken.ipynb: cell 2 failed: ZeroDivisionError"):
+    with pytest.raises(ks.report.run.ReportError, match=r"99-broken.ipynb: cell 2 failed: ZeroDivisionError"):
         run_notebook(path, out)
     assert not list(out.glob("*"))
 

@@ -11,9 +11,9 @@ import papermill
 import pytest
 
 import kommunsocial as ks
-from kommunsocial import seminar
+from kommunsocial.report import seminar
 from kommunsocial.network._example import make_dataset
-from kommunsocial.seminar import SeminarError
+from kommunsocial.report.seminar import SeminarError
 
 ROOT = Path(__file__).resolve().parents[2]
 SEMINAR = ROOT / "notebooks" / "seminar"
@@ -121,17 +121,22 @@ def test_tone_irr_names_the_mistake(tiny_posts):
 # -- exercise 3: municipalities ------------------------------------------------------------------------
 @pytest.fixture
 def two_pages():
+    # Alby: three posts (4, 2 and 0 comments counted by the platform); under A1 anna's thread is answered by
+    # the page after 2 hours and bo's is not, under A2 cilla's thread gets a reply from dan (citizen to citizen).
+    # Byvik: one post with a comment counted, but no comment in the export: its comments were never collected.
     ds = make_dataset(
         [{"page_id": "A", "page_name": "Alby kommun", "municipality_code": "0101", "followers": 1000},
          {"page_id": "B", "page_name": "Byvik kommun", "municipality_code": "0202", "followers": 500}],
-        [{"post_id": p, "page_id": p[0], "created_at": "2024-03-01 08:00"} for p in ("A1", "A2", "A3", "B1")],
-        [])
-    metrics = pd.DataFrame({"page_id": ["A", "A", "A", "B"], "comments": pd.array([4, 2, 0, 1], dtype="Int64"),
-                            "tone": ["formal", "conversational", "conversational", "formal"],
-                            "formality": [90.0, 10.0, 20.0, 80.0], "comments_per_1000": [4.0, 2.0, 0.0, 2.0]})
-    resp = pd.DataFrame({"threads": [10, 4], "answer_rate": [0.5, 0.25], "median_hours_to_answer": [2.0, 30.0],
-                         "citizen_reply_share": [0.1, 0.0]}, index=pd.Index(["A", "B"], name="page_id"))
-    return ds, metrics, resp
+        [{"post_id": p, "page_id": p[0], "created_at": "2024-03-01 08:00", "n_comments": n}
+         for p, n in (("A1", 4), ("A2", 2), ("A3", 0), ("B1", 1))],
+        [{"comment_id": c, "post_id": post, "parent_id": parent, "author_id": who, "author_is_page": who == "A",
+          "created_at": f"2024-03-01 {hour}"}
+         for c, post, parent, who, hour in (("c1", "A1", None, "p_anna", "09:00"), ("c2", "A1", "c1", "A", "11:00"),
+                                            ("c3", "A1", None, "p_bo", "09:00"), ("c4", "A2", None, "p_cilla", "09:00"),
+                                            ("c5", "A2", "c4", "p_dan", "10:00"))])
+    metrics = ks.engagement.post_metrics(ds, tone_method=None).assign(
+        tone=["formal", "conversational", "conversational", "formal"], formality=[90.0, 10.0, 20.0, 80.0])
+    return ds, metrics, ks.network.responsiveness(ds)
 
 
 def test_page_table_by_hand(two_pages):
@@ -143,10 +148,34 @@ def test_page_table_by_hand(two_pages):
     assert a[["posts", "followers", "conversational posts (%)", "mean formality (0-100)", "comments per post",
               "comments per formal post", "comments per conversational post",
               "comments per post per 1,000 followers"]].tolist() == [3, 1000.0, 66.7, 40.0, 2.0, 4.0, 1.0, 2.0]
+    # three citizens' threads, one answered (33.3 %) after 2 hours; dan's reply to cilla is one of the
+    # four citizens' comments (25 %)
     assert a[["threads started by citizens", "threads answered by the page (%)",
-              "median hours to the page's answer", "citizen-to-citizen replies (%)"]].tolist() == [10, 50, 2, 10]
+              "median hours to the page's answer", "citizen-to-citizen replies (%)"]].tolist() == [3, 33.3, 2, 25]
     assert b["conversational posts (%)"] == 0 and pd.isna(b["comments per conversational post"])
+    # Byvik's comments were never collected: how it answers is unknown, not "never"
+    assert b[["threads started by citizens", "threads answered by the page (%)", "median hours to the page's answer",
+              "citizen-to-citizen replies (%)"]].isna().all()
     assert table.index.tolist() == ["A", "B"]  # most conversational first
+
+
+def test_page_table_agrees_with_the_municipality_table(two_pages):
+    from kommunsocial.report import compare
+
+    ds, metrics, resp = two_pages
+    table = seminar.page_table(ds, metrics=metrics, responsiveness=resp)
+    both = compare.municipality_table(ds, metrics=metrics).set_axis(table.reindex(["A", "B"]).index)
+    mine = table.loc[["A", "B"]]
+    assert (mine["posts"] == both["posts"]).all() and mine["municipality"].tolist() == both["page_name"].tolist()
+    for column, theirs, scale in (("threads started by citizens", "threads", 1),
+                                  ("threads answered by the page (%)", "answer_rate", 100),
+                                  ("median hours to the page's answer", "median_hours_to_answer", 1),
+                                  ("conversational posts (%)", "share_conversational", 100)):
+        expected = (scale * both[theirs].astype(float)).round(1)
+        pd.testing.assert_series_equal(mine[column], expected, check_names=False)
+    # the same pages masked: Byvik's responsiveness unknown in both
+    assert mine["threads answered by the page (%)"].isna().tolist() == [False, True]
+    assert compare.comments_not_collected(both).tolist() == [False, True]
 
 
 def test_compare_municipalities_defaults_and_names(two_pages):
@@ -155,7 +184,8 @@ def test_compare_municipalities_defaults_and_names(two_pages):
     assert list(out.columns) == ["Alby kommun", "Byvik kommun"] and out.attrs["page_ids"] == ["A", "B"]
     named = seminar.compare_municipalities(ds, "0202", "Alby kommun", metrics=metrics, responsiveness=resp)
     assert list(named.columns) == ["Byvik kommun", "Alby kommun"]
-    assert named.loc["threads answered by the page (%)"].tolist() == [25.0, 50.0]
+    assert named.loc["threads answered by the page (%)"].iloc[1] == 33.3
+    assert pd.isna(named.loc["threads answered by the page (%)"].iloc[0])  # Byvik's comments never collected
     with pytest.raises(SeminarError, match="no municipality 'Cekby'.*Alby kommun, Byvik kommun"):
         seminar.compare_municipalities(ds, "Cekby", metrics=metrics, responsiveness=resp)
     with pytest.raises(SeminarError, match="two different"):
@@ -207,7 +237,7 @@ def seminar_runs(sample_processed, tmp_path_factory):
     pages = {}
     for nb in (STUDENT, TEACHER):
         params = {"data_dir": str(sample_processed), "out_dir": str(out / nb.stem / "exports")}
-        pages[nb.stem] = ks.reports.run_notebook(nb, out / nb.stem, parameters=params)
+        pages[nb.stem] = ks.report.run.run_notebook(nb, out / nb.stem, parameters=params)
     return out, pages
 
 
@@ -274,7 +304,7 @@ def test_teacher_notebook_worked_answers(seminar_runs, sample_dataset):
 
 
 def test_student_notebook_runs_for_one_municipality(sample_processed, tmp_path):
-    page = ks.reports.run_notebook(STUDENT, tmp_path, parameters={
+    page = ks.report.run.run_notebook(STUDENT, tmp_path, parameters={
         "data_dir": str(sample_processed), "municipality": "Lyngstad kommune", "out_dir": str(tmp_path / "x")})
     outputs = _outputs(tmp_path / "does-tone-matter.ipynb")
     assert not [o for o in outputs if o.get("name") == "stderr"]

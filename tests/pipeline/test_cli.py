@@ -74,7 +74,7 @@ def test_kernel_logs_errors_only(tmp_path, monkeypatch):
     import json
     import sys
 
-    from kommunsocial import reports
+    from kommunsocial.report import run as reports
 
     monkeypatch.setattr(sys, "prefix", str(tmp_path))
     folder = reports.install_kernel("kommunsocial-test")

@@ -28,7 +28,7 @@ def test_dry_run_builds_data_then_each_report_then_the_index():
     ingest = next(i for i, line in enumerate(lines) if "kommunsocial ingest data/raw/sample" in line)
     runs = [i for i, line in enumerate(lines) if "kommunsocial run-notebook" in line]
     index = next(i for i, line in enumerate(lines) if "kommunsocial index sample" in line)
-    assert len(runs) == len(ks.reports.notebooks(ROOT / "notebooks"))
+    assert len(runs) == len(ks.report.run.notebooks(ROOT / "notebooks"))
     assert ingest < min(runs) and max(runs) < index
 
 
@@ -43,7 +43,7 @@ def test_every_parameter_the_makefile_passes_exists_in_every_notebook():
     passed = set(re.findall(r"run-notebook \$< .*", recipe)[0].split())
     flags = {f.lstrip("-") for f in passed if f.startswith("--") and f != "--out"}
     assert flags == {"dataset", "municipality"}
-    for nb in ks.reports.notebooks(ROOT / "notebooks"):
+    for nb in ks.report.run.notebooks(ROOT / "notebooks"):
         params = pm.inspect_notebook(str(nb))
         assert flags <= set(params), f"{nb.name} lacks {flags - set(params)}"
 
@@ -51,7 +51,7 @@ def test_every_parameter_the_makefile_passes_exists_in_every_notebook():
 def test_municipality_reports_one_set_per_code_and_no_comparison_per_municipality():
     out = make("-n", "-B", "municipality-reports", "MUNICIPALITIES=0187 4631")
     per_muni = [line for line in out.splitlines() if "--out reports/sample/0187 " in line]
-    names = {nb.stem for nb in ks.reports.notebooks(ROOT / "notebooks")}
+    names = {nb.stem for nb in ks.report.run.notebooks(ROOT / "notebooks")}
     expected = {n for n in names if not n.startswith("05-")}
     assert {re.search(r"notebooks/(\S+)\.ipynb", line).group(1) for line in per_muni} == expected
     assert all("--municipality '0187'" in line for line in per_muni)

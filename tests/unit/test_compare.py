@@ -17,8 +17,8 @@ import pytest  # noqa: E402
 from matplotlib.text import Text  # noqa: E402
 
 import kommunsocial as ks  # noqa: E402
-from kommunsocial import compare  # noqa: E402
-from kommunsocial import compare_plots as cplots  # noqa: E402
+from kommunsocial.report import compare  # noqa: E402
+from kommunsocial.report import compare_plots as cplots  # noqa: E402
 from kommunsocial.network._example import make_dataset  # noqa: E402
 from kommunsocial.network.plots import wilson_interval  # noqa: E402
 
@@ -228,7 +228,7 @@ def test_sortable_marks_missing_values_and_types():
 
 
 def test_sortable_survives_nbconvert(tmp_path, sample_table):
-    """The report's HTML (nbconvert, as ks.reports.to_html) keeps the script and the table."""
+    """The report's HTML (nbconvert, as ks.report.run.to_html) keeps the script and the table."""
     shown = compare.sortable(compare.readable(sample_table))
     nb = nbformat.v4.new_notebook()
     cell = nbformat.v4.new_code_cell("compare.sortable(table)")
@@ -237,7 +237,7 @@ def test_sortable_survives_nbconvert(tmp_path, sample_table):
     nb.cells = [cell]
     path = tmp_path / "t.ipynb"
     nbformat.write(nb, path)
-    html = ks.reports.to_html(path)
+    html = ks.report.run.to_html(path)
     assert "addEventListener" in html and "Sjöviks kommun" in html and "data-k=" in html
 
 
@@ -301,7 +301,7 @@ def test_sample_figures_label_every_page_without_overlaps(sample_table, tmp_path
         fig = make(sample_table)
         _no_overlaps(fig, 12)
         assert {t.get_text() for t in fig.axes[0].texts} == set(sample_table["page_name"])
-        paths = ks.plots.save(fig, tmp_path, make.__name__)
+        paths = ks.report.save(fig, tmp_path, make.__name__)
         assert [p.suffix for p in paths] == [".png", ".svg"] and all(p.stat().st_size > 5000 for p in paths)
         plt.close(fig)
 

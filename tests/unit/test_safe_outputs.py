@@ -16,7 +16,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 from nbconvert.filters.markdown_mistune import markdown2html_mistune
 
-from kommunsocial import network, render, spreadsheet
+from kommunsocial import network, spreadsheet
+from kommunsocial.report import render
 from kommunsocial.tone import coding
 
 PAYLOADS = ["<script>alert(1)</script>", "<img src=x onerror=alert(1)>", "&lt;script&gt;alert(1)&lt;/script&gt;",
@@ -89,18 +90,17 @@ def test_table_escapes_values_labels_and_names():
 
 
 def test_seminar_sheet_and_notes_escape():
-    from kommunsocial import quality, seminar
-    from kommunsocial.network import plots as netplots
+    from kommunsocial.report import seminar
 
     sheet = pd.DataFrame({"id": ["a"], "page": [PAYLOADS[4]], "text": [PAYLOADS[0]]})
     out = seminar.show_sheet(sheet).to_html()
     assert "<script" not in out and "<svg" not in out and "&lt;script&gt;" in out
-    for md in (quality.show(pd.DataFrame(), empty=PAYLOADS[1]), netplots.show(None, empty=PAYLOADS[1])):
+    for md in (render.show(pd.DataFrame(), empty=PAYLOADS[1]), render.show(None, empty=PAYLOADS[1])):
         assert "<img" not in markdown2html_mistune(md.data)
 
 
 def test_compare_caveats_escape_page_names():
-    from kommunsocial import compare
+    from kommunsocial.report import compare
 
     t = pd.DataFrame({"page_name": [PAYLOADS[0], PAYLOADS[3]], "posts": [3, 4], "comments_present": [0, 0],
                       "comments_reported": pd.array([None, None], dtype="Int64"),

@@ -57,8 +57,8 @@ def test_add_tone_with_the_classifier():
     posts = pd.DataFrame({"post_id": ["1", "2"], "lang": ["sv", "sv"],
                           "text": ["Ansökan ska inkomma i enlighet med gällande regler.",
                                    "Hej! Kul att ni kom, vi ses snart igen 😊"]})
-    out = add_tone(posts, method="classifier")
+    out = add_tone(posts, tone_method="classifier")
     assert out["tone"].tolist() == ["formal", "conversational"]
     assert out["formality"].between(0, 100).all()
-    with pytest.raises(ValueError, match="method"):
-        add_tone(posts, method="magic")
+    with pytest.raises(ValueError, match="tone_method=.magic."):
+        add_tone(posts, tone_method="magic")

@@ -6,7 +6,7 @@ import pytest
 from sklearn.metrics import cohen_kappa_score
 
 import kommunsocial as ks
-from kommunsocial.tone import coding
+from kommunsocial.tone import coding, reliability
 
 N = None
 # Krippendorff, K. (2011). Computing Krippendorff's alpha-reliability. Annenberg School for
@@ -19,9 +19,9 @@ KRIPPENDORFF_A = [[0, 1], [1, 1], [0, 1], [0, 0], [0, 0], [0, 1], [0, 0], [0, 0]
 
 
 def test_krippendorff_alpha_textbook_values():
-    assert round(coding.krippendorff_alpha(KRIPPENDORFF_C, level="nominal"), 3) == 0.743
-    assert round(coding.krippendorff_alpha(KRIPPENDORFF_C, level="ordinal"), 3) == 0.815
-    assert round(coding.krippendorff_alpha(KRIPPENDORFF_A), 3) == 0.095
+    assert round(reliability.krippendorff_alpha(KRIPPENDORFF_C, level="nominal"), 3) == 0.743
+    assert round(reliability.krippendorff_alpha(KRIPPENDORFF_C, level="ordinal"), 3) == 0.815
+    assert round(reliability.krippendorff_alpha(KRIPPENDORFF_A), 3) == 0.095
 
 
 def test_cohen_kappa_textbook_value():
@@ -30,15 +30,15 @@ def test_cohen_kappa_textbook_value():
     # both no 15. By hand: p_o = 35/50 = 0.70; p_e = 0.5*0.6 + 0.5*0.4 = 0.50; kappa = 0.2/0.5 = 0.40.
     a = ["yes"] * 25 + ["no"] * 25
     b = ["yes"] * 20 + ["no"] * 5 + ["yes"] * 10 + ["no"] * 15
-    assert coding.cohen_kappa(a, b) == pytest.approx(0.40)
-    assert coding.cohen_kappa(a, b) == pytest.approx(cohen_kappa_score(a, b))
+    assert reliability.cohen_kappa(a, b) == pytest.approx(0.40)
+    assert reliability.cohen_kappa(a, b) == pytest.approx(cohen_kappa_score(a, b))
 
 
 def test_percent_agreement_by_hand():
     # units: (a,a) agree, (a,b) disagree, (b,b) agree, (a,-) unpairable -> 2/3
-    assert coding.percent_agreement([["a", "a"], ["a", "b"], ["b", "b"], ["a", None]]) == pytest.approx(2 / 3)
+    assert reliability.percent_agreement([["a", "a"], ["a", "b"], ["b", "b"], ["a", None]]) == pytest.approx(2 / 3)
     # three coders on one unit (a,a,b): pairs aa agree, ab, ab disagree -> 1/3
-    assert coding.percent_agreement([["a", "a", "b"]]) == pytest.approx(1 / 3)
+    assert reliability.percent_agreement([["a", "a", "b"]]) == pytest.approx(1 / 3)
 
 
 def _long(matrix, variable):
@@ -49,12 +49,12 @@ def _long(matrix, variable):
 
 def test_reliability_table_and_bootstrap():
     coded = _long(KRIPPENDORFF_C, "formality")
-    table = coding.reliability(coded, level="ordinal", n_boot=300, seed=1)
+    table = reliability.reliability(coded, level="ordinal", n_boot=300, seed=1)
     assert table.loc["krippendorff_alpha", "estimate"] == pytest.approx(0.8154, abs=1e-4)
     assert "cohen_kappa" not in table.index  # four coders
     assert table.loc["krippendorff_alpha", "ci_low"] <= 0.815 <= table.loc["krippendorff_alpha", "ci_high"]
     assert table["units"].iloc[0] == 11  # unit 12 has one value only: not pairable
-    again = coding.reliability(coded, level="ordinal", n_boot=300, seed=1)
+    again = reliability.reliability(coded, level="ordinal", n_boot=300, seed=1)
     pd.testing.assert_frame_equal(table, again)
 
 
@@ -108,7 +108,7 @@ def test_validate_by_hand():
     # formal: precision 1/1, recall 1/2, F1 2/3; conversational: precision 2/3, recall 2/2, F1 0.8
     gold = pd.Series(["formal", "formal", "conversational", "conversational"], index=list("abcd"))
     pred = pd.Series(["formal", "conversational", "conversational", "conversational"], index=list("abcd"))
-    out = coding.validate(pred, gold, lang=pd.Series(["nb", "nb", "nb", "sv"], index=list("abcd")))
+    out = reliability.validate(pred, gold, lang=pd.Series(["nb", "nb", "nb", "sv"], index=list("abcd")))
     s = out["scores"]
     assert s.loc["all", "f1_formal"] == pytest.approx(0.667) and s.loc["all", "f1_conversational"] == 0.8
     assert s.loc["all", "macro_f1"] == pytest.approx(0.733)
@@ -119,7 +119,7 @@ def test_validate_by_hand():
 def test_gold_is_the_majority_and_ties_are_left_out():
     coded = pd.DataFrame({"post_id": ["1", "1", "1", "2", "2"], "coder": ["a", "b", "c", "a", "b"],
                           "tone": ["formal", "formal", "conversational", "formal", "conversational"]})
-    assert coding.gold_labels(coded).to_dict() == {"1": "formal"}
+    assert reliability.gold_labels(coded).to_dict() == {"1": "formal"}
 
 
 def test_simulated_coders_agree_as_planted():
@@ -146,7 +146,7 @@ def test_kappa_and_alpha_agree_with_nltk(n_coders):
         noisy = np.where(rng.random(40) < 0.25, rng.choice(["formal", "conversational"], 40), truth)
         rows += [{"post_id": f"p{i}", "coder": f"c{c}", "tone": t} for i, t in enumerate(noisy)]
     coded = pd.DataFrame(rows)
-    ours = coding.reliability(coded, level="nominal", n_boot=0)["estimate"]
+    ours = reliability.reliability(coded, level="nominal", n_boot=0)["estimate"]
     task = AnnotationTask(data=[(r["coder"], r["post_id"], r["tone"]) for r in rows])
     assert ours["krippendorff_alpha"] == pytest.approx(task.alpha(), abs=1e-12)
     if n_coders == 2:

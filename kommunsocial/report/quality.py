@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pandas as pd
 
-from .schema import TABLES, Dataset
+from ..schema import TABLES, Dataset
 
 __all__ = ["overview", "rows_per_source", "skipped_files", "quarantine_by_reason", "coverage", "language_mix",
-           "missing_values", "posts_per_month", "show"]
+           "missing_values", "posts_per_month"]
 
 
 def overview(ds: Dataset) -> pd.DataFrame:
@@ -128,11 +128,3 @@ def posts_per_month(ds: Dataset) -> pd.DataFrame:
     table.columns.name = "page"
     return table
 
-
-def show(table, *, empty: str):
-    """``table`` for display, or the sentence ``empty`` (as Markdown) when the table has no rows."""
-    from .render import note
-
-    if table is None or len(table) == 0:
-        return note(empty)
-    return table

@@ -5,24 +5,16 @@ from __future__ import annotations
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
-import seaborn as sns
 from matplotlib.lines import Line2D
 from matplotlib.transforms import Bbox
 
-from .plots import MAX_PAGES_DRAWN, setup
+from .style import MAX_PAGES_DRAWN, NEUTRAL, OTHER_COLOURS, empty, setup
 
 __all__ = ["conversational_vs_engagement", "answer_rate_vs_engagement", "scatter", "place_labels"]
 
 #: Marker areas (points²) of the smallest and the largest page.
 SIZE_RANGE = (30.0, 600.0)
 _E_LABEL = "engagement E (per 1,000 followers)"
-
-
-def _empty(message: str) -> plt.Figure:
-    fig, ax = plt.subplots(figsize=(9, 1.6))
-    ax.text(0.5, 0.5, message, ha="center", va="center", wrap=True)
-    ax.axis("off")
-    return fig
 
 
 def _areas(followers: pd.Series, top: float) -> np.ndarray:
@@ -123,13 +115,14 @@ def scatter(table: pd.DataFrame, x: str, y: str = "E", *, xlabel: str, ylabel: s
             percent_x: bool = True, title: str = "", labels: bool | None = None) -> plt.Figure:
     """Each municipality a point at (``x``, ``y``), area proportional to its followers, colour by country.
 
-    Labels (page names) are placed without overlaps up to :data:`~kommunsocial.plots.MAX_PAGES_DRAWN`
+    Labels (page names) are placed without overlaps up to :data:`~kommunsocial.report.style.MAX_PAGES_DRAWN`
     pages and left out above (``labels`` forces either). ``percent_x`` shows a 0–1 share as %.
     """
     setup()
     for col in (x, y, "page_name"):
         if col not in table:
-            raise KeyError(f"the table has no column {col!r}; make it with kommunsocial.compare.municipality_table")
+            raise KeyError(f"the table has no column {col!r}; "
+                           f"make it with kommunsocial.report.compare.municipality_table")
     d = table.assign(_x=table[x].astype("float64") * (100 if percent_x else 1),
                      _y=table[y].astype("float64")).dropna(subset=["_x", "_y"])
     if d.empty:
@@ -139,8 +132,9 @@ def scatter(table: pd.DataFrame, x: str, y: str = "E", *, xlabel: str, ylabel: s
     areas = _areas(followers, top)
     countries = d["country"].astype("string").fillna("unknown") if "country" in d else pd.Series("unknown",
                                                                                                  index=d.index)
-    palette = dict(zip(sorted(set(countries) - {"unknown"}), sns.color_palette("colorblind")))
-    palette["unknown"] = (0.6, 0.6, 0.6)
+    # countries take the colours tone does not use: blue and orange mean formal and conversational
+    palette = dict(zip(sorted(set(countries) - {"unknown"}), OTHER_COLOURS))
+    palette["unknown"] = NEUTRAL
     fig, ax = plt.subplots(figsize=(9.5, 5.8))
     order = np.argsort(-areas, kind="stable")  # small pages drawn on top of large ones
     d, areas, countries = d.iloc[order], areas[order], countries.iloc[order]
@@ -180,17 +174,17 @@ def scatter(table: pd.DataFrame, x: str, y: str = "E", *, xlabel: str, ylabel: s
 def conversational_vs_engagement(table: pd.DataFrame) -> plt.Figure:
     """Each municipality's share of conversational posts against its engagement E."""
     if "share_conversational" not in table or table["share_conversational"].isna().all():
-        return _empty("No tone in this selection, so there is no share of conversational posts to compare.")
+        return empty("No tone in this selection, so there is no share of conversational posts to compare.")
     fig = scatter(table, "share_conversational", xlabel="conversational posts (% of the page's posts)",
                   title="Tone and engagement, one point per municipality")
-    return fig if fig is not None else _empty("No municipality has both a tone share and an engagement E.")
+    return fig if fig is not None else empty("No municipality has both a tone share and an engagement E.")
 
 
 def answer_rate_vs_engagement(table: pd.DataFrame) -> plt.Figure:
     """Each municipality's share of citizens' threads it answered against its engagement E."""
     if "answer_rate" not in table or table["answer_rate"].isna().all():
-        return _empty("No answer rates: this export has no comments (or no citizen threads), "
+        return empty("No answer rates: this export has no comments (or no citizen threads), "
                       "so how often a page answers is unknown.")
     fig = scatter(table, "answer_rate", xlabel="citizens' threads answered by the page (%)",
                   title="Answering and engagement, one point per municipality")
-    return fig if fig is not None else _empty("No municipality has both an answer rate and an engagement E.")
+    return fig if fig is not None else empty("No municipality has both an answer rate and an engagement E.")

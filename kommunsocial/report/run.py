@@ -11,10 +11,11 @@ import tempfile
 import time
 from pathlib import Path
 
-from . import __version__, config, render
-from ._atomic import atomic_write
-from .errors import KommunsocialError
-from .schema import Dataset
+from .. import __version__, config
+from . import render
+from .._atomic import atomic_write
+from ..errors import KommunsocialError
+from ..schema import Dataset
 
 __all__ = ["open_dataset", "run_notebook", "build_index", "notebooks", "municipalities", "install_kernel", "ReportError",
            "KERNEL_NAME"]

@@ -8,7 +8,8 @@ Every HTML or Markdown output of the package goes through this module:
 * :func:`href` for a relative link built from a file or folder name;
 * :func:`table` for a styled table (a pandas ``Styler`` does not escape unless told to);
 * :func:`markdown_text` for user text placed in Markdown, which allows raw HTML and links;
-  :func:`note` and :func:`markdown` build the ``IPython.display.Markdown`` objects.
+  :func:`note` and :func:`markdown` build the ``IPython.display.Markdown`` objects;
+* :func:`show` for a table that may be empty: the table, or a sentence saying why there is none.
 
 A plain DataFrame shown by Jupyter is safe as it is: its ``_repr_html_`` escapes every value and
 label. Figures are safe too: matplotlib escapes text written into SVG.
@@ -27,7 +28,7 @@ from urllib.parse import quote
 
 import pandas as pd
 
-__all__ = ["escape", "href", "markdown_text", "markdown", "note", "table"]
+__all__ = ["escape", "href", "markdown_text", "markdown", "note", "show", "table"]
 
 
 def escape(value) -> str:
@@ -86,6 +87,19 @@ def note(text: str):
     """A one-sentence note in italics (the "nothing to show" messages of the reports), escaped."""
     body = markdown_text(text)
     return markdown(f"*{body}*" if body else "")
+
+
+def show(table, *, empty: str):
+    """``table`` for display, or the sentence ``empty`` (as an escaped note) when it has no rows.
+
+    >>> show(pd.DataFrame({"n": [1]}), empty="none").shape
+    (1, 1)
+    >>> show(pd.DataFrame(), empty="No record was quarantined.").data
+    '*No record was quarantined.*'
+    """
+    if table is None or len(table) == 0:
+        return note(empty)
+    return table
 
 
 def table(frame: pd.DataFrame, *, precision: int | None = None, hide_index: bool = False, wrap=()):

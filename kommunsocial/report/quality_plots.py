@@ -1,4 +1,4 @@
-"""The figures notebooks show: readable at report size, labelled in plain words, no statistics here."""
+"""Figures of the data-quality report: posts per month and the language mix, per page."""
 
 from __future__ import annotations
 
@@ -8,19 +8,9 @@ import numpy as np
 import seaborn as sns
 
 from . import quality
+from .style import MAX_PAGES_DRAWN, NEUTRAL, OTHER_COLOURS, empty, setup
 
-__all__ = ["setup", "posts_per_month", "language_mix", "save"]
-
-#: Above this many pages, per-page panels give way to totals.
-MAX_PAGES_DRAWN = 40
-
-
-def setup():
-    """House style: white grid, readable font sizes, a colour-blind-safe palette."""
-    sns.set_theme(style="whitegrid", context="notebook", palette="colorblind",
-                  rc={"figure.dpi": 110, "savefig.dpi": 150, "axes.titlesize": 13, "axes.labelsize": 11,
-                      "xtick.labelsize": 9.5, "ytick.labelsize": 9.5, "legend.fontsize": 9.5,
-                      "figure.autolayout": False})
+__all__ = ["posts_per_month", "language_mix"]
 
 
 def posts_per_month(ds) -> plt.Figure:
@@ -28,17 +18,14 @@ def posts_per_month(ds) -> plt.Figure:
     setup()
     table = quality.posts_per_month(ds)
     if table.empty:
-        fig, ax = plt.subplots(figsize=(9, 2))
-        ax.text(0.5, 0.5, "No posts in this selection", ha="center", va="center")
-        ax.axis("off")
-        return fig
+        return empty("No posts in this selection")
     per_page = table.shape[1] <= MAX_PAGES_DRAWN and table.shape[1] > 1
     height = 3.2 + (0.32 * table.shape[1] + 1.2 if per_page else 0)
     fig, axes = plt.subplots(2 if per_page else 1, 1, figsize=(10, height), squeeze=False,
                              gridspec_kw={"height_ratios": [3.2, 0.32 * table.shape[1] + 1.2] if per_page else [1]})
     ax = axes[0, 0]
     total = table.sum(axis=1)
-    ax.bar(total.index, total.to_numpy(), width=20, color=sns.color_palette()[0])
+    ax.bar(total.index, total.to_numpy(), width=20, color=OTHER_COLOURS[0])
     ax.set_ylabel("posts")
     ax.set_title("Posts per month, all pages")
     ax.xaxis.set_major_locator(mdates.MonthLocator(bymonth=[1, 4, 7, 10]))
@@ -47,7 +34,7 @@ def posts_per_month(ds) -> plt.Figure:
     if per_page:
         hm = axes[1, 0]
         data = table.T.sort_index()
-        sns.heatmap(data, ax=hm, cmap="Blues", cbar_kws={"label": "posts", "pad": 0.01}, linewidths=0.3,
+        sns.heatmap(data, ax=hm, cmap="Greens", cbar_kws={"label": "posts", "pad": 0.01}, linewidths=0.3,
                     linecolor="white")
         labels = [d.strftime("%b %Y") if d.month in (1, 7) else "" for d in data.columns]
         hm.set_xticks(np.arange(len(labels)) + 0.5)
@@ -64,18 +51,16 @@ def language_mix(ds, *, table: str = "posts") -> plt.Figure:
     setup()
     mix = quality.language_mix(ds, table=table)
     if mix.empty:
-        fig, ax = plt.subplots(figsize=(9, 2))
-        ax.text(0.5, 0.5, f"No {table} in this selection", ha="center", va="center")
-        ax.axis("off")
-        return fig
+        return empty(f"No {table} in this selection")
     if len(mix) > MAX_PAGES_DRAWN:
         mix = mix.mean().to_frame("all pages").T
     order = [c for c in ("sv", "nb", "nn", "da", "fi", "en", "und") if c in mix.columns]
     mix = mix[order]
     fig, ax = plt.subplots(figsize=(10, 0.38 * len(mix) + 1.6))
     left = np.zeros(len(mix))
-    colours = dict(zip(("sv", "nb", "nn", "da", "fi", "en", "und"), sns.color_palette("colorblind", 7)))
-    colours["und"] = (0.75, 0.75, 0.75)
+    # languages take the colours tone does not use: blue and orange mean formal and conversational
+    colours = dict(zip(("sv", "nb", "nn", "da", "fi", "en"), OTHER_COLOURS))
+    colours["und"] = NEUTRAL
     for lang in order:
         ax.barh(mix.index, mix[lang], left=left, color=colours[lang], label=lang)
         left += mix[lang].to_numpy()
@@ -86,18 +71,3 @@ def language_mix(ds, *, table: str = "posts") -> plt.Figure:
     fig.tight_layout()
     return fig
 
-
-def save(fig: plt.Figure, folder, name: str) -> list:
-    """Save ``fig`` as PNG and SVG in ``folder`` (created if needed); returns the paths."""
-    from pathlib import Path
-
-    from ._atomic import atomic_write
-
-    folder = Path(folder)
-    paths = []
-    for ext in ("png", "svg"):
-        path = folder / f"{name}.{ext}"
-        with atomic_write(path) as tmp:  # the format is named: the temporary name's suffix is .tmp
-            fig.savefig(tmp, format=ext, bbox_inches="tight", metadata={"Date": None} if ext == "svg" else None)
-        paths.append(path)
-    return paths

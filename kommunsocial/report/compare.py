@@ -9,11 +9,12 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from . import render, spreadsheet
-from .schema import Dataset
+from .. import spreadsheet
+from . import render
+from ..schema import Dataset
 
-__all__ = ["municipality_table", "readable", "sortable", "Sortable", "caveats", "correlations", "save_table",
-           "COLUMNS", "SMALL_PAGE_POSTS"]
+__all__ = ["municipality_table", "comments_not_collected", "readable", "sortable", "Sortable", "caveats",
+           "correlations", "save_table", "COLUMNS", "SMALL_PAGE_POSTS"]
 
 #: Columns of :func:`municipality_table`, in order (the index is ``page_id``).
 COLUMNS = ["page_name", "municipality_code", "country", "source_format", "followers", "followers_at_posting",
@@ -32,7 +33,7 @@ SMALL_PAGE_POSTS = 50
 def _check(dataset) -> Dataset:
     if not isinstance(dataset, Dataset):
         raise TypeError(f"expected a kommunsocial.Dataset, got {type(dataset).__name__}; "
-                        f"read one with ks.Dataset.read(folder) or ks.reports.open_dataset(name)")
+                        f"read one with ks.Dataset.read(folder) or ks.report.open_dataset(name)")
     dup = dataset.pages["page_id"].duplicated(keep=False)
     if dup.any():
         raise ValueError(f"page ids {sorted(set(dataset.pages.loc[dup, 'page_id']))} occur on more than one platform; "
@@ -60,7 +61,8 @@ def _coverage(ds: Dataset) -> pd.DataFrame:
 
 
 def municipality_table(dataset, *, tone_method: str | None = "index", threshold: float = 50, likes: str = "reactions",
-                       min_threads: int = 10, metrics: pd.DataFrame | None = None) -> pd.DataFrame:
+                       min_threads: int = 10, metrics: pd.DataFrame | None = None,
+                       responsiveness: pd.DataFrame | None = None) -> pd.DataFrame:
     """One row per municipality (page): size, period, tone, Bonsón engagement, responsiveness, comment coverage.
 
     Parameters
@@ -77,6 +79,9 @@ def municipality_table(dataset, *, tone_method: str | None = "index", threshold:
         (:func:`kommunsocial.network.responsiveness`).
     metrics : DataFrame, optional
         :func:`~kommunsocial.engagement.post_metrics` already computed for ``dataset``.
+    responsiveness : DataFrame, optional
+        :func:`~kommunsocial.network.responsiveness` already computed for ``dataset`` (with
+        ``min_threads``).
 
     Returns
     -------
@@ -119,11 +124,11 @@ def municipality_table(dataset, *, tone_method: str | None = "index", threshold:
     >>> t[["posts", "threads", "answer_rate", "median_hours_to_answer", "comments_present"]].to_dict("index")
     {'P': {'posts': 1, 'threads': 2, 'answer_rate': 0.5, 'median_hours_to_answer': 2.0, 'comments_present': 4}}
     """
-    from . import engagement, network
+    from .. import engagement, network
+    from ..tone.tagging import check_tone_method
 
     ds = _check(dataset)
-    if tone_method not in ("index", "classifier", None):
-        raise ValueError(f"tone_method={tone_method!r}: choose 'index', 'classifier' or None")
+    check_tone_method(tone_method, optional=True)
     try:  # a value passed on the command line (`-p threshold 60`) may arrive as text
         threshold = float(threshold)
     except (TypeError, ValueError):
@@ -147,7 +152,7 @@ def municipality_table(dataset, *, tone_method: str | None = "index", threshold:
         pm = pd.DataFrame(columns=["posts", "posts_per_week", "followers", "P3", "C3", "V3", "E"], dtype="float64")
     else:
         if metrics is None:
-            metrics = engagement.post_metrics(ds, tone=tone_method, threshold=threshold)
+            metrics = engagement.post_metrics(ds, tone_method=tone_method, threshold=threshold)
         pm = engagement.page_metrics(ds, likes=likes, metrics=metrics)
     pm = pm.reindex(index)
     # "at_posting" when every post has its followers at posting, "page" when none has (the latest
@@ -171,7 +176,9 @@ def municipality_table(dataset, *, tone_method: str | None = "index", threshold:
     for col in ("P3", "C3", "V3", "E"):
         out[col] = _float(pm[col])
 
-    resp = network.responsiveness(ds, min_threads=min_threads).reindex(index)
+    if responsiveness is None:
+        responsiveness = network.responsiveness(ds, min_threads=min_threads)
+    resp = responsiveness.reindex(index)
     for col in _RESPONSIVENESS:
         out[col] = resp[col]
     out[["threads", "questions"]] = out[["threads", "questions"]].astype("Int64")
@@ -182,14 +189,27 @@ def municipality_table(dataset, *, tone_method: str | None = "index", threshold:
     out["comments_reported"] = cov["comments_reported"].astype("Int64")
     reported = cov["comments_reported"].astype("float64")
     out["comment_coverage"] = (cov["present_known"].astype("float64") / reported.where(reported > 0))
-    # No comment in the export although the platform counted some (or gives no count): the
-    # comments were not collected, so threads and answers are unknown, not absent.
-    not_collected = out["comments_present"].eq(0) & ~out["comments_reported"].eq(0).fillna(False)
+    not_collected = comments_not_collected(out)
     for col in _RESPONSIVENESS:
         out[col] = out[col].mask(not_collected)
     out = out[COLUMNS].sort_values(["page_name"], kind="mergesort")
     out.attrs = {"tone_method": tone_method, "threshold": threshold, "likes": likes}
     return out
+
+
+def comments_not_collected(table: pd.DataFrame) -> pd.Series:
+    """True for each page of a :func:`municipality_table` whose comments the export lacks.
+
+    No comment in the export although the platform counted some (or gives no count): the comments
+    were not collected, so threads and answers are unknown, not absent. Every table built on
+    :func:`municipality_table` masks its responsiveness with this same test.
+
+    >>> t = pd.DataFrame({"comments_present": [0, 0, 0, 3],
+    ...                   "comments_reported": pd.array([5, None, 0, 3], dtype="Int64")})
+    >>> comments_not_collected(t).tolist()
+    [True, True, False, False]
+    """
+    return table["comments_present"].eq(0) & ~table["comments_reported"].eq(0).fillna(False)
 
 
 _PERCENT = ["share_conversational", "answer_rate", "question_answer_rate", "comment_coverage"]
@@ -492,7 +512,7 @@ def correlations(table: pd.DataFrame, *, against: str = "E",
 def save_table(table: pd.DataFrame, folder, name: str = "municipalities") -> Path:
     """Write ``table`` as ``<folder>/<name>.csv`` (UTF-8, ISO timestamps, page id kept, texts safe to open
     in a spreadsheet: :mod:`kommunsocial.spreadsheet`); returns the path."""
-    from ._atomic import atomic_write
+    from .._atomic import atomic_write
 
     path = Path(folder) / f"{name}.csv"
     with atomic_write(path) as tmp:
