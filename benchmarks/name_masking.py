@@ -1,6 +1,6 @@
 """How well and how fast ``mask_names`` masks the commenters' names.
 
-Prints the planted-variant table of ``tests/test_privacy_variants.py`` (how many of each variant
+Prints the planted-variant table of ``tests/unit/test_privacy_variants.py`` (how many of each variant
 kind are masked, inside a sentence and opening one, and the false positives on ordinary
 sentences), then times ``mask_names`` on the seeded sample corpus (its posts and comments, about
 100,000 texts) with 20,000 commenter names: the corpus's own plus invented ones from the sample's
@@ -25,7 +25,7 @@ import pandas as pd
 sys.path.append(str(Path(__file__).resolve().parent.parent))  # after PYTHONPATH: the package under test wins
 
 from kommunsocial import privacy, sample  # noqa: E402
-from tests.test_privacy_variants import measure  # noqa: E402
+from tests.unit.test_privacy_variants import measure  # noqa: E402
 
 
 def names_for(corpus, n: int, seed: int = 0) -> list[str]:

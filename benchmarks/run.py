@@ -167,7 +167,7 @@ def stage_network(work: Path, meter: Meter) -> dict:
 def stage_notebooks(work: Path, meter: Meter) -> dict:
     import shutil
 
-    from kommunsocial import reports
+    from kommunsocial.report import run as reports
 
     # as `make reports` right after ingest: no tone scores cached by the stages before
     shutil.rmtree(work / "processed" / "_cache", ignore_errors=True)

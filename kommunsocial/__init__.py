@@ -16,11 +16,10 @@ from .ingest import ingest, load  # noqa: E402
 from .schema import Dataset  # noqa: E402
 
 __all__ = ["Dataset", "load", "ingest", "LoadError", "SchemaError", "KommunsocialError", "__version__",
-           "sample", "tone", "engagement", "network", "plots", "reports", "io", "clean", "privacy", "config",
-           "quality", "compare", "compare_plots", "seminar", "render", "spreadsheet"]
+           "sample", "tone", "engagement", "network", "report", "io", "clean", "privacy", "config", "spreadsheet"]
 
-_LAZY = {"sample", "tone", "engagement", "network", "plots", "reports", "io", "clean", "privacy", "config",
-         "schema", "quality", "compare", "compare_plots", "seminar", "render", "spreadsheet"}
+_LAZY = {"sample", "tone", "engagement", "network", "report", "io", "clean", "privacy", "config", "schema",
+         "spreadsheet"}
 
 
 def __getattr__(name):

@@ -75,7 +75,7 @@ def _literal(value: str):
 
 
 def _run_notebook(args):
-    from .reports import run_notebook
+    from .report.run import run_notebook
 
     page = run_notebook(args.notebook, args.out, parameters=_params(args), kernel=args.kernel,
                         progress=sys.stderr.isatty())
@@ -83,20 +83,20 @@ def _run_notebook(args):
 
 
 def _municipalities(args):
-    from .reports import municipalities
+    from .report.run import municipalities
 
     codes = municipalities(args.dataset)
     print(f"MUNICIPALITIES := {' '.join(codes)}" if args.make else "\n".join(codes))
 
 
 def _kernel(args):
-    from .reports import install_kernel
+    from .report.run import install_kernel
 
     print(f"Jupyter kernel installed: {_show(install_kernel())}")
 
 
 def _index(args):
-    from .reports import build_index
+    from .report.run import build_index
 
     print(_show(build_index(args.dataset, reports=args.reports)))
 
@@ -112,7 +112,7 @@ def _raw_digest(args):
 
 def _report(args):
     from .ingest import ingest
-    from .reports import build_index, notebooks, run_notebook
+    from .report.run import build_index, notebooks, run_notebook
 
     processed = config.processed_dir(args.dataset)
     if not (processed / "manifest.json").is_file():

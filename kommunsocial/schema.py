@@ -416,7 +416,7 @@ class Dataset:
         """Read a folder written by :meth:`save`, checked against its ``manifest.json``.
 
         ``pages`` (page ids) reads only those pages' posts and comments: the partitions of other
-        pages are not opened. Use :func:`kommunsocial.reports.open_dataset` to select by
+        pages are not opened. Use :func:`kommunsocial.report.open_dataset` to select by
         municipality code or name.
 
         ``verify="sizes"`` (the default, free) checks that every file read is listed in the

@@ -51,24 +51,27 @@ def executed(sample_processed, tmp_path_factory):
     """Every report notebook executed on the sample: ``(reports folder, {name: html path})``."""
     out = tmp_path_factory.mktemp("reports")
     pages = {}
-    for nb in ks.reports.notebooks(ROOT / "notebooks"):
+    for nb in ks.report.run.notebooks(ROOT / "notebooks"):
         params = {"dataset": "sample", "data_dir": str(sample_processed)}
         if "out_dir" in papermill.inspect_notebook(str(nb)):
             params["out_dir"] = str(out / "exports")  # never write under reports/ in a test
-        pages[nb.stem] = ks.reports.run_notebook(nb, out, parameters=params)
+        pages[nb.stem] = ks.report.run.run_notebook(nb, out, parameters=params)
     return out, pages
 
 
-# Tests that ingest the bundled sample or execute notebooks take seconds to minutes: they are marked
-# ``slow`` (``pytest -m "not slow"`` runs the rest in well under a minute). Under pytest-xdist, the tests
-# that share the executed reports run on one worker, so each worker does not execute every notebook again.
+# Tests that ingest the bundled sample, execute notebooks, run make or the command line, or fuzz the
+# readers take seconds to minutes: they are marked ``slow`` (``pytest -m "not slow"`` runs the rest in
+# under a minute). Under pytest-xdist, the tests that share the executed reports run on one worker, so
+# each worker does not execute every notebook again.
 _SLOW_FIXTURES = {"sample_processed", "sample_dataset", "executed"}
+_SLOW_FOLDERS = {"notebooks", "pipeline"}
 
 
 def pytest_collection_modifyitems(config, items):
     for item in items:
         used = set(getattr(item, "fixturenames", ()))
-        if used & _SLOW_FIXTURES or item.get_closest_marker("notebooks"):
+        folder = Path(str(item.fspath)).parent.name
+        if used & _SLOW_FIXTURES or folder in _SLOW_FOLDERS or item.get_closest_marker("notebooks"):
             item.add_marker(pytest.mark.slow)
         if "executed" in used or item.get_closest_marker("notebooks"):
             item.add_marker(pytest.mark.xdist_group("notebooks"))

@@ -19,15 +19,17 @@ def _sum_or_na(frame: pd.DataFrame) -> pd.Series:
     return frame.sum(axis=1, min_count=frame.shape[1], skipna=False).astype("Int64")
 
 
-def post_metrics(dataset, *, tone: str | None = "index", threshold: float = 50) -> pd.DataFrame:
+def post_metrics(dataset, *, tone_method: str | None = "index", threshold: float = 50) -> pd.DataFrame:
     """One row per post: counts, interactions, rates per 1,000 followers, local time, form and tone.
 
     Parameters
     ----------
     dataset : Dataset
-    tone : "index", "classifier" or None
+    tone_method : "index", "classifier" or None
         How to add ``formality`` and ``tone`` when the posts do not already have them
         (:func:`kommunsocial.tone.add_tone`); None leaves them out.
+    threshold : float
+        ``tone`` is "formal" when ``formality >= threshold``.
 
     Returns
     -------
@@ -47,6 +49,9 @@ def post_metrics(dataset, *, tone: str | None = "index", threshold: float = 50) 
     >>> import kommunsocial as ks
     >>> m = post_metrics(ds)                                 # doctest: +SKIP
     """
+    from ..tone.tagging import check_tone_method
+
+    check_tone_method(tone_method, optional=True)
     posts = dataset.posts
     pages = dataset.pages.set_index("page_id")
     out = pd.DataFrame(index=posts.index)
@@ -86,10 +91,10 @@ def post_metrics(dataset, *, tone: str | None = "index", threshold: float = 50) 
     out["has_media"] = posts["post_type"].astype(str).isin(_MEDIA).to_numpy()
     if {"formality", "tone"} <= set(posts.columns):
         out["formality"], out["tone"] = posts["formality"], posts["tone"]
-    elif tone is not None and len(posts):
+    elif tone_method is not None and len(posts):
         from .. import tone as tone_module
 
-        toned = tone_module.add_tone(posts, method=tone, threshold=threshold,
+        toned = tone_module.add_tone(posts, tone_method=tone_method, threshold=threshold,
                                      cache=getattr(dataset, "cache_dir", None))
         out["formality"], out["tone"] = toned["formality"], toned["tone"]
     return out
@@ -119,7 +124,7 @@ _PERIODS = {"month": "M", "quarter": "Q", "year": "Y"}
 
 
 def page_metrics(dataset, *, by: str | None = None, likes: str = "reactions", metrics: pd.DataFrame | None = None,
-                 tone: str | None = "index") -> pd.DataFrame:
+                 tone_method: str | None = "index") -> pd.DataFrame:
     """Bonsón, Royo & Ratkai's (2015) popularity, commitment, virality and engagement per page.
 
     Parameters
@@ -133,6 +138,8 @@ def page_metrics(dataset, *, by: str | None = None, likes: str = "reactions", me
         the usual modern reading.
     metrics : DataFrame, optional
         The output of :func:`post_metrics`, to avoid computing it twice.
+    tone_method : "index", "classifier" or None
+        As in :func:`post_metrics` (when ``metrics`` is not given).
 
     Returns
     -------
@@ -168,7 +175,7 @@ def page_metrics(dataset, *, by: str | None = None, likes: str = "reactions", me
     """
     if likes not in ("reactions", "like"):
         raise ValueError("likes must be 'reactions' (all reactions) or 'like' (the like reaction alone)")
-    m = metrics if metrics is not None else post_metrics(dataset, tone=tone)
+    m = metrics if metrics is not None else post_metrics(dataset, tone_method=tone_method)
     keys = ["page_id"]
     if by is not None:
         if by not in _PERIODS:

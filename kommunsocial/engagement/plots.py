@@ -5,22 +5,15 @@ from __future__ import annotations
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
-import seaborn as sns
 
-from ..plots import MAX_PAGES_DRAWN, setup
+from ..report.style import MAX_PAGES_DRAWN, NEUTRAL, OTHER_COLOURS, TONE_COLOURS, empty, setup
 
 __all__ = ["distributions", "by_tone", "by_municipality", "forest", "naive_vs_adjusted", "tone_share_vs_engagement",
            "trends"]
 
 OUTCOMES = ("reactions", "comments", "shares")
-TONE_COLOURS = {"formal": "#4C72B0", "conversational": "#DD8452"}
-
-
-def _empty(message: str) -> plt.Figure:
-    fig, ax = plt.subplots(figsize=(9, 1.6))
-    ax.text(0.5, 0.5, message, ha="center", va="center")
-    ax.axis("off")
-    return fig
+#: Estimates (an IRR compares the two tones, so it takes neither tone's colour) and planted values.
+_ESTIMATE, _PLANTED = "#333333", OTHER_COLOURS[-1]  # the planted value in the palette's red
 
 
 def distributions(m: pd.DataFrame) -> plt.Figure:
@@ -35,7 +28,7 @@ def distributions(m: pd.DataFrame) -> plt.Figure:
             continue
         positive = values[values > 0]
         bins = np.logspace(0, np.log10(max(positive.max(), 10)) + 0.05, 25) if len(positive) else 10
-        ax.hist(positive, bins=bins, color=sns.color_palette()[0])
+        ax.hist(positive, bins=bins, color=OTHER_COLOURS[0])
         ax.set_xscale("log")
         ax.set_xlabel(f"{col} per post (log scale)")
         ax.set_title(f"{col}: {int((values == 0).sum()):,} posts with none", fontsize=11)
@@ -48,7 +41,7 @@ def by_tone(m: pd.DataFrame) -> plt.Figure:
     """Mean reactions, comments and shares per 1,000 followers, formal against conversational posts."""
     setup()
     if "tone" not in m or m["tone"].dropna().empty:
-        return _empty("No tone in this selection")
+        return empty("No tone in this selection")
     rows = []
     for col in OUTCOMES:
         per = m[f"{col}_per_1000"].astype(float)
@@ -76,11 +69,11 @@ def by_municipality(m: pd.DataFrame) -> plt.Figure:
     """Median interactions per 1,000 followers per page, formal and conversational posts side by side."""
     setup()
     if "tone" not in m:
-        return _empty("No tone in this selection")
+        return empty("No tone in this selection")
     med = (m.assign(v=m["interactions_per_1000"].astype(float))
            .groupby(["page_name", m["tone"].astype(str)], observed=True)["v"].median().unstack())
     if med.empty:
-        return _empty("No interactions in this selection")
+        return empty("No interactions in this selection")
     if len(med) > MAX_PAGES_DRAWN:
         med = med.loc[med.mean(axis=1).sort_values(ascending=False).index[:MAX_PAGES_DRAWN]]
     med = med.loc[med.mean(axis=1).sort_values().index]
@@ -100,19 +93,19 @@ def forest(table: pd.DataFrame, *, title: str = "", planted: dict | None = None)
     """Incidence-rate ratios with 95 % CIs on a log axis; ``planted`` marks known true values."""
     setup()
     if table.empty:
-        return _empty("No model terms")
+        return empty("No model terms")
     t = table.iloc[::-1].reset_index(drop=True)
     fig, ax = plt.subplots(figsize=(8, 0.32 * len(t) + 1.3))
     y = np.arange(len(t))
     ax.hlines(y, t["ci_low"], t["ci_high"], color="#555555", lw=1.6)
-    ax.scatter(t["irr"], y, color=sns.color_palette()[0], zorder=3, s=28)
+    ax.scatter(t["irr"], y, color=_ESTIMATE, zorder=3, s=28)
     if planted:
         for i, term in enumerate(t["term"]):
             if term in planted:
-                ax.scatter(planted[term], i, marker="|", s=220, color="#C44E52", zorder=4,
+                ax.scatter(planted[term], i, marker="|", s=220, color=_PLANTED, zorder=4,
                            label="planted" if i == int(np.flatnonzero(t["term"].isin(planted.keys()))[0]) else None)
         ax.legend(frameon=False, loc="lower right")
-    ax.axvline(1, color="#999999", ls="--", lw=1)
+    ax.axvline(1, color=NEUTRAL, ls="--", lw=1)
     ax.set_xscale("log")
     ax.set_yticks(y, t["term"])
     ax.set_xlabel("incidence-rate ratio (log scale)")
@@ -131,10 +124,10 @@ def naive_vs_adjusted(table: pd.DataFrame, *, planted: dict | None = None) -> pl
         t = table[table["outcome"] == outcome].iloc[::-1]
         y = np.arange(len(t))
         ax.hlines(y, t["ci_low"], t["ci_high"], color="#555555", lw=1.6)
-        ax.scatter(t["irr"], y, color=sns.color_palette()[0], zorder=3)
+        ax.scatter(t["irr"], y, color=_ESTIMATE, zorder=3)
         if planted and outcome in planted:
-            ax.axvline(planted[outcome], color="#C44E52", lw=1.5, label="planted")
-        ax.axvline(1, color="#999999", ls="--", lw=1)
+            ax.axvline(planted[outcome], color=_PLANTED, lw=1.5, label="planted")
+        ax.axvline(1, color=NEUTRAL, ls="--", lw=1)
         ax.set_yticks(y, t["model"])
         ax.set_ylim(-0.6, len(t) - 0.4)  # room around the rows: no marker on the frame
         ax.margins(x=0.08)
@@ -151,9 +144,9 @@ def tone_share_vs_engagement(pm: pd.DataFrame) -> plt.Figure:
     setup()
     d = pm.dropna(subset=["share_conversational", "E"]) if "share_conversational" in pm else pm.iloc[:0]
     if d.empty:
-        return _empty("No tone or engagement to compare")
+        return empty("No tone or engagement to compare")
     fig, ax = plt.subplots(figsize=(7.5, 4.6))
-    ax.scatter(d["share_conversational"] * 100, d["E"], s=40, color=sns.color_palette()[0])
+    ax.scatter(d["share_conversational"] * 100, d["E"], s=40, color=_ESTIMATE)
     if len(d) <= MAX_PAGES_DRAWN:
         _label_points(ax, d["share_conversational"].to_numpy() * 100, d["E"].to_numpy(), d["page_name"].astype(str))
     ax.set_xlabel("conversational posts (%)")
@@ -189,7 +182,7 @@ def trends(m: pd.DataFrame) -> plt.Figure:
     """Monthly mean interactions per 1,000 followers, by tone."""
     setup()
     if "tone" not in m or m.empty:
-        return _empty("No tone in this selection")
+        return empty("No tone in this selection")
     d = (m.assign(v=m["interactions_per_1000"].astype(float), month=_month_start(m["month"]))
          .groupby(["month", m["tone"].astype(str)], observed=True)["v"].mean().unstack())
     fig, ax = plt.subplots(figsize=(10, 3.4))

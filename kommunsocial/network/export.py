@@ -232,7 +232,7 @@ def export_files(items: dict, folder) -> pd.DataFrame:
 
 # ------------------------------------------------------------------------------------------------
 # GraphTables written straight from their arrays. The files are those export() and _export_tables()
-# write for the networkx graph (tests/test_network_properties.py compares them byte for byte): the values
+# write for the networkx graph (tests/unit/test_network_properties.py compares them byte for byte): the values
 # as clean_attributes() converts them, the columns a DataFrame of the attribute dicts would have
 # (in order of first appearance; an int attribute some rows lack is written as a float, as pandas
 # turns it into one), the text DataFrame.to_csv writes.

@@ -8,15 +8,15 @@ import matplotlib.pyplot as plt
 import networkx as nx
 import numpy as np
 import pandas as pd
-import seaborn as sns
 from matplotlib.lines import Line2D
 
-from ..plots import MAX_PAGES_DRAWN, setup
+from ..report.render import note as _md
+from ..report.style import MAX_PAGES_DRAWN, NEUTRAL, OTHER_COLOURS, setup
 from .measures import community_table, degrees, page_measures, top_actors
 from .summary import comment_overview
 from .tables import GraphTables
 
-__all__ = ["show", "overview", "responsiveness_table", "responsiveness", "time_to_answer", "reply_network",
+__all__ = ["overview", "responsiveness_table", "responsiveness", "time_to_answer", "reply_network",
            "degree_distribution", "communities_summary", "communities_table", "measures_table", "actors_table",
            "exports_table", "wilson_interval", "NO_COMMENTS"]
 
@@ -28,24 +28,11 @@ MAX_PAGES_ECDF = 12
 _HOUR_TICKS = [(1 / 6, "10 min"), (1, "1 h"), (6, "6 h"), (24, "1 day"), (7 * 24, "1 week"), (30 * 24, "30 days")]
 
 
-def _md(text):
-    from ..render import note
-
-    return note(text)
-
-
 def _done(fig):
     """Close ``fig`` so the notebook shows it once, as the cell's result."""
     fig.tight_layout()
     plt.close(fig)
     return fig
-
-
-def show(table, *, empty: str):
-    """``table`` for display, or the sentence ``empty`` (as Markdown) when it has no rows."""
-    if table is None or len(table) == 0:
-        return _md(empty)
-    return table
 
 
 def overview(ds):
@@ -101,7 +88,7 @@ def responsiveness(resp: pd.DataFrame):
     data = data.sort_values(["answer_rate", "label"], ascending=[True, True])
     low, high = wilson_interval(data["answered_threads"], data["threads"])
     mode = data["dialogue"].fillna("too few threads").astype(str)
-    colours = dict(zip(["dialogue", "one-way", "too few threads"], sns.color_palette("colorblind", 3)))
+    colours = dict(zip(["dialogue", "one-way", "too few threads"], OTHER_COLOURS[:3]))
     if len(data) > MAX_PAGES_DRAWN:
         fig, axes = plt.subplots(1, 2, figsize=(10, 3.6))
         axes[0].hist(100 * data["answer_rate"], bins=20, color=colours["dialogue"])
@@ -157,14 +144,14 @@ def time_to_answer(thread_table: pd.DataFrame, names: pd.Series | None = None):
     if pages.nunique() <= MAX_PAGES_ECDF:
         label = (names.reindex(pages.unique()) if names is not None else pd.Series(pages.unique(),
                                                                                     index=pages.unique()))
-        palette = sns.color_palette("colorblind")  # ten colours; line styles tell the 11th and 12th apart
+        palette = OTHER_COLOURS  # seven colours (not the tones'); line styles tell the 8th to 12th apart
         styles = ["-", "--", ":", "-."]
         for i, (page, h) in enumerate(sorted(hours.groupby(pages), key=lambda kv: kv[1].median())):
             ax.ecdf(h, color=palette[i % len(palette)], ls=styles[i // len(palette) % 4], lw=1.8,
                     label=f"{label.get(page, page)} (n={len(h)})")
         ax.legend(loc="center left", bbox_to_anchor=(1.01, 0.5), frameon=False)
     else:
-        ax.ecdf(hours, color=sns.color_palette("colorblind")[0], lw=2, label=f"all pages (n={len(hours)})")
+        ax.ecdf(hours, color=OTHER_COLOURS[0], lw=2, label=f"all pages (n={len(hours)})")
         ax.legend(loc="lower right", frameon=False)
     ax.set_xscale("log")
     ax.set_xticks([t for t, _ in _HOUR_TICKS], [lab for _, lab in _HOUR_TICKS])
@@ -207,13 +194,13 @@ def reply_network(G, *, max_nodes: int = 300, seed: int = 0, title: str = ""):
     setup()
     H, cut = _largest_part(G, max_nodes)
     H.remove_nodes_from([v for v in list(H) if H.degree(v) == 0 and H.nodes[v].get("role") != "page"])
-    palette = sns.color_palette("colorblind")
+    palette = OTHER_COLOURS  # not the tones' colours: a page is neither formal nor conversational
     pos = nx.spring_layout(H.to_undirected(), seed=seed, k=1.6 / np.sqrt(max(H.number_of_nodes(), 1)),
                            iterations=80)
     fig, ax = plt.subplots(figsize=(9, 7.5))
     pages = [v for v, r in H.nodes(data="role") if r == "page"]
     citizens = [v for v in H if v not in set(pages)]
-    kinds = {"to the page": ([], palette[7]), "page answers": ([], palette[1]), "between citizens": ([], palette[0])}
+    kinds = {"to the page": ([], NEUTRAL), "page answers": ([], palette[1]), "between citizens": ([], palette[0])}
     for u, v in H.edges:
         key = "page answers" if u in pages else "to the page" if v in pages else "between citizens"
         kinds[key][0].append((u, v))
@@ -272,7 +259,7 @@ def degree_distribution(G):
         return _md("There are no replies here, so there is no degree distribution to show.")
     setup()
     fig, ax = plt.subplots(figsize=(8, 4.4))
-    palette = sns.color_palette("colorblind")
+    palette = OTHER_COLOURS  # not the tones' colours: in- and out-degree have no tone
     for (name, d), colour, marker in zip((("in-degree: people who replied to them", degrees[0]),
                                           ("out-degree: people they replied to", degrees[1])),
                                          palette[:2], ("o", "s")):

@@ -7,20 +7,10 @@ import numpy as np
 import pandas as pd
 import seaborn as sns
 
-from .. import plots as _plots
+from ..report.style import MAX_PAGES_DRAWN, OTHER_COLOURS, TONE_COLOURS, empty, setup, tone_ramp
 from . import summaries
 
 __all__ = ["formality_distributions", "formality_by_month", "drivers"]
-
-MAX_PAGES_DRAWN = 40
-
-
-def _empty(message: str):
-    fig, ax = plt.subplots(figsize=(9, 2))
-    ax.text(0.5, 0.5, message, ha="center", va="center")
-    ax.axis("off")
-    return fig
-
 
 BANDS = ((0, 20, "0–20 very conversational"), (20, 40, "20–40"), (40, 60, "40–60 mixed"), (60, 80, "60–80"),
          (80, 100.0001, "80–100 very formal"))
@@ -32,10 +22,10 @@ def formality_distributions(posts: pd.DataFrame, *, threshold: float = 50.0) -> 
     Stacked bars rather than box plots: the index is a probability, so most posts sit near one end
     and a box would stretch from 0 to 100 for any page that writes both ways.
     """
-    _plots.setup()
+    setup()
     data = posts.dropna(subset=["formality"])
     if not len(data):
-        return _empty("No scored posts in this selection")
+        return empty("No scored posts in this selection")
     band = pd.cut(data["formality"].astype(float), bins=[b[0] for b in BANDS] + [BANDS[-1][1]], right=False,
                   labels=[b[2] for b in BANDS])
     by_page = pd.crosstab(data["page"], band, normalize="index") * 100
@@ -43,7 +33,7 @@ def formality_distributions(posts: pd.DataFrame, *, threshold: float = 50.0) -> 
     if len(by_page) > MAX_PAGES_DRAWN:
         by_page = by_page.iloc[:: int(np.ceil(len(by_page) / MAX_PAGES_DRAWN))]
     by_lang = pd.crosstab(data["lang"].astype(str), band, normalize="index") * 100
-    colours = sns.color_palette("RdBu_r", len(BANDS))
+    colours = tone_ramp(len(BANDS))  # conversational to formal in the tones' own colours
     fig, axes = plt.subplots(1, 2, figsize=(11, 0.34 * len(by_page) + 2.4), gridspec_kw={"width_ratios": [3, 1.3]})
     for ax, table, title in ((axes[0], by_page, "by municipality page"), (axes[1], by_lang, "by language")):
         left = np.zeros(len(table))
@@ -63,15 +53,16 @@ def formality_distributions(posts: pd.DataFrame, *, threshold: float = 50.0) -> 
 
 def formality_by_month(posts: pd.DataFrame) -> plt.Figure:
     """Share of conversational posts per month (all pages) and mean formality."""
-    _plots.setup()
+    setup()
     data = posts.dropna(subset=["formality"])
     if not len(data):
-        return _empty("No scored posts in this selection")
+        return empty("No scored posts in this selection")
     monthly = summaries.by_group(data, "month")
     fig, ax = plt.subplots(figsize=(10, 3.4))
-    ax.plot(monthly.index, monthly["conversational_%"], marker="o", color=sns.color_palette("colorblind")[0],
+    ax.plot(monthly.index, monthly["conversational_%"], marker="o", color=TONE_COLOURS["conversational"],
             label="conversational posts (%)")
-    ax.plot(monthly.index, monthly["mean_formality"], marker="s", color=sns.color_palette("colorblind")[1],
+    # formality rises towards formal: the formal colour
+    ax.plot(monthly.index, monthly["mean_formality"], marker="s", color=TONE_COLOURS["formal"],
             label="mean formality (0–100)")
     ax.set_ylim(0, 100)
     ax.set_ylabel("% / index")
@@ -84,14 +75,14 @@ def formality_by_month(posts: pd.DataFrame) -> plt.Figure:
 
 def drivers(posts: pd.DataFrame) -> plt.Figure:
     """Mean contribution of each feature to the index, per language (positive: towards formal)."""
-    _plots.setup()
+    setup()
     table = summaries.drivers(posts)
     if table.empty:
-        return _empty("No scored posts in this selection")
+        return empty("No scored posts in this selection")
     long = table.reset_index().melt(id_vars="feature", var_name="lang", value_name="contribution")
     fig, ax = plt.subplots(figsize=(9, 0.42 * len(table) + 1.6))
     sns.barplot(data=long, y="feature", x="contribution", hue="lang", order=table.index.tolist(), ax=ax,
-                palette="colorblind")
+                palette=OTHER_COLOURS[:long["lang"].nunique()])  # languages: not the tones' colours
     ax.axvline(0, color="0.3", linewidth=0.8)
     ax.set_xlabel("mean contribution to the index (log-odds; > 0 towards formal)")
     ax.set_ylabel("")

@@ -7,7 +7,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from . import coding
+from . import reliability
 from .index import MODEL_FEATURES, WEIGHTS, design_matrix
 from . import features as _features
 
@@ -15,11 +15,14 @@ __all__ = ["scored_posts", "by_group", "weights_table", "drivers", "examples", "
            "agreement", "against_coders"]
 
 
-def scored_posts(ds, *, method: str = "index", threshold: float = 50.0) -> pd.DataFrame:
-    """The dataset's posts with ``formality``, ``tone``, ``page`` (name) and ``month`` (UTC) columns."""
+def scored_posts(ds, *, tone_method: str = "index", threshold: float = 50.0) -> pd.DataFrame:
+    """The dataset's posts with ``formality``, ``tone``, ``page`` (name) and ``month`` (UTC) columns.
+
+    ``tone_method`` and ``threshold`` are those of :func:`kommunsocial.tone.add_tone`.
+    """
     from .tagging import add_tone
 
-    posts = add_tone(ds.posts, method=method, threshold=threshold, cache=getattr(ds, "cache_dir", None))
+    posts = add_tone(ds.posts, tone_method=tone_method, threshold=threshold, cache=getattr(ds, "cache_dir", None))
     names = ds.pages.set_index("page_id")["page_name"]
     posts["page"] = posts["page_id"].map(names).fillna(posts["page_id"]).astype(str)
     posts["month"] = posts["created_at"].dt.tz_localize(None).dt.to_period("M").dt.to_timestamp()
@@ -148,20 +151,20 @@ def agreement(coded: pd.DataFrame, *, n_boot: int = 1000, seed: int = 0) -> pd.D
     """Reliability of tone (nominal) and formality (ordinal) side by side, with bootstrap 95 % CIs."""
     if not len(coded):
         return pd.DataFrame()
-    tone = coding.reliability(coded, level="nominal", n_boot=n_boot, seed=seed).assign(variable="tone (nominal)")
-    form = coding.reliability(coded, level="ordinal", n_boot=n_boot, seed=seed).assign(
+    tone = reliability.reliability(coded, level="nominal", n_boot=n_boot, seed=seed).assign(variable="tone (nominal)")
+    form = reliability.reliability(coded, level="ordinal", n_boot=n_boot, seed=seed).assign(
         variable="formality 1–5 (ordinal)")
     out = pd.concat([tone, form]).reset_index().set_index(["variable", "measure"])
     return out.round(3)
 
 
 def against_coders(posts: pd.DataFrame, coded: pd.DataFrame) -> dict:
-    """:func:`coding.validate` of the posts' ``tone`` against the coders' majority code, by language,
+    """:func:`reliability.validate` of the posts' ``tone`` against the coders' majority code, by language,
     plus the Spearman correlation of ``formality`` with the coders' mean 1–5 rating."""
     if not len(coded):
         return {"scores": pd.DataFrame(), "confusion": pd.DataFrame(), "spearman": np.nan, "n": 0}
     by_id = posts.assign(post_id=posts["post_id"].astype(str)).set_index("post_id")
-    result = coding.validate(by_id["tone"], coded, lang=by_id["lang"] if "lang" in by_id else None)
+    result = reliability.validate(by_id["tone"], coded, lang=by_id["lang"] if "lang" in by_id else None)
     rating = coded.dropna(subset=["formality"]).groupby("post_id")["formality"].mean().astype(float)
     both = pd.DataFrame({"index": by_id["formality"].reindex(rating.index), "rating": rating}).dropna()
     result["spearman"] = round(float(both["index"].corr(both["rating"], method="spearman")), 3) if len(both) > 2 \

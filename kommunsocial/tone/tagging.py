@@ -13,10 +13,27 @@ from .._atomic import atomic_write
 from . import resources
 from .index import DEFAULT_THRESHOLD, score
 
-__all__ = ["add_tone"]
+__all__ = ["add_tone", "check_tone_method", "TONE_METHODS"]
+
+#: How posts get a tone; the keyword ``tone_method`` takes one of these in every function and notebook.
+TONE_METHODS = ("index", "classifier")
 
 
-def add_tone(posts: pd.DataFrame, *, method: str = "index", threshold: float = DEFAULT_THRESHOLD,
+def check_tone_method(tone_method, *, optional: bool = False):
+    """``tone_method`` when it is one of :data:`TONE_METHODS` (or None, when ``optional``), else a ValueError.
+
+    >>> check_tone_method("vibes")
+    Traceback (most recent call last):
+    ...
+    ValueError: tone_method='vibes': choose 'index' or 'classifier'
+    """
+    allowed = TONE_METHODS + ((None,) if optional else ())
+    if tone_method not in allowed:
+        raise ValueError(f"tone_method={tone_method!r}: choose " + " or ".join(map(repr, allowed)))
+    return tone_method
+
+
+def add_tone(posts: pd.DataFrame, *, tone_method: str = "index", threshold: float = DEFAULT_THRESHOLD,
              classifier=None, cache=None) -> pd.DataFrame:
     """``posts`` with ``formality`` (0–100) and ``tone`` ("formal" / "conversational") columns added.
 
@@ -25,7 +42,7 @@ def add_tone(posts: pd.DataFrame, *, method: str = "index", threshold: float = D
     posts : DataFrame
         A posts table with ``text`` (and ``lang``, the detected language, when present: texts in
         ``und`` or a language without resources are scored as explained in :func:`score`).
-    method : "index" or "classifier"
+    tone_method : "index" or "classifier"
         ``"index"``: the formality index (:func:`kommunsocial.tone.score`). ``"classifier"``:
         ``classifier`` (a fitted :class:`ToneClassifier`; default: :meth:`ToneClassifier.default`),
         with ``formality`` = 100 × P(formal).
@@ -57,9 +74,10 @@ def add_tone(posts: pd.DataFrame, *, method: str = "index", threshold: float = D
     lang = None
     if "lang" in out.columns:
         lang = out["lang"].astype("string").fillna("und").astype(str).to_numpy()
-    if method == "index":
+    check_tone_method(tone_method)
+    if tone_method == "index":
         formality = pd.Series(_index_formality(texts, lang, cache), index=out.index)
-    elif method == "classifier":
+    else:
         from .classifier import ToneClassifier
 
         model = classifier if classifier is not None else ToneClassifier.default()
@@ -73,8 +91,6 @@ def add_tone(posts: pd.DataFrame, *, method: str = "index", threshold: float = D
             raise ValueError(f"the classifier's classes are {classes}; 'formal' is needed")
         proba = model.predict_proba(frame)[:, classes.index("formal")]
         formality = pd.Series(100.0 * proba, index=out.index)
-    else:
-        raise ValueError(f"method={method!r}: choose 'index' or 'classifier'")
     out["formality"] = formality.astype(float).to_numpy()
     tone = pd.Series(pd.NA, index=out.index, dtype="string")
     ok = out["formality"].notna()

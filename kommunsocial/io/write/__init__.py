@@ -1,7 +1,7 @@
 """Writers of raw exports: one module per format, the counterpart of the readers in
 :mod:`kommunsocial.io`. The sample generator writes its corpus with them and the benchmarks write
 their large files with them; each writer writes what the platform's export really looks like, and
-what it writes the reader reads back (``tests/test_io_write.py``).
+what it writes the reader reads back (``tests/formats/test_io_write.py``).
 
 >>> files = write(pages, posts, comments, "data/raw/mystudy", format="x_v2")   # doctest: +SKIP
 

@@ -1,0 +1,79 @@
+"""The one figure style of every report and the seminar: theme, palette, empty figures, saving.
+
+Formal and conversational posts keep their colours in every figure, so a reader who learnt
+"blue is formal" in the tone report reads the engagement report and the seminar the same way.
+Both colours come from seaborn's colour-blind-safe "colorblind" palette (blue and orange, told
+apart in every common form of colour blindness); anything else a figure colours (countries,
+languages, kinds of reply) takes the palette's other colours, never these two for another meaning.
+
+>>> TONE_COLOURS["formal"], TONE_COLOURS["conversational"]
+('#0173b2', '#de8f05')
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import matplotlib.pyplot as plt
+import numpy as np
+import seaborn as sns
+
+from .._atomic import atomic_write
+
+__all__ = ["setup", "save", "empty", "tone_ramp", "TONE_COLOURS", "OTHER_COLOURS", "NEUTRAL", "MAX_PAGES_DRAWN"]
+
+#: Above this many pages, per-page panels give way to totals.
+MAX_PAGES_DRAWN = 40
+
+_COLORBLIND = sns.color_palette("colorblind").as_hex()
+#: The colour of each tone, in every figure that draws tone.
+TONE_COLOURS = {"formal": _COLORBLIND[0], "conversational": _COLORBLIND[1]}
+#: Colours for whatever else a figure tells apart (countries, languages, kinds of reply): the
+#: colour-blind-safe palette without the two tone colours and its grey (that is :data:`NEUTRAL`),
+#: the hues furthest from blue and orange first; the last is the palette's red (vermillion).
+OTHER_COLOURS = [_COLORBLIND[i] for i in (2, 4, 5, 8, 6, 9, 3)]
+#: Grey for "unknown", "undetermined" and reference lines.
+NEUTRAL = "#999999"
+
+
+def setup():
+    """House style: white grid, readable font sizes, the colour-blind-safe palette."""
+    sns.set_theme(style="whitegrid", context="notebook", palette="colorblind",
+                  rc={"figure.dpi": 110, "savefig.dpi": 150, "axes.titlesize": 13, "axes.labelsize": 11,
+                      "xtick.labelsize": 9.5, "ytick.labelsize": 9.5, "legend.fontsize": 9.5,
+                      "figure.autolayout": False})
+
+
+def tone_ramp(n: int) -> list:
+    """``n`` colours from conversational through light grey to formal (bands of the formality index).
+
+    >>> ramp = tone_ramp(5)
+    >>> ramp[0] == TONE_COLOURS["conversational"], ramp[-1] == TONE_COLOURS["formal"]
+    (True, True)
+    """
+    from matplotlib.colors import to_hex, to_rgb
+
+    # blended in RGB between the three anchors (a colour map's 256-entry table would round them)
+    anchors = np.array([to_rgb(TONE_COLOURS["conversational"]), to_rgb("#eeeeee"), to_rgb(TONE_COLOURS["formal"])])
+    at = np.linspace(0.0, 2.0, n) if n > 1 else np.zeros(1)
+    return [to_hex(np.array([np.interp(t, [0, 1, 2], anchors[:, c]) for c in range(3)])) for t in at]
+
+
+def empty(message: str, *, height: float = 2.0) -> plt.Figure:
+    """A figure that says ``message`` instead of showing no data."""
+    fig, ax = plt.subplots(figsize=(9, height))
+    ax.text(0.5, 0.5, message, ha="center", va="center", wrap=True)
+    ax.axis("off")
+    return fig
+
+
+def save(fig: plt.Figure, folder, name: str) -> list:
+    """Save ``fig`` as PNG and SVG in ``folder`` (created if needed); returns the paths."""
+    folder = Path(folder)
+    paths = []
+    for ext in ("png", "svg"):
+        path = folder / f"{name}.{ext}"
+        with atomic_write(path) as tmp:  # the format is named: the temporary name's suffix is .tmp
+            fig.savefig(tmp, format=ext, bbox_inches="tight", metadata={"Date": None} if ext == "svg" else None)
+        paths.append(path)
+    return paths

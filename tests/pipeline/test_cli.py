@@ -1,0 +1,83 @@
+"""The kommunsocial command: sample, ingest, and errors as one clear line."""
+
+import json
+
+import pytest
+
+from kommunsocial.cli import main
+from kommunsocial.privacy import salt_fingerprint
+
+
+def test_sample_then_ingest(tmp_path, capsys, monkeypatch):
+    monkeypatch.setenv("KOMMUNSOCIAL_SALT", "x")
+    assert main(["sample", "--out", str(tmp_path / "raw"), "--pages", "2", "--years", "0.2", "--seed", "3",
+                 "--format", "graph_api"]) == 0
+    assert (tmp_path / "raw" / "posts.json").is_file() and (tmp_path / "raw" / "README.md").is_file()
+    assert main(["ingest", str(tmp_path / "raw"), "--out", str(tmp_path / "processed"), "--quiet"]) == 0
+    out = capsys.readouterr().out
+    manifest = json.loads((tmp_path / "processed" / "manifest.json").read_text())
+    assert f"{manifest['counts']['posts']} posts" in out and manifest["counts"]["pages"] == 2
+
+
+def test_a_bad_file_is_one_line_naming_it(tmp_path, capsys, monkeypatch):
+    monkeypatch.setenv("KOMMUNSOCIAL_SALT", "x")
+    bad = tmp_path / "export.json"
+    bad.write_text("<html><body>Sorry, something went wrong.</body></html>")
+    assert main(["ingest", str(bad), "--out", str(tmp_path / "p"), "--quiet"]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("kommunsocial: error: export.json: this is an HTML page") and "Traceback" not in err
+    assert not (tmp_path / "p").exists()
+
+
+def _raw_sample(tmp_path):
+    assert main(["sample", "--out", str(tmp_path / "raw"), "--pages", "1", "--years", "0.1", "--seed", "3",
+                 "--format", "graph_api"]) == 0
+    return str(tmp_path / "raw")
+
+
+@pytest.mark.parametrize("flag", [["--salt", "secret"], ["--salt=secret"], ["--salt"]])
+def test_a_salt_on_the_command_line_is_refused(tmp_path, capsys, flag):
+    with pytest.raises(SystemExit) as exc:
+        main(["ingest", str(tmp_path), "--out", str(tmp_path / "p"), *flag])
+    assert exc.value.code == 2
+    err = capsys.readouterr().err
+    assert "--salt is not accepted" in err and "KOMMUNSOCIAL_SALT" in err and "--salt-file" in err
+    assert not (tmp_path / "p").exists()  # not taken as an abbreviation of --salt-file either
+
+
+def test_salt_file_gives_the_same_pseudonyms_as_the_environment(tmp_path, monkeypatch, capsys):
+    raw = _raw_sample(tmp_path)
+    (tmp_path / "salt").write_text("shared-secret\n")
+    assert main(["ingest", raw, "--out", str(tmp_path / "a"), "--salt-file", str(tmp_path / "salt"), "--quiet"]) == 0
+    monkeypatch.setenv("KOMMUNSOCIAL_SALT", "shared-secret")
+    assert main(["ingest", raw, "--out", str(tmp_path / "b"), "--quiet"]) == 0
+    fingerprints = [json.loads((tmp_path / d / "manifest.json").read_text())["salt_fingerprint"] for d in "ab"]
+    assert fingerprints[0] == fingerprints[1] == salt_fingerprint(b"shared-secret")
+
+
+def test_a_missing_salt_file_is_one_line(tmp_path, capsys):
+    raw = _raw_sample(tmp_path)
+    assert main(["ingest", raw, "--out", str(tmp_path / "p"), "--salt-file", str(tmp_path / "nope"), "--quiet"]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("kommunsocial: error: ") and "nope: salt file not found" in err
+    assert not (tmp_path / "p").exists()
+
+
+def test_parameters_keep_codes_as_text():
+    from kommunsocial.cli import _literal
+
+    assert (_literal("12"), _literal("0.5"), _literal("0180"), _literal("abc"), _literal("-3")) == (12, 0.5, "0180",
+                                                                                                 "abc", -3)
+
+
+def test_kernel_logs_errors_only(tmp_path, monkeypatch):
+    import json
+    import sys
+
+    from kommunsocial.report import run as reports
+
+    monkeypatch.setattr(sys, "prefix", str(tmp_path))
+    folder = reports.install_kernel("kommunsocial-test")
+    spec = json.loads((folder / "kernel.json").read_text())
+    assert spec["argv"][-1] == "--IPKernelApp.log_level=ERROR" and spec["display_name"] == "Python (kommunsocial-test)"
+    assert folder.is_relative_to(tmp_path)

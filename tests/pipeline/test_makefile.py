@@ -1,0 +1,143 @@
+"""The Makefile: help, the dry-run DAG, and parameter names that exist in the notebooks."""
+
+import re
+import subprocess
+from pathlib import Path
+
+import papermill as pm
+
+import kommunsocial as ks
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def make(*args):
+    return subprocess.run(["make", "--no-print-directory", *args], cwd=ROOT, capture_output=True, text=True,
+                          check=True).stdout
+
+
+def test_help_lists_the_targets():
+    out = make("help")
+    for target in ("reports", "test", "lab", "env", "data", "clean", "sample"):
+        assert re.search(rf"^{target}\s+:", out, re.MULTILINE), target
+
+
+def test_dry_run_builds_data_then_each_report_then_the_index():
+    out = make("-n", "-B", "reports")
+    lines = out.splitlines()
+    ingest = next(i for i, line in enumerate(lines) if "kommunsocial ingest data/raw/sample" in line)
+    runs = [i for i, line in enumerate(lines) if "kommunsocial run-notebook" in line]
+    index = next(i for i, line in enumerate(lines) if "kommunsocial index sample" in line)
+    assert len(runs) == len(ks.report.run.notebooks(ROOT / "notebooks"))
+    assert ingest < min(runs) and max(runs) < index
+
+
+def test_municipality_codes_pass_as_text_into_their_own_folder():
+    out = make("-n", "-B", "reports", "DATASET=mydata", "MUNICIPALITY=0187")
+    assert "kommunsocial ingest data/raw/mydata --out data/processed/mydata" in out
+    assert "--out reports/mydata/0187 --dataset mydata --municipality '0187'" in out
+
+
+def test_every_parameter_the_makefile_passes_exists_in_every_notebook():
+    recipe = (ROOT / "Makefile").read_text()
+    passed = set(re.findall(r"run-notebook \$< .*", recipe)[0].split())
+    flags = {f.lstrip("-") for f in passed if f.startswith("--") and f != "--out"}
+    assert flags == {"dataset", "municipality"}
+    for nb in ks.report.run.notebooks(ROOT / "notebooks"):
+        params = pm.inspect_notebook(str(nb))
+        assert flags <= set(params), f"{nb.name} lacks {flags - set(params)}"
+
+
+def test_municipality_reports_one_set_per_code_and_no_comparison_per_municipality():
+    out = make("-n", "-B", "municipality-reports", "MUNICIPALITIES=0187 4631")
+    per_muni = [line for line in out.splitlines() if "--out reports/sample/0187 " in line]
+    names = {nb.stem for nb in ks.report.run.notebooks(ROOT / "notebooks")}
+    expected = {n for n in names if not n.startswith("05-")}
+    assert {re.search(r"notebooks/(\S+)\.ipynb", line).group(1) for line in per_muni} == expected
+    assert all("--municipality '0187'" in line for line in per_muni)
+    assert "--out reports/sample/4631 " in out and "kommunsocial index sample" in out
+
+
+# -- the raw folder as one content stamp ----------------------------------------------------------
+def project(tmp_path):
+    """A copy of the Makefile in an empty project whose environment is this interpreter (and this
+    checkout's package), with a raw dataset ``x``: ``run(*args)`` runs make there."""
+    import os
+    import shutil
+    import sys
+
+    shutil.copy(ROOT / "Makefile", tmp_path / "Makefile")
+    (tmp_path / "pyproject.toml").write_text("")
+    os.utime(tmp_path / "pyproject.toml", (946684800, 946684800))  # older than the environment's stamp
+    bin_ = tmp_path / "venv" / "bin"
+    bin_.mkdir(parents=True)
+    (bin_ / "kommunsocial").write_text(f'#!/bin/sh\nexec "{sys.executable}" -m kommunsocial.cli "$@"\n')
+    (bin_ / "kommunsocial").chmod(0o755)
+    (tmp_path / "venv" / ".installed").touch()
+    raw = tmp_path / "data" / "raw" / "x"
+    raw.mkdir(parents=True)
+    (raw / "posts.json").write_text('{"data": []}\n')
+    (tmp_path / "data" / "processed" / "x").mkdir(parents=True)  # for `make -t` to touch the manifest in
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "KOMMUNSOCIAL_SALT": "test"}
+
+    def run(*args):
+        done = subprocess.run(["make", "--no-print-directory", "DATASET=x", "VENV=venv", *args], cwd=tmp_path,
+                              capture_output=True, text=True, env=env)
+        assert done.returncode in (0, 1), done.stderr
+        return done.returncode
+
+    return raw, run
+
+
+def test_make_sees_files_added_with_old_times_deleted_or_replaced_in_place(tmp_path):
+    import os
+
+    raw, run = project(tmp_path)
+    assert run("-q", "data") == 1  # nothing built yet
+    assert run("-t", "data") == 0 and run("-q", "data") == 0  # built (touched): up to date
+
+    added = raw / "posts (1).json"  # a name with a space and parentheses, as a second download gets
+    added.write_text('{"data": [1]}\n')
+    os.utime(added, (978307200, 978307200))  # kept from 2001 as unzip or cp -p keep it
+    assert run("-q", "data") == 1
+    run("-t", "data")
+    assert run("-q", "data") == 0
+
+    os.utime(raw / "posts.json")  # touched, same content: nothing to do
+    assert run("-q", "data") == 0
+
+    st = added.stat()
+    added.write_text('{"data": [2]}\n')  # same size, same modification time, other content
+    os.utime(added, ns=(st.st_atime_ns, st.st_mtime_ns))
+    assert run("-q", "data") == 1
+    run("-t", "data")
+
+    added.unlink()
+    assert run("-q", "data") == 1
+    run("-t", "data")
+    assert run("-q", "data") == 0
+    assert "posts (1).json" not in (tmp_path / "Makefile").read_text()
+
+
+def test_the_stamp_is_rewritten_only_when_the_content_changed(tmp_path):
+    from kommunsocial.rawdigest import digest, update_stamp
+
+    raw, _ = project(tmp_path)
+    stamp = tmp_path / ".make" / "x.raw"
+    assert update_stamp(raw, stamp) is True
+    assert stamp.read_text() == digest(raw) + "\n"
+    before = stamp.stat().st_mtime_ns
+    assert update_stamp(raw, stamp) is False and stamp.stat().st_mtime_ns == before
+    (raw / ".hidden").write_text("editor swap file")  # hidden files are not data
+    assert update_stamp(raw, stamp) is False
+    (raw / "sub").mkdir()
+    (raw / "sub" / "comments.jsonl").write_text("{}\n")
+    assert update_stamp(raw, stamp) is True
+    # the digest is of names, sizes and contents: computed here by hand for a one-file folder
+    import hashlib
+
+    one = tmp_path / "one"
+    one.mkdir()
+    (one / "å b.csv").write_bytes(b"id\n1\n")
+    line = f"{hashlib.sha256(b'id' + bytes([10]) + b'1' + bytes([10])).hexdigest()}\t5\tå b.csv\n"
+    assert digest(one) == hashlib.sha256(line.encode()).hexdigest()

@@ -1,0 +1,75 @@
+"""environment.yml (conda) and pyproject.toml (pip) must list the same packages and ranges."""
+
+import re
+import tomllib
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _split(spec: str):
+    m = re.match(r"^\s*([A-Za-z0-9_.\-]+)\s*(.*)$", spec)
+    return m.group(1).lower(), m.group(2).replace(" ", "")
+
+
+#: conda-forge names of packages whose PyPI name differs
+CONDA_NAMES = {"python-igraph": "igraph"}
+
+
+def test_environment_yml_matches_pyproject():
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    wanted = dict(_split(s) for s in project["dependencies"] + project["optional-dependencies"]["dev"]
+                  + project["optional-dependencies"]["bench"])
+    listed = {}
+    text = (ROOT / "environment.yml").read_text()
+    for line in text.split("dependencies:", 1)[1].splitlines():
+        m = re.match(r"^\s+- (?!pip$|python[<>=]|-e )(\S.*)$", line.split("#")[0].rstrip())
+        if m and not m.group(1).endswith(":"):
+            name, spec = _split(m.group(1))
+            listed[CONDA_NAMES.get(name, name)] = spec
+    assert listed == wanted
+
+
+def _imported_packages() -> set[str]:
+    import ast
+    import sys
+
+    names = set()
+    for path in (ROOT / "kommunsocial").rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                names |= {a.name.split(".")[0] for a in node.names}
+            elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                names.add(node.module.split(".")[0])
+    return {n for n in names if n not in sys.stdlib_module_names and n != "kommunsocial"}
+
+
+def test_every_imported_package_is_declared():
+    from importlib.metadata import packages_distributions
+
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    declared = {_split(s)[0].replace("_", "-") for s in project["dependencies"]}
+    distributions = packages_distributions()
+    missing = {}
+    for module in _imported_packages():
+        dists = {d.lower().replace("_", "-") for d in distributions.get(module, [module])}
+        if not dists & declared:
+            missing[module] = sorted(dists)
+    assert not missing, f"imported by kommunsocial but not declared in pyproject.toml: {missing}"
+
+
+def test_every_error_of_the_package_derives_from_its_base():
+    import importlib
+    import pkgutil
+
+    import kommunsocial
+    from kommunsocial.errors import KommunsocialError
+
+    strays = []
+    for info in pkgutil.walk_packages(kommunsocial.__path__, "kommunsocial."):
+        module = importlib.import_module(info.name)
+        for name, obj in vars(module).items():
+            if (isinstance(obj, type) and issubclass(obj, Exception) and obj.__module__ == info.name
+                    and not issubclass(obj, KommunsocialError)):
+                strays.append(f"{info.name}.{name}")
+    assert not strays, f"errors that do not derive from KommunsocialError: {strays}"
