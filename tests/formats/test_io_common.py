@@ -4,8 +4,9 @@ import pandas as pd
 import pytest
 
 from kommunsocial.errors import LoadError
-from kommunsocial.io._common import (decode_text, normalise_post_type, parse_bools, parse_counts, parse_ids,
-                                     parse_times, read_csv_records)
+from kommunsocial.io._csv import read_csv_records
+from kommunsocial.io._decode import decode_text
+from kommunsocial.io._values import normalise_post_type, parse_bools, parse_counts, parse_ids, parse_times
 
 
 def utc(s):

@@ -16,6 +16,8 @@ import kommunsocial as ks
 from kommunsocial.errors import LoadError
 from kommunsocial.io import crowdtangle, detect, read_file
 
+from ._helpers import assert_not_claimed
+
 DATA = Path(__file__).parents[1] / "data" / "crowdtangle"
 FACEPAGER = Path(__file__).parents[1] / "data" / "facepager"
 ALVBY, NESVIK = "100071234567890", "100072345678901"
@@ -53,8 +55,7 @@ def test_does_not_claim_other_formats(head):
 
 
 def test_facepager_files_are_not_crowdtangle():
-    for path in FACEPAGER.glob("*.csv"):
-        assert not crowdtangle.sniff(path.read_bytes()[:65536], path.name)
+    assert_not_claimed(crowdtangle.sniff, FACEPAGER.glob("*.csv"))
 
 
 # ---------------------------------------------------------------------------------------------

@@ -16,6 +16,8 @@ import kommunsocial as ks
 from kommunsocial.errors import LoadError
 from kommunsocial.io import detect, facepager, read_file
 
+from ._helpers import assert_not_claimed
+
 DATA = Path(__file__).parents[1] / "data" / "facepager"
 CROWDTANGLE = Path(__file__).parents[1] / "data" / "crowdtangle"
 ALVBY, NESVIK = "100071234567890", "100072345678901"
@@ -62,8 +64,7 @@ def test_does_not_claim_other_formats(head):
 
 
 def test_crowdtangle_files_are_not_facepager():
-    for path in CROWDTANGLE.glob("*.csv"):
-        assert not facepager.sniff(path.read_bytes()[:65536], path.name)
+    assert_not_claimed(facepager.sniff, CROWDTANGLE.glob("*.csv"))
 
 
 # ---------------------------------------------------------------------------------------------

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from kommunsocial.io import _common
+from kommunsocial.io import _values
 
 
 # ---------------------------------------------------------------------------------------------
@@ -16,7 +16,7 @@ from kommunsocial.io import _common
 def test_counts_by_hand(shape):
     raw = ["12", "1,234", "1 234", "7.0", None, "", "NA", "-", "-3", "abc", "12.5"]
     values = raw if shape == "list" else pd.Series(raw, dtype=object if shape == "object" else "string")
-    counts, errors = _common.parse_counts(values)
+    counts, errors = _values.parse_counts(values)
     assert counts.dtype == "Int64"
     # thousands separators and a whole-number float are counts; missing tokens stay missing, never 0
     assert counts.tolist()[:4] == [12, 1234, 1234, 7]
@@ -26,13 +26,13 @@ def test_counts_by_hand(shape):
 
 
 def test_counts_of_numbers_and_booleans():
-    counts, errors = _common.parse_counts([3, 4.0, True, None])
+    counts, errors = _values.parse_counts([3, 4.0, True, None])
     assert counts.tolist()[:2] == [3, 4] and counts.iloc[2:].isna().all()
     assert errors.tolist()[:2] == [pd.NA, pd.NA] and errors.iloc[2] == "not a whole number: 'True'"
 
 
 def test_ids_stay_text():
-    ids = _common.parse_ids(["123", " 456 ", None, "NA", 789, "1_2", "0180"])
+    ids = _values.parse_ids(["123", " 456 ", None, "NA", 789, "1_2", "0180"])
     assert ids.tolist()[:2] == ["123", "456"] and ids.iloc[2:4].isna().all()
     assert ids.tolist()[4:] == ["789", "1_2", "0180"]  # leading zeros kept
 
@@ -40,14 +40,14 @@ def test_ids_stay_text():
 def test_times_from_offsets_zones_epochs_and_local_time():
     values = ["2024-03-11T12:15:02+0000", "2024-03-11T12:15:02Z", "2024-03-11 12:15:02", "11.03.2024 12:15",
               "2024-03-11 12:15:02 EDT", "1710159302", "not a date", None]
-    times, errors = _common.parse_times(values, tz="Europe/Stockholm")
+    times, errors = _values.parse_times(values, tz="Europe/Stockholm")
     utc = pd.Timestamp("2024-03-11 12:15:02", tz="UTC")
     # naive times are Stockholm time (UTC+1 in March before the switch); EDT is UTC-4; epoch seconds are UTC
     assert times.tolist()[:6] == [utc, utc, utc - pd.Timedelta(hours=1),
                                   pd.Timestamp("2024-03-11 11:15", tz="UTC"), utc + pd.Timedelta(hours=4), utc]
     assert times.iloc[6:].isna().all()
     assert errors.iloc[6] == "not a date and time: 'not a date'" and errors.drop(6).isna().all()
-    month_first, _ = _common.parse_times(["03/11/2024 12:15"], tz="UTC", dayfirst=False)
+    month_first, _ = _values.parse_times(["03/11/2024 12:15"], tz="UTC", dayfirst=False)
     assert month_first.iloc[0] == pd.Timestamp("2024-03-11 12:15", tz="UTC")
 
 

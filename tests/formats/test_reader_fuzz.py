@@ -24,7 +24,7 @@ from hypothesis import strategies as st
 
 from kommunsocial.errors import KommunsocialError
 from kommunsocial.io import read_file
-from kommunsocial.io._common import sniff_delimiter
+from kommunsocial.io._csv import sniff_delimiter
 
 DATA = Path(__file__).parents[1] / "data"
 #: examples per reader; set KOMMUNSOCIAL_FUZZ_EXAMPLES for a longer search (e.g. 500) before a release
