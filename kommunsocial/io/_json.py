@@ -58,10 +58,9 @@ def json_text(data: bytes, name: str, *, what: str, object_hook=None):
     text = text.lstrip("\ufeff").strip()
     if not text:
         raise LoadError(name, "the file is empty")
+    html_error(text, name)
     if text[:1] == "<":
-        kind = "an HTML page (perhaps an error or login page saved by a browser)" \
-            if re.match(r"<(!doctype\s+html|html|head|body)", text[:200], re.I) else "XML or HTML, not JSON"
-        raise LoadError(name, f"this is {kind}, not a {what} JSON file")
+        raise LoadError(name, f"this is XML or HTML, not JSON, not a {what} JSON file")
     if text[0] not in "[{":
         raise LoadError(name, f"not a {what} JSON file: it starts with {text[:40]!r}")
     try:
@@ -146,8 +145,16 @@ def file_lines(fh, start: int, *, block: int = 1 << 24):
         yield number + 1, repair_surrogates(rest).strip(), base + len(rest) + 1
 
 
-def line_chunks(lines, name: str, *, size: int | None = None, object_hook=None):
-    """:func:`json_line_chunks` of ``(number, stripped line, position after it)``."""
+class BadLine(str):
+    """A line of JSON Lines that is not JSON, as :func:`line_chunks` keeps it: what is wrong with it."""
+
+
+def line_chunks(lines, name: str, *, size: int | None = None, object_hook=None, keep_bad: bool = False):
+    """:func:`json_line_chunks` of ``(number, stripped line, position after it)``.
+
+    A line that is not JSON raises :class:`LoadError`, or with ``keep_bad`` (text lines only) is
+    kept as a :class:`BadLine` for the caller to quarantine; byte-order marks at the start of a
+    line (files joined end to end) are then skipped too."""
     size = size or CHUNK_LINES
     decoder = json.JSONDecoder(**_json_kwargs(object_hook))
     lines = iter(lines)
@@ -156,16 +163,23 @@ def line_chunks(lines, name: str, *, size: int | None = None, object_hook=None):
         full = False
         with gc_paused():
             for number, line, pos in lines:
+                if keep_bad and line:
+                    line = line.lstrip("\ufeff").strip()
                 if line:
                     try:
                         chunk.append((number, _loads(line, decoder)))
                     except json.JSONDecodeError as exc:
-                        raise LoadError(name, f"line {number} is not valid JSON ({exc.msg} at column {exc.colno}); "
-                                              f"the file may be truncated or hold several JSON documents that are not "
-                                              f"one per line", row=number) from None
+                        if not keep_bad:
+                            raise LoadError(name, f"line {number} is not valid JSON ({exc.msg} at column {exc.colno}); "
+                                                  f"the file may be truncated or hold several JSON documents that are "
+                                                  f"not one per line", row=number) from None
+                        chunk.append((number, BadLine(f"line {number} is not valid JSON ({exc.msg}, column "
+                                                      f"{exc.colno})")))
                     except RecursionError:
-                        raise LoadError(name, "the JSON is nested too deeply to be an API response",
-                                        row=number) from None
+                        if not keep_bad:
+                            raise LoadError(name, "the JSON is nested too deeply to be an API response",
+                                            row=number) from None
+                        chunk.append((number, BadLine(f"line {number} is nested too deeply")))
                 if len(chunk) >= size or pos - chunk_start >= CHUNK_CHARS:
                     full = True
                     break
@@ -241,20 +255,13 @@ def load_json_entries(data: bytes, name: str) -> tuple[bool, list]:
     except RecursionError:
         raise LoadError(name, "the JSON is nested too deeply to be an export") from None
     entries, objects = [], 0
-    for number, line in enumerate(text.split("\n"), 1):
-        line = line.strip().lstrip("\ufeff")
-        if not line:
-            continue
-        try:
-            value = json.loads(line, **_json_kwargs())
-        except json.JSONDecodeError as exc:
-            entries.append((number, None, f"line {number} is not valid JSON ({exc.msg}, column {exc.colno})"))
-            continue
-        except RecursionError:
-            entries.append((number, None, f"line {number} is nested too deeply"))
-            continue
-        entries.append((number, value, None))
-        objects += isinstance(value, dict) and bool(value)
+    for chunk in line_chunks(text_lines(text), name, keep_bad=True):
+        for number, value in chunk:
+            if isinstance(value, BadLine):
+                entries.append((number, None, str(value)))
+            else:
+                entries.append((number, value, None))
+                objects += isinstance(value, dict) and bool(value)
     if first_error.msg == "Extra data" or (len(entries) > 1 and objects * 2 >= len(entries)):
         return True, entries
     exc = first_error

@@ -91,3 +91,15 @@ def test_json_lines_read_from_the_file_in_blocks_equal_reading_it_whole(tmp_path
         assert streamed == _chunks_of(lambda: _json.json_line_chunks(whole, "x", size=size))
     finally:
         _json.CHUNK_CHARS = old_chars
+
+
+def test_json_lines_entries_keep_bad_lines_and_skip_the_marks_of_joined_files():
+    from kommunsocial.io._json import load_json_entries
+
+    # two files joined end to end (the second with its byte-order mark), a cut line, a blank line
+    # and a bare number: the cut line is kept with what is wrong (the caller quarantines it)
+    data = b'{"id": "1"}\n\xef\xbb\xbf{"id": "2"}\n{"id": \n\n7\n'
+    is_lines, entries = load_json_entries(data, "x.jsonl")
+    assert is_lines
+    assert entries == [(1, {"id": "1"}, None), (2, {"id": "2"}, None),
+                       (3, None, "line 3 is not valid JSON (Expecting value, column 7)"), (5, "7", None)]
