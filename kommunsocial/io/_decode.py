@@ -116,9 +116,11 @@ def read_text(path: Path, name: str | None = None) -> tuple[str, str]:
     return decode_text(path.read_bytes(), name or path.name)
 
 
-def html_error(text: str, name: str):
+def html_error(text: str, name: str, *, expected: str = "an export"):
+    """Raise :class:`LoadError` when ``text`` is an HTML page (an error or login page saved in
+    place of the ``expected`` file)."""
     start = text.lstrip("\ufeff \t\r\n")[:200].lower()
     if start.startswith(("<!doctype html", "<html", "<head", "<body")) or (start.startswith("<") and "<html" in start):
-        raise LoadError(name, "this is an HTML page (perhaps an error or login page saved by a browser or API "
-                              "client), not an export")
+        raise LoadError(name, f"this is an HTML page (perhaps an error or login page saved by a browser or API "
+                              f"client), not {expected}")
 

@@ -58,7 +58,7 @@ def json_text(data: bytes, name: str, *, what: str, object_hook=None):
     text = text.lstrip("\ufeff").strip()
     if not text:
         raise LoadError(name, "the file is empty")
-    html_error(text, name)
+    html_error(text, name, expected=f"a {what} JSON file")
     if text[:1] == "<":
         raise LoadError(name, f"this is XML or HTML, not JSON, not a {what} JSON file")
     if text[0] not in "[{":
