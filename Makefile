@@ -107,7 +107,7 @@ $(MUNI_HTML): reports/$(DATASET)/%.html: notebooks/$$(notdir $$*).ipynb $(PROCES
 ##             (TEST_ARGS='-m "not slow"' for the quick part, under a minute)
 TEST_ARGS ?=
 test: $(ENV_STAMP)
-	$(BIN)/python -m pytest -n auto --dist loadgroup $(TEST_ARGS)
+	$(BIN)/python -m pytest -n auto --dist loadfile $(TEST_ARGS)
 
 ## bench     : country scale (290 pages x 5 years, ~600k posts): every stage timed -> benchmarks/results.md
 ##             (BENCH_ARGS="--profile ingest" profiles one stage; "--only tone,network" runs some)

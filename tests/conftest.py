@@ -61,8 +61,8 @@ def executed(sample_processed, tmp_path_factory):
 
 # Tests that ingest the bundled sample, execute notebooks, run make or the command line, or fuzz the
 # readers take seconds to minutes: they are marked ``slow`` (``pytest -m "not slow"`` runs the rest in
-# under a minute). Under pytest-xdist, the tests that share the executed reports run on one worker, so
-# each worker does not execute every notebook again.
+# under a minute). ``make test`` runs the files in parallel (pytest-xdist, ``--dist loadfile``: a file's
+# tests on one worker, so a module's executed notebooks are not executed again on another).
 _SLOW_FIXTURES = {"sample_processed", "sample_dataset", "executed"}
 _SLOW_FOLDERS = {"notebooks", "pipeline"}
 
@@ -71,7 +71,5 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         used = set(getattr(item, "fixturenames", ()))
         folder = Path(str(item.fspath)).parent.name
-        if used & _SLOW_FIXTURES or folder in _SLOW_FOLDERS or item.get_closest_marker("notebooks"):
+        if used & _SLOW_FIXTURES or folder in _SLOW_FOLDERS:
             item.add_marker(pytest.mark.slow)
-        if "executed" in used or item.get_closest_marker("notebooks"):
-            item.add_marker(pytest.mark.xdist_group("notebooks"))

@@ -96,7 +96,7 @@ def skipped(name, part):
     def check(ds):
         assert {"file": name, "reason": ds.manifest["skipped_files"][0]["reason"]} in ds.manifest["skipped_files"]
         assert part in ds.manifest["skipped_files"][0]["reason"]
-        assert name in ks.quality.skipped_files(ds)["file"].tolist()
+        assert name in ks.report.quality.skipped_files(ds)["file"].tolist()
     return check
 
 

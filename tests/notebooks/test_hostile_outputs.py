@@ -36,9 +36,6 @@ PAGE_NAMES = [f"{SCRIPT} kommun", f"{SVG} {IMG} kommun", f"{FORMULA} {ENTITY} ko
 FILE_NAMES = {"pages.csv": "pages <script>alert(1).csv", "posts.csv": f"posts {IMG}.csv",
               "comments.csv": "comments \"><svg onload=alert(1)>.csv"}
 
-# the notebooks this module executes run once, on one worker under pytest-xdist
-pytestmark = pytest.mark.xdist_group("hostile")
-
 
 def _hostile_corpus():
     corpus = ks.sample.generate(n_pages=3, years=1, seed=3)

@@ -21,9 +21,6 @@ STUDENT = SEMINAR / "does-tone-matter.ipynb"
 TEACHER = SEMINAR / "does-tone-matter-teacher.ipynb"
 TONE = "C(tone, Treatment('formal'))"
 
-# the notebooks this module executes run once, on one worker under pytest-xdist
-pytestmark = pytest.mark.xdist_group("seminar")
-
 
 # -- exercise 1: codes typed as lists --------------------------------------------------------------
 def _sheet(n):
