@@ -8,7 +8,8 @@ from __future__ import annotations
 from ._csv import ragged_column, read_csv_records, sniff_delimiter
 from ._decode import decode_text, read_text
 from ._tables import Parsed, Quarantine, finish_table
-from ._values import NA_TOKENS, ZONE_ABBREVIATIONS, normalise_post_type, parse_bools, parse_counts, parse_ids, parse_times
+from ._values import (NA_TOKENS, ZONE_ABBREVIATIONS, normalise_post_type, parse_bools, parse_counts, parse_ids,
+                      parse_times)
 
 __all__ = [
     "Parsed",

@@ -24,7 +24,6 @@ _POST_KEYS = {"status_type", "updated_time", "story", "full_picture", "picture",
               "call_to_action", "is_expired", "is_popular", "timeline_visibility", "icon"}
 _COMMENT_KEYS = {"like_count", "comment_count", "parent", "attachment", "can_comment", "user_likes", "can_remove",
                  "can_hide", "can_like", "can_reply_privately", "object", "private_reply_conversation"}
-_REACTION_TYPES = ("like", "love", "wow", "haha", "sad", "angry", "care", "thankful", "pride")
 _ALIAS = re.compile(r"^(?:reactions?[_.:\-]?)?(like|love|wow|haha|sad|angry|care|thankful|pride)(?:$|[_.:\-(].*)",
                     re.I)
 _TYPED = re.compile(r"type\((like|love|wow|haha|sad|angry|care|thankful|pride)\)", re.I)
@@ -80,11 +79,12 @@ def _is_record(obj: dict) -> bool:
 
 
 class Walker:
-    """Walks the JSON of one file, collecting raw rows of posts and comments in reading order.
+    """Walks the JSON of one file: the units it holds, and the records of each handed, in reading
+    order, to ``_post`` and ``_comment`` (:class:`._graph_rows.Reader` turns them into rows).
 
     Some of what a record becomes depends on the whole file (the file-wide defaults: the kind of
     records a response without hints holds, the page a bare post id belongs to, page names from
-    page nodes). :func:`_read_lines` reads JSON Lines in one pass with the defaults known so far
+    page nodes). :func:`.graph_api._read_lines` reads JSON Lines in one pass with the defaults known so far
     and notes when one that was already used changes later; the file is then read again with the
     settled defaults, so the result always equals reading the whole file at once.
     """
