@@ -101,3 +101,13 @@ def read_or_refused(path: Path, fmt: str):
 def kept_apart(info: dict) -> int:
     """The tweets an X reader counted but kept out of posts and comments."""
     return info["retweets"] + info["quotes"] + info["other_tweets"]
+
+
+def assert_every_record_counted(folder: Path, name: str, doc, fmt: str, n_records: int) -> None:
+    """``doc`` saved as the JSON file ``name`` and read as ``fmt`` is refused as a whole, or each
+    of its ``n_records`` records is a post, a comment or quarantined: none is lost."""
+    path = folder / name
+    path.write_text(json.dumps(doc), encoding="utf-8")
+    parsed = read_or_refused(path, fmt)
+    if parsed is not None:
+        assert len(parsed.posts) + len(parsed.comments) + len(parsed.quarantine) == n_records

@@ -15,7 +15,7 @@ import kommunsocial as ks
 from kommunsocial.errors import LoadError
 from kommunsocial.io import detect, instagram, read_file
 
-from ._helpers import MANGLED_RUNS, by, garbage, nested_records, read_or_refused
+from ._helpers import MANGLED_RUNS, assert_every_record_counted, by, garbage, nested_records
 
 DATA = Path(__file__).parents[1] / "data" / "instagram"
 COLL = DATA / "collection"
@@ -197,9 +197,5 @@ def _mangled(draw):
 @MANGLED_RUNS
 @given(doc=_mangled())
 def test_property_mangled_records(tmp_path_factory, doc):
-    path = tmp_path_factory.mktemp("m") / "comments_17993456781234567.json"
-    path.write_text(json.dumps(doc), encoding="utf-8")
-    parsed = read_or_refused(path, "instagram")
-    if parsed is None:
-        return
-    assert len(parsed.posts) + len(parsed.comments) + len(parsed.quarantine) == len(_records(doc))
+    assert_every_record_counted(tmp_path_factory.mktemp("m"), "comments_17993456781234567.json", doc, "instagram",
+                                len(_records(doc)))
