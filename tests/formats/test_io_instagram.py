@@ -208,6 +208,7 @@ def _mangled(draw):
     return doc
 
 
+@pytest.mark.slow  # a property test over many mangled records
 @settings(max_examples=50, deadline=None, suppress_health_check=list(HealthCheck))
 @given(doc=_mangled())
 def test_property_mangled_records(tmp_path_factory, doc):
