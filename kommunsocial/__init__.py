@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import importlib
 
-__version__ = "0.1.0"
+from ._version import __version__  # noqa: E402
 
 from .errors import KommunsocialError, LoadError, SchemaError  # noqa: E402
 from .ingest import ingest, load  # noqa: E402

@@ -7,7 +7,8 @@ import re
 import sys
 from pathlib import Path
 
-from . import __version__, config
+from . import config
+from ._version import __version__
 from .errors import KommunsocialError
 
 __all__ = ["main"]

@@ -11,7 +11,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from .. import __version__, config
+from .. import config
+from .._version import __version__
 from . import render
 from .._atomic import atomic_write
 from ..errors import KommunsocialError

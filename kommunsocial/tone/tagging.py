@@ -125,7 +125,7 @@ def _index_formality(texts: pd.Series, lang, cache) -> np.ndarray:
 @lru_cache(maxsize=1)
 def _code_fingerprint() -> str:
     """A hash of the index's code and word lists: a changed lexicon or weight invalidates the cache."""
-    from .. import __version__
+    from .._version import __version__
 
     here = Path(__file__).resolve().parent
     digest = hashlib.sha256(__version__.encode())

@@ -356,6 +356,7 @@ EDIT = st.tuples(st.integers(0, len(ROWS) - 1), st.sampled_from(["set", "drop", 
                  st.integers(0, len(HEADER) - 1), GARBAGE)
 
 
+@pytest.mark.slow  # a property test over many mangled records
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(EDIT, max_size=8))
 def test_mangled_records_are_loaded_or_quarantined(edits):

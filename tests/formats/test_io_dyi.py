@@ -211,6 +211,7 @@ def _mangled(draw):
     return which, doc, len(entries)
 
 
+@pytest.mark.slow  # a property test over many mangled records
 @settings(max_examples=50, deadline=None, suppress_health_check=list(HealthCheck))
 @given(case=_mangled())
 def test_property_mangled_entries(tmp_path_factory, case):

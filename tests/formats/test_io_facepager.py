@@ -304,6 +304,7 @@ GARBAGE = st.one_of(
 EDIT = st.tuples(st.sampled_from(DATA_ROWS), st.sampled_from(["set", "drop"]), st.sampled_from(FIELDS), GARBAGE)
 
 
+@pytest.mark.slow  # a property test over many mangled records
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(EDIT, max_size=8))
 def test_mangled_rows_are_loaded_or_quarantined(edits):

@@ -367,6 +367,7 @@ def _mangled(draw):
     return doc
 
 
+@pytest.mark.slow  # a property test over many mangled records
 @MANGLED_RUNS
 @given(doc=_mangled())
 def test_property_mangled_records(tmp_path_factory, doc):

@@ -267,6 +267,7 @@ def _apply(record, mangle_):
                                                                  HealthCheck.too_slow])
 @given(mangles=st.lists(st.tuples(st.integers(0, len(_BASE) - 1), _MANGLE), max_size=6),
        lines=st.booleans())
+@pytest.mark.slow  # a property test over many mangled records
 def test_mangled_comments_never_crash(tmp_path, mangles, lines):
     records = list(_BASE)
     for index, change in mangles:
@@ -295,6 +296,7 @@ def test_mangled_comments_never_crash(tmp_path, mangles, lines):
                                 st.one_of(st.text(max_size=10), st.integers(-50, 50).map(str),
                                           st.sampled_from(["", "N/A", "1.5", "2024-02-30", "1,2E+15"]))),
                       max_size=8))
+@pytest.mark.slow  # a property test over many mangled records
 def test_mangled_post_cells_never_crash(tmp_path, cells):
     with open(MCL / "posts.csv", encoding="utf-8", newline="") as fh:
         rows = list(csv.reader(fh))

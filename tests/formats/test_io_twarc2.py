@@ -215,6 +215,7 @@ _VALUES = st.one_of(st.text(max_size=12), st.integers(-10**6, 10**6).map(str),
                                                                  HealthCheck.too_slow])
 @given(cells=st.lists(st.tuples(st.integers(0, len(_BODY) - 1), st.sampled_from(_COLUMNS), _VALUES), max_size=8),
        cut=st.sets(st.integers(0, len(_BODY) - 1), max_size=2))
+@pytest.mark.slow  # a property test over many mangled records
 def test_mangled_cells_never_crash(tmp_path, cells, cut):
     body = [list(r) for r in _BODY]
     for r, column, value in cells:

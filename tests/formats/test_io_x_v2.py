@@ -290,6 +290,7 @@ def _apply(record, mangle_):
                                                                   HealthCheck.too_slow])
 @given(mangles=st.lists(st.tuples(st.integers(0, len(_BASE) - 1), _MANGLE), max_size=6),
        strip_context=st.booleans())
+@pytest.mark.slow  # a property test over many mangled records
 def test_mangled_tweets_never_crash(tmp_path, mangles, strip_context):
     records = [dict(t) for t in _BASE]
     if strip_context:  # references as the API gives them, without the expanded copies

@@ -73,3 +73,46 @@ def test_every_error_of_the_package_derives_from_its_base():
                     and not issubclass(obj, KommunsocialError)):
                 strays.append(f"{info.name}.{name}")
     assert not strays, f"errors that do not derive from KommunsocialError: {strays}"
+
+
+def _module_imports() -> dict[str, set[str]]:
+    """Each package module and the package modules it imports at module level (not inside functions)."""
+    import ast
+
+    files = {}
+    for path in (ROOT / "kommunsocial").rglob("*.py"):
+        parts = list(path.relative_to(ROOT).with_suffix("").parts)
+        files[".".join(parts[:-1] if parts[-1] == "__init__" else parts)] = path
+    edges = {}
+    for name, path in files.items():
+        package = name if path.name == "__init__.py" else name.rpartition(".")[0]
+        edges[name] = set()
+        for node in ast.parse(path.read_text(encoding="utf-8")).body:
+            if isinstance(node, ast.ImportFrom) and node.level:
+                base = ".".join(package.split(".")[: len(package.split(".")) - node.level + 1])
+                target = f"{base}.{node.module}" if node.module else base
+            elif isinstance(node, ast.ImportFrom) and (node.module or "").startswith("kommunsocial"):
+                target = node.module
+            else:
+                continue
+            for alias in node.names:  # "from . import x" imports the module x
+                edges[name].add(f"{target}.{alias.name}" if f"{target}.{alias.name}" in files else target)
+        edges[name] &= set(files) - {name}
+    return edges
+
+
+def test_no_import_circle():
+    edges = _module_imports()
+    assert len(edges) > 50
+    circles = []
+    for start in edges:
+        stack, seen = [(start, (start,))], set()
+        while stack:
+            node, path = stack.pop()
+            for nxt in edges[node]:
+                if nxt == start:
+                    circles.append(" -> ".join((*path, start)))
+                elif nxt not in seen:
+                    seen.add(nxt)
+                    stack.append((nxt, (*path, nxt)))
+    assert not circles, circles[:5]
