@@ -15,7 +15,7 @@ from ._atomic import locked
 from .clean import clean_texts, detect_language, drop_exact_duplicates, text_features
 from .errors import LoadError
 from .io import list_inputs, read_file
-from .io._common import Quarantine
+from .io._tables import Quarantine
 from .schema import PRIVATE_COLUMNS, Dataset, empty, isin, sha256_file
 
 __all__ = ["load", "ingest"]
