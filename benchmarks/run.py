@@ -251,7 +251,8 @@ def markdown(results: dict) -> str:
         f"Python {m['python']}, pandas {m['pandas']}, pyarrow {m['pyarrow']}. Run {results['finished']}.",
         "",
         f"Corpus: `ks.sample.generate(n_pages={c['pages']}, years={c['years']}, activity={c['activity']}, "
-        f"seed={c['seed']}, start=\"{c.get('start', '2023-01-01')}\")` written as a Graph API export: {c['posts']:,} posts, {c['comments']:,} comments "
+        f"seed={c['seed']}, start=\"{c.get('start', '2023-01-01')}\")` written as a Graph API export: "
+        f"{c['posts']:,} posts, {c['comments']:,} comments "
         f"(" + ", ".join(f"{k} {v / 1e6:,.0f} MB" for k, v in c["files"].items()) + ").",
         "",
         "| target | measured | limit | met |",
