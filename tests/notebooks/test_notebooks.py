@@ -116,7 +116,6 @@ def test_every_report_runs_for_one_municipality(sample_processed, sample_dataset
     assert list((tmp_path / "03-engagement").glob("*.png")) and list((tmp_path / "03-engagement").glob("*.csv"))
 
 
-@pytest.mark.notebooks
 def test_data_quality_report_lists_the_files_not_read(tmp_path):
     raw = tmp_path / "raw"
     raw.mkdir()
