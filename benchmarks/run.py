@@ -74,7 +74,7 @@ def generate(args) -> dict:
     sample.write(corpus, raw, format="graph_api_jsonl")
     info = {**params, "posts": int(len(corpus.posts)), "comments": int(len(corpus.comments)),
             "files": {p.name: p.stat().st_size for p in sorted(raw.iterdir())
-                      if p.is_file() and p.suffix in (".csv", ".json", ".jsonl")},
+                      if p.is_file() and not p.name.startswith(".") and p.suffix in (".csv", ".json", ".jsonl")},
             "generate_seconds": round(time.perf_counter() - started, 1)}
     (raw / ".corpus.json").write_text(json.dumps(info, indent=2))
     stamp.write_text(json.dumps(params))
