@@ -35,13 +35,18 @@ posts
     sum of all seven per-type counts when all are present); ``n_likes``, ``n_love`` … ``n_care`` ←
     per-type aliases ``like.summary.total_count`` or ``reactions_like.summary.total_count``
     (``likes.summary.total_count`` for the like count too); ``n_comments`` ←
-    ``comments.summary.total_count``; ``n_shares`` ← ``shares.count``. The Graph API leaves
+    ``comments.summary.total_count``; ``n_shares`` ← ``shares.count``; the presets' short aliases
+    ``reactions``, ``comments``, ``shares``, ``likes`` are read too, and a cell holding the fetched
+    JSON object gives its ``summary.total_count`` / ``count`` (``_facepager_columns.py``). A
+    count that no column holds is named in the manifest (``counts_missing``). The Graph API leaves
     ``shares`` out when a post has no shares, so an empty ``shares.count`` is 0 when the column
     holds values for other posts of the file, and missing when the whole column is empty (the
     field was then never requested).
 comments
-    ``comment_id`` ← ``object_id`` (when the Graph API withheld it, since v11 for pages the app does
-    not manage, a stable id ``fp:<file>#<node id>`` is made up so the thread survives);
+    ``comment_id`` ← ``object_id``; presets that fetch ``/<post-id>/comments`` write the post's id
+    there for every comment, so then a ``comment_id`` / ``comment.id`` column when the export has
+    one; when the comment's own id is nowhere (or the Graph API withheld it, since v11 for pages
+    the app does not manage) a stable id ``fp:<file>#<node id>`` is made up so the thread survives;
     ``post_id`` ← the nearest post above it in the tree (or a seed that is a post id);
     ``parent_id`` ← ``parent.id`` (or the ``id`` in a ``parent`` JSON column) when the export has
     it, null when that parent is the post itself; without it, the comment node above a reply
@@ -49,7 +54,8 @@ comments
     ``author_name`` ← ``from.name``, ``author_platform_id`` ← ``from.id`` (pseudonymised by the
     loader); ``author_is_page`` ← ``from.id`` equals the post's page id (missing when ``from`` is
     absent, so the loader decides by name); ``created_at`` ← ``created_time``; ``text`` ←
-    ``message``; ``n_likes`` ← ``like_count``; ``n_replies`` ← ``comment_count``.
+    ``message``; ``n_likes`` ← ``like_count`` / ``comment_likes``; ``n_replies`` ←
+    ``comment_count`` / ``comment_comments``.
 pages
     one row per page seed (and per page the posts belong to): ``page_id`` = the numeric seed, else
     the page part of its posts' ids; ``handle`` = a seed that is a user name; ``page_name`` =
@@ -73,6 +79,11 @@ import pandas as pd
 from ..errors import LoadError
 from ._csv import ragged_column, read_csv_records, sniff_delimiter
 from ._decode import decode_text
+from ._facepager_columns import COMMENT_COLUMNS as _COMMENT_COLUMNS
+from ._facepager_columns import POST_COLUMNS as _POST_COLUMNS
+from ._facepager_columns import REACTION_TYPES as _REACTION_TYPES
+from ._facepager_columns import STATUS_TYPES as _STATUS_TYPES
+from ._facepager_columns import comment_own_ids, read_counts
 from ._tables import Parsed, Quarantine, finish_table
 from ._values import NA_TOKENS, normalise_post_type, parse_counts, parse_ids, parse_times
 
@@ -85,35 +96,6 @@ _REQUIRED_FIXED = ["id", "parent_id", "object_id", "object_type", "query_type"]
 _POST_EDGES = {"posts", "feed", "published_posts", "tagged", "visitor_posts", "promotable_posts", "ads_posts"}
 _COMMENT_EDGES = {"comments"}
 _MODULES = {"", "facebook", "generic", "none"}
-_REACTION_TYPES = ["like", "love", "wow", "haha", "sad", "angry", "care"]
-
-#: data-model column -> candidate custom columns (lower case), first present wins
-_POST_COLUMNS = {
-    "text": ["message"],
-    "created_at": ["created_time"],
-    "url": ["permalink_url"],
-    "post_type": ["status_type", "type", "attachments.data.*.type", "attachments.data.0.type"],
-    "n_reactions": ["reactions.summary.total_count"],
-    "n_likes": ["like.summary.total_count", "reactions_like.summary.total_count", "likes.summary.total_count"],
-    **{f"n_{t}": [f"{t}.summary.total_count", f"reactions_{t}.summary.total_count"] for t in _REACTION_TYPES[1:]},
-    "n_comments": ["comments.summary.total_count"],
-    "n_shares": ["shares.count"],
-}
-_COMMENT_COLUMNS = {
-    "text": ["message"],
-    "created_at": ["created_time"],
-    "author_name": ["from.name"],
-    "author_platform_id": ["from.id"],
-    "parent": ["parent.id"],
-    "n_likes": ["like_count"],
-    "n_replies": ["comment_count"],
-}
-#: status_type values of the Graph API → the data model's post types
-_STATUS_TYPES = {"added_photos": "photo", "added_video": "video", "mobile_status_update": "status",
-                 "shared_story": "link", "created_event": "event", "published_story": "status",
-                 "wall_post": "status", "created_note": "status", "tagged_in_photo": "photo",
-                 "approved_friend": "other", "video_inline": "video", "video_autoplay": "video",
-                 "animated_image_share": "photo", "photo_album": "album", "new_album": "album"}
 _POST_ID = re.compile(r"^\d+_\d+$")
 _DIGITS = re.compile(r"^\d+$")
 
@@ -281,6 +263,13 @@ def read(path, *, name: str, options: dict) -> Parsed:
     pages = _resolve_pages(table, nodes)
     posts = _posts(table, nodes, pages, quarantine, name)
     comments = _comments(table, nodes, pages, posts, quarantine, name)
+    # a count no column of the export holds is missing for every row: say so rather than leave it silently NA
+    wanted = (("posts", _POST_COLUMNS, posts, ("n_reactions", "n_comments", "n_shares")),
+              ("comments", _COMMENT_COLUMNS, comments, ("n_likes", "n_replies")))
+    absent = {what: [c for c in counts if table.first(columns[c]) is None]
+              for what, columns, frame, counts in wanted if len(frame)}
+    if any(absent.values()):
+        info["counts_missing"] = {what: cols for what, cols in absent.items() if cols}
     info["data_rows"] = int(sum(1 for k in nodes["kind"] if k in ("post", "comment", "page", "other")))
     info["page_rows"] = int(sum(1 for n in nodes["kind"] if n == "page"))
     return Parsed(pages=_pages_table(table, nodes, pages, posts, comments), posts=posts, comments=comments,
@@ -403,15 +392,6 @@ def _resolve_pages(table: _Table, nodes: dict) -> dict[int, str]:
     return page_of_seed
 
 
-def _counts(table, columns, rows, out, errors):
-    for model, candidates in columns.items():
-        if not model.startswith("n_"):
-            continue
-        source = table.first(candidates)
-        if source is not None:
-            out[model], errors[model] = parse_counts(table.custom(source).iloc[rows].reset_index(drop=True))
-
-
 def _rows_of(nodes: dict, what: str):
     """``(kind, object_id, rows, out)``: every node's kind and object id, the positions of the
     ``what`` nodes, and a table with a row for each, to fill."""
@@ -448,7 +428,7 @@ def _posts(table: _Table, nodes: dict, page_of_seed: dict, quarantine: Quarantin
         out["post_type"] = normalise_post_type(raw.map(lambda v: _STATUS_TYPES.get(v, v) if v else v))
     else:
         out["post_type"] = "status"
-    _counts(table, _POST_COLUMNS, rows, out, errors)
+    read_counts(table, _POST_COLUMNS, rows, out, errors)
     if "n_shares" in out and out["n_shares"].notna().any():
         # the Graph API omits `shares` for posts nobody shared: an empty cell beside filled ones is 0
         blank = out["n_shares"].isna() & errors["n_shares"].isna()
@@ -498,8 +478,18 @@ def _comments(table: _Table, nodes: dict, page_of_seed: dict, posts: pd.DataFram
                 ident = f"{page}_{ident}" if page else ident
             post_id_of[pos] = ident
 
+    own = comment_own_ids(table)
+    own = [None] * len(table) if own is None else parse_ids(own).astype(object).map(_clean).tolist()
+
     def comment_id(pos):
-        return oid[pos] or f"fp:{name}#{nodes['internal'][pos]}"
+        # presets that fetch /<post-id>/comments write the post's id as every comment's object_id:
+        # the comment's own id is then its `id` field, else the node number stands in for it
+        post_node = nodes["post_above"][pos]
+        post_forms = {oid[post_node], post_id_of.get(post_node)} if post_node is not None else set()
+        for ident in (own[pos], oid[pos]):
+            if ident and ident not in post_forms:
+                return ident
+        return f"fp:{name}#{nodes['internal'][pos]}"
 
     parent_col = "parent.id" if table.has("parent.id") else ("parent" if table.has("parent") else None)
     parent_given = pick(parent_col).map(_json_id).tolist() if parent_col else [None] * len(rows)
@@ -534,7 +524,7 @@ def _comments(table: _Table, nodes: dict, page_of_seed: dict, posts: pd.DataFram
     page = out["post_id"].str.split("_").str[0].where(out["post_id"].str.contains("_", regex=False).fillna(False))
     out["author_is_page"] = (out["author_platform_id"] == page).astype("boolean").where(
         out["author_platform_id"].notna() & page.notna(), pd.NA)
-    _counts(table, _COMMENT_COLUMNS, rows, out, errors)
+    read_counts(table, _COMMENT_COLUMNS, rows, out, errors)
     out["source_row"] = [table.numbers[pos] for pos in rows]
     out["source_format"] = FORMAT
     out["source_file"] = name
