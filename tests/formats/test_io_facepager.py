@@ -329,3 +329,65 @@ def test_mangled_rows_are_loaded_or_quarantined(edits):
             assert table["created_at"].notna().all()
             counts = table[[c for c in table if c.startswith("n_")]]
             assert not (counts < 0).any().any()
+
+
+# ---------------------------------------------------------------------------------------------
+# presets that write the post's id as every comment's object_id, and count columns by alias
+# ---------------------------------------------------------------------------------------------
+def test_comments_whose_object_id_is_the_post_id_load_as_comments():
+    parsed = facepager.read(DATA / "fp_preset_aliases.csv", name="fp_preset_aliases.csv", options={})
+    c = parsed.comments
+    # four comment data rows, none a duplicate of another: each gets its node's stable id
+    assert c["comment_id"].tolist() == [f"fp:fp_preset_aliases.csv#{n}" for n in (5, 6, 7, 9)]
+    assert c["post_id"].tolist() == [POST1, POST1, POST1, POST2]
+    assert c["parent_id"].isna().all()
+    assert len(parsed.quarantine) == 0
+    assert c["source_row"].tolist() == [5, 6, 7, 9]
+
+
+def test_count_columns_by_the_presets_aliases():
+    parsed = facepager.read(DATA / "fp_preset_aliases.csv", name="fp_preset_aliases.csv", options={})
+    p = parsed.posts
+    assert p["n_comments"].tolist() == [3, 1]
+    assert p["n_reactions"].tolist() == [41, 12]
+    assert p["n_shares"].tolist() == [5, 0]  # an empty `shares` beside filled ones: nobody shared it
+    assert parsed.comments["n_likes"].tolist() == [2, 0, 5, 1]
+    assert parsed.comments["n_replies"].tolist() == [1, 0, 0, 0]
+    assert "counts_missing" not in parsed.info
+
+
+def test_comment_own_id_column_is_preferred_to_the_post_id():
+    parsed = facepager.read(DATA / "fp_comment_own_id.csv", name="fp_comment_own_id.csv", options={})
+    c = parsed.comments
+    assert c["comment_id"].tolist() == ["900000000000001_700000000000011", "900000000000001_700000000000012"]
+    assert c["post_id"].tolist() == [POST1, POST1]
+    assert c["text"].tolist() == ["Tack, =fint!", "<b>Hej</b>"]
+    assert c["n_likes"].tolist() == [4, 0]
+    assert parsed.posts[["n_comments", "n_reactions", "n_shares"]].iloc[0].tolist() == [2, 9, 1]
+
+
+def test_count_alias_cell_holding_the_fetched_json(tmp_path):
+    header, rows = read_rows("fp_preset_aliases.csv")
+    rows[1][header.index("comments")] = '{"data": [], "summary": {"total_count": 17}}'
+    rows[1][header.index("shares")] = '{"count": 8}'
+    path = tmp_path / "fp.csv"
+    write_rows(path, header, rows)
+    p = facepager.read(path, name="fp.csv", options={}).posts
+    assert p["n_comments"].tolist() == [17, 1]
+    assert p["n_shares"].tolist() == [8, 0]
+
+
+def test_missing_count_columns_are_named_not_silently_na(tmp_path):
+    header, rows = read_rows("fp_preset_aliases.csv")
+    keep = [i for i, h in enumerate(header) if h not in ("shares", "comment_comments")]
+    path = tmp_path / "fp.csv"
+    write_rows(path, [header[i] for i in keep], [[r[i] for i in keep] for r in rows])
+    parsed = facepager.read(path, name="fp.csv", options={})
+    assert parsed.info["counts_missing"] == {"posts": ["n_shares"], "comments": ["n_replies"]}
+
+
+def test_preset_export_loads_every_comment_end_to_end():
+    ds = ks.load(DATA / "fp_preset_aliases.csv", salt="test", progress=False)
+    assert (len(ds.posts), len(ds.comments), len(ds.quarantine)) == (2, 4, 0)
+    assert ds.comments.groupby("post_id").size().to_dict() == {POST1: 3, POST2: 1}
+    assert ds.posts.set_index("post_id")["n_comments"].to_dict() == {POST1: 3, POST2: 1}
