@@ -132,3 +132,19 @@ def test_failure_records_are_listed_escaped_and_make_the_index_exit_1(tmp_path, 
     index = (reports / "index.html").read_text()
     assert "cell 3 failed: &lt;script&gt;" in index and "<script>" not in index
     assert "<td class='failed'>failed</td>" in index  # Fjordvik's 04 in the per-municipality table
+
+
+def test_report_builds_the_others_after_a_failure_and_exits_1(tmp_path, capsys, monkeypatch):
+    from tests.pipeline.test_makefile import _notebook
+
+    _processed(tmp_path, monkeypatch)
+    (tmp_path / "notebooks").mkdir()
+    _notebook(tmp_path / "notebooks" / "01-broken.ipynb", "1 / 0")
+    _notebook(tmp_path / "notebooks" / "02-fine.ipynb", "print(2 + 2)")
+    capsys.readouterr()
+    assert main(["report", "x", "--municipality", "Sjöviks kommun"]) == 1
+    reports = tmp_path / "reports" / "x"
+    assert (reports / "Sjöviks_kommun" / "02-fine.html").is_file()
+    assert "cell 3 failed: ZeroDivisionError" in (reports / "Sjöviks_kommun" / "01-broken.failed.json").read_text()
+    assert "1 report(s) failed" in capsys.readouterr().err
+    assert "<td class='failed'>failed</td>" in (reports / "index.html").read_text()
