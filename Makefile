@@ -17,7 +17,30 @@ MUNICIPALITY ?=
 
 RAW := data/raw/$(DATASET)
 PROCESSED := data/processed/$(DATASET)
-REPORTS := reports/$(DATASET)$(if $(MUNICIPALITY),/$(MUNICIPALITY))
+# a value as one single-quoted shell word, whatever it holds (spaces, quotes, $)
+quote = '$(subst ','\'',$(1))'
+# goals that never read the data (no digest of the raw folder, no municipality check)
+NO_DATA_GOALS := help env test bench sample clean
+
+# MUNICIPALITY (code, page id or name, spaces allowed) is checked against the processed dataset before
+# anything runs (an unknown one stops here, listing the names and codes, and leaves no folder), and
+# named as a folder a make target can hold ("Lyngstad kommune" -> Lyngstad_kommune). A dataset not
+# processed yet is checked by run-notebook, after the ingest and still before the folder is made.
+ifneq ($(MUNICIPALITY),)
+ifneq ($(filter-out $(NO_DATA_GOALS),$(or $(MAKECMDGOALS),$(.DEFAULT_GOAL))),)
+ifneq ($(wildcard $(BIN)/kommunsocial),)
+MUNICIPALITY_DIR := $(shell $(BIN)/kommunsocial municipality $(call quote,$(DATASET)) $(call quote,$(MUNICIPALITY)))
+ifneq ($(.SHELLSTATUS),0)
+$(error MUNICIPALITY=$(MUNICIPALITY) is not in dataset $(DATASET) (see above))
+endif
+endif
+endif
+# without the environment yet: the same folder name for the usual names
+lparen := (
+rparen := )
+MUNICIPALITY_DIR ?= $(subst $() ,_,$(subst $(lparen),_,$(subst $(rparen),_,$(subst ',_,$(MUNICIPALITY)))))
+endif
+REPORTS := reports/$(DATASET)$(if $(MUNICIPALITY),/$(MUNICIPALITY_DIR))
 
 PACKAGE := $(sort $(shell find kommunsocial -type f \( -name '*.py' -o -name '*.json' -o -name '*.tsv' -o -name '*.csv' \) 2>/dev/null))
 INGEST_CODE := $(filter kommunsocial/io/% kommunsocial/clean.py kommunsocial/privacy.py kommunsocial/schema.py kommunsocial/_store.py kommunsocial/ingest.py,$(PACKAGE))
@@ -43,7 +66,6 @@ MUNI_HTML := $(foreach m,$(MUNICIPALITIES),$(foreach n,$(PER_MUNICIPALITY),repor
 
 # on every invocation that may need the data (so `make -q data` answers for the raw files as they are
 # now): refresh the stamp. Before .venv exists, the stamp's own rule below creates it.
-NO_DATA_GOALS := help env test bench sample clean
 ifneq ($(filter-out $(NO_DATA_GOALS),$(or $(MAKECMDGOALS),$(.DEFAULT_GOAL))),)
 ifneq ($(wildcard $(BIN)/kommunsocial),)
 _ := $(shell $(BIN)/kommunsocial raw-digest '$(RAW)' --update '$(RAW_STAMP)')
@@ -86,11 +108,17 @@ $(RAW_STAMP): | $(ENV_STAMP)
 ## reports   : run every notebook on $(DATASET) and write reports/$(DATASET)/index.html
 reports: reports/$(DATASET)/index.html
 
+# A notebook that fails writes <name>.failed.json instead of its HTML and lets make go on with the
+# others; the index lists the failures, then exits 1, so `make reports` fails at the end. The HTML of a
+# failed report stays missing: the next `make` (and `make -q`) sees it out of date and retries it.
 reports/$(DATASET)/index.html: $(HTML) $(MUNI_HTML) | $(ENV_STAMP)
 	$(BIN)/kommunsocial index $(DATASET)
 
+# written atomically, and kept when it lists failures (its exit status is 1 then)
+.PRECIOUS: reports/$(DATASET)/index.html
+
 $(REPORTS)/%.html: notebooks/%.ipynb $(PROCESSED)/manifest.json $(PACKAGE) | $(ENV_STAMP)
-	$(BIN)/kommunsocial run-notebook $< --out $(REPORTS) --dataset $(DATASET) --municipality '$(MUNICIPALITY)'
+	$(BIN)/kommunsocial run-notebook $< --out $(REPORTS) --dataset $(DATASET) --municipality $(call quote,$(MUNICIPALITY)) --record-failure
 
 ## municipality-reports : one set of reports per municipality of $(DATASET) (use -j), the comparison and the index
 municipality-reports: reports/$(DATASET)/index.html
@@ -101,7 +129,7 @@ $(PROCESSED)/municipalities.mk: $(PROCESSED)/manifest.json | $(ENV_STAMP)
 # reports/<dataset>/<code>/<notebook>.html: the code reaches papermill as text, leading zeros kept
 .SECONDEXPANSION:
 $(MUNI_HTML): reports/$(DATASET)/%.html: notebooks/$$(notdir $$*).ipynb $(PROCESSED)/manifest.json $(PACKAGE) | $(ENV_STAMP)
-	$(BIN)/kommunsocial run-notebook $< --out $(@D) --dataset $(DATASET) --municipality '$(patsubst %/,%,$(dir $*))'
+	$(BIN)/kommunsocial run-notebook $< --out $(@D) --dataset $(DATASET) --municipality '$(patsubst %/,%,$(dir $*))' --record-failure
 
 ## test      : the whole test suite, every notebook executed on the sample, in parallel on every core
 ##             (TEST_ARGS='-m "not slow"' for the quick part, under a minute)

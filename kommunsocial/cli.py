@@ -76,11 +76,23 @@ def _literal(value: str):
 
 
 def _run_notebook(args):
-    from .report.run import run_notebook
+    from .report.run import FAILED_SUFFIX, check_municipality, run_notebook
 
+    # before anything is written: an unknown municipality leaves no folder behind
+    check_municipality(args.dataset, args.municipality)
     page = run_notebook(args.notebook, args.out, parameters=_params(args), kernel=args.kernel,
-                        progress=sys.stderr.isatty())
-    print(_show(page))
+                        progress=sys.stderr.isatty(), record_failure=args.record_failure)
+    if page.name.endswith(FAILED_SUFFIX):  # said here too, so the make log shows it where it happened
+        print(f"kommunsocial: {args.notebook} failed, recorded in {_show(page)}", file=sys.stderr)
+    else:
+        print(_show(page))
+
+
+def _municipality(args):
+    from .report.run import check_municipality, municipality_folder
+
+    check_municipality(args.dataset, args.name)
+    print(municipality_folder(args.name))
 
 
 def _municipalities(args):
@@ -97,9 +109,18 @@ def _kernel(args):
 
 
 def _index(args):
-    from .report.run import build_index
+    from .report.run import ReportError, build_index, datasets, failures
 
-    print(_show(build_index(args.dataset, reports=args.reports)))
+    if args.reports is None and not (config.reports_dir(args.dataset).is_dir()
+                                     or config.processed_dir(args.dataset).is_dir()):
+        raise ReportError(f"no dataset {args.dataset!r}: nothing in data/processed/{args.dataset}/ or "
+                          f"reports/{args.dataset}/. Datasets: {', '.join(datasets()) or 'none'}")
+    index = build_index(args.dataset, reports=args.reports)
+    print(_show(index))
+    failed = failures(index.parent)
+    if failed:  # after the index is written, so it lists them
+        raise ReportError(f"{len(failed)} report(s) failed (listed in {_show(index)}): "
+                          + "; ".join(f["error"] for f in failed))
 
 
 def _raw_digest(args):
@@ -113,15 +134,17 @@ def _raw_digest(args):
 
 def _report(args):
     from .ingest import ingest
-    from .report.run import build_index, notebooks, run_notebook
+    from .report.run import check_municipality, municipality_folder, notebooks, run_notebook
 
     processed = config.processed_dir(args.dataset)
     if not (processed / "manifest.json").is_file():
         ingest(config.raw_dir(args.dataset), processed, progress=True)
-    out = config.reports_dir(args.dataset) / (str(args.municipality) if args.municipality else "")
-    for nb in notebooks():
-        print(_show(run_notebook(nb, out, parameters=_params(args))))
-    print(_show(build_index(args.dataset)))
+    check_municipality(args.dataset, args.municipality)
+    out = config.reports_dir(args.dataset) / (municipality_folder(args.municipality) if args.municipality else "")
+    for nb in notebooks():  # a failure is recorded and listed by the index, after the other reports
+        print(_show(run_notebook(nb, out, parameters=_params(args), record_failure=True)))
+    args.reports = None
+    _index(args)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -159,6 +182,8 @@ def build_parser() -> argparse.ArgumentParser:
             p.add_argument("--out", required=True, help="reports folder")
             p.add_argument("--kernel", default=None)
             p.add_argument("--dataset", required=True)
+            p.add_argument("--record-failure", action="store_true",
+                           help="a failure writes NAME.failed.json for the index and exits 0 (make goes on)")
         else:
             p.add_argument("dataset")
         p.add_argument("--municipality", default="", help="municipality code, page id or name (kept as text)")
@@ -172,6 +197,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--make", action="store_true", help="as a Makefile variable assignment")
     p.set_defaults(func=_municipalities)
 
+    p = sub.add_parser("municipality", help="check that a municipality (code, page id or name) is in a "
+                                            "processed dataset and print its reports folder name")
+    p.add_argument("dataset")
+    p.add_argument("name")
+    p.set_defaults(func=_municipality)
+
     p = sub.add_parser("raw-digest", help="digest of a raw folder's files (names, sizes, sha256); "
                                           "--update rewrites a make stamp only when it changed")
     p.add_argument("raw", help="raw export folder, e.g. data/raw/NAME")
@@ -181,7 +212,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("kernel", help="register the project's Jupyter kernel inside the environment")
     p.set_defaults(func=_kernel)
 
-    p = sub.add_parser("index", help="write reports/NAME/index.html")
+    p = sub.add_parser("index", help="write reports/NAME/index.html; exits 1 after it when a report failed")
     p.add_argument("dataset")
     p.add_argument("--reports", default=None, help="reports folder (default reports/NAME)")
     p.set_defaults(func=_index)

@@ -19,10 +19,13 @@ from ..errors import KommunsocialError
 from ..schema import Dataset
 
 __all__ = ["open_dataset", "run_notebook", "build_index", "notebooks", "municipalities", "install_kernel", "ReportError",
-           "KERNEL_NAME"]
+           "KERNEL_NAME", "FAILED_SUFFIX", "check_municipality", "municipality_folder", "failures", "datasets"]
 
 #: The Jupyter kernel `make` registers inside the project's virtual environment.
 KERNEL_NAME = "kommunsocial"
+
+#: A report that failed under ``record_failure`` leaves ``<name>.failed.json`` where its HTML would be.
+FAILED_SUFFIX = ".failed.json"
 
 
 class ReportError(KommunsocialError):
@@ -64,6 +67,62 @@ def municipalities(dataset: str, *, data_dir=None) -> list[str]:
     return sorted(dict.fromkeys(codes.tolist()))
 
 
+def check_municipality(dataset: str, name: str, *, data_dir=None) -> None:
+    """Raise :class:`ReportError` when the processed dataset has no page that ``name`` names (a code,
+    page id, page name or handle); the message lists every page's name and code.
+
+    A dataset not processed yet cannot be checked: that passes (the ingest comes first).
+    """
+    import pandas as pd
+
+    folder = Path(data_dir) if data_dir else config.processed_dir(dataset)
+    if not name or not (folder / "pages.parquet").is_file():
+        return
+    pages = Dataset.read_pages(folder)
+    if Dataset.match_pages(pages, name).any():
+        return
+    codes = pages["municipality_code"].astype("string").fillna(pages["page_id"].astype("string"))
+    known = sorted(f"{n} ({c})" for n, c in zip(pages["page_name"].astype("string").fillna("?"), codes))
+    raise ReportError(f"dataset {dataset!r}: no municipality named {name!r} (by code, page id or name). "
+                      f"Known: {', '.join(known) or 'none'}")
+
+
+def municipality_folder(name: str) -> str:
+    """The reports folder of ``MUNICIPALITY=name``: the name with every character that a make target
+    or a shell would take apart (spaces, parentheses, quotes, ``%:#$*?``...) replaced by ``_``.
+
+    A function of the name alone, so the folder does not change once the dataset is processed.
+
+    >>> municipality_folder("Lyngstad kommune (test)")
+    'Lyngstad_kommune__test_'
+    >>> municipality_folder("0187")
+    '0187'
+    """
+    folder = re.sub(r"[^\w.-]", "_", str(name))
+    return "_" + folder if folder.startswith(".") else folder
+
+
+def datasets() -> list[str]:
+    """The datasets of this project: folders under ``data/raw/`` or ``data/processed/``."""
+    return sorted({d.name for base in (config.raw_dir(), config.processed_dir()) if base.is_dir()
+                   for d in base.iterdir() if d.is_dir() and not d.name.startswith(".")})
+
+
+def failures(reports) -> list[dict]:
+    """The failure records under a reports folder (its own and its municipalities'), in path order:
+    each ``{"path", "notebook", "error"}`` with ``path`` relative to ``reports``."""
+    reports = Path(reports)
+    records = []
+    for path in sorted(reports.glob(f"*{FAILED_SUFFIX}")) + sorted(reports.glob(f"*/*{FAILED_SUFFIX}")):
+        try:
+            record = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError) as exc:
+            record = {"notebook": path.name, "error": f"unreadable failure record: {exc}"}
+        records.append({"path": path.relative_to(reports).as_posix(), "notebook": str(record.get("notebook")),
+                        "error": str(record.get("error"))})
+    return records
+
+
 def notebooks(folder=None) -> list[Path]:
     """The report notebooks, in order (``notebooks/NN-*.ipynb``)."""
     folder = Path(folder) if folder else config.project_root() / "notebooks"
@@ -99,7 +158,7 @@ def _kernel_available(name: str) -> bool:
 
 
 def run_notebook(notebook, out_dir, *, parameters: dict | None = None, kernel: str | None = None,
-                 html_output: bool = True, progress: bool = False) -> Path:
+                 html_output: bool = True, progress: bool = False, record_failure: bool = False) -> Path:
     """Execute ``notebook`` with ``parameters`` into ``out_dir`` and convert it to HTML without code.
 
     Writes ``<out_dir>/<name>.ipynb`` (the executed notebook, with papermill's provenance in its
@@ -108,10 +167,32 @@ def run_notebook(notebook, out_dir, *, parameters: dict | None = None, kernel: s
     and moved into place only when everything succeeded, so a failure leaves no half-written report.
     A failing cell raises :class:`ReportError` naming the notebook, the cell and the cause.
     ``progress`` shows a bar of the cells executed.
+
+    With ``record_failure`` a failure is written to ``<out_dir>/<name>.failed.json`` (notebook and
+    error) instead of raised, the report of an earlier run is removed (it no longer matches the
+    data), and the record's path is returned: ``make`` goes on with the other reports and the index
+    lists the failure. A success removes an earlier record.
     """
+    notebook, out_dir = Path(notebook), Path(out_dir)
+    record = out_dir / f"{notebook.stem}{FAILED_SUFFIX}"
+    try:
+        page = _execute(notebook, out_dir, parameters, kernel, html_output, progress)
+    except ReportError as exc:
+        if not record_failure:
+            raise
+        for stale in (out_dir / f"{notebook.stem}.html", out_dir / f"{notebook.stem}.ipynb"):
+            stale.unlink(missing_ok=True)
+        with atomic_write(record) as tmp:
+            tmp.write_text(json.dumps({"notebook": notebook.name, "error": str(exc)}, indent=1) + "\n",
+                           encoding="utf-8")
+        return record
+    record.unlink(missing_ok=True)
+    return page
+
+
+def _execute(notebook: Path, out_dir: Path, parameters, kernel, html_output, progress) -> Path:
     import papermill as pm
 
-    notebook, out_dir = Path(notebook), Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     kernel = kernel or (KERNEL_NAME if _kernel_available(KERNEL_NAME) else "python3")
     parameters = dict(parameters or {})
@@ -193,7 +274,7 @@ border-bottom:1px solid #e6e8ee;vertical-align:top} th{background:#f4f6fa}
 td.n{text-align:right;font-variant-numeric:tabular-nums} a{color:#1f5fbf}
 code{background:#f4f6fa;padding:0 .25rem;border-radius:3px;font-size:.85rem}
 td.files{font-size:.85rem;max-width:26rem;word-break:break-word}
-.cards{display:flex;gap:1rem;flex-wrap:wrap} .card{flex:1;min-width:9rem;background:#f4f6fa;border-radius:8px;
+.failed{color:#a3261b} .cards{display:flex;gap:1rem;flex-wrap:wrap} .card{flex:1;min-width:9rem;background:#f4f6fa;border-radius:8px;
 padding:.7rem 1rem} .card b{display:block;font-size:1.4rem}
 """
 
@@ -225,21 +306,32 @@ def build_index(dataset: str, *, reports=None, data_dir=None) -> Path:
                      f"(UTC).</p>")
     parts += _headlines(reports)
     dataset_pages = sorted(p for p in reports.glob("*.html") if p.name != "index.html")
+    failed = {f["path"]: f for f in failures(reports)} if reports.is_dir() else {}
+    if failed:
+        parts.append(f"<h2>Failed reports</h2><p class='sub'>{len(failed)} report(s) failed; the others were "
+                     "built. Fix the cause and run <code>make reports</code> again.</p>"
+                     "<table><tr><th>report</th><th>error</th></tr>")
+        parts += [f"<tr><td><code>{esc(path.removesuffix(FAILED_SUFFIX))}</code></td>"
+                  f"<td class='failed'>{esc(f['error'])}</td></tr>" for path, f in failed.items()]
+        parts.append("</table>")
     parts.append("<h2>Reports</h2><table><tr><th>report</th><th>figures, tables and graphs</th><th>parameters</th>"
                  "<th>run</th></tr>")
     for page in dataset_pages:
         parts.append(_report_row(page, reports))
     parts.append("</table>")
     folders = sorted(d for d in reports.iterdir() if d.is_dir() and not d.name.startswith(".")
-                     and any(d.glob("*.html"))) if reports.is_dir() else []
+                     and (any(d.glob("*.html")) or any(d.glob(f"*{FAILED_SUFFIX}")))) if reports.is_dir() else []
     if folders:
         names = _page_names(data_dir)
-        stems = sorted({p.stem for d in folders for p in d.glob("*.html")})
+        stems = sorted({p.stem for d in folders for p in d.glob("*.html")}
+                       | {p.name.removesuffix(FAILED_SUFFIX) for d in folders for p in d.glob(f"*{FAILED_SUFFIX}")})
         parts.append("<h2>Per municipality</h2><table><tr><th>municipality</th>"
                      + "".join(f"<th>{esc(s)}</th>" for s in stems) + "</tr>")
         for d in folders:
             cells = "".join(f"<td><a href='{render.href(f'{d.name}/{s}.html')}'>{esc(s.split('-', 1)[-1])}</a></td>"
-                            if (d / f"{s}.html").is_file() else "<td>–</td>" for s in stems)
+                            if (d / f"{s}.html").is_file() else
+                            "<td class='failed'>failed</td>" if f"{d.name}/{s}{FAILED_SUFFIX}" in failed
+                            else "<td>–</td>" for s in stems)
             parts.append(f"<tr><td>{esc(names.get(d.name, d.name))} <code>{esc(d.name)}</code></td>{cells}</tr>")
         parts.append("</table>")
     inputs = manifest.get("inputs", [])

@@ -81,3 +81,70 @@ def test_kernel_logs_errors_only(tmp_path, monkeypatch):
     spec = json.loads((folder / "kernel.json").read_text())
     assert spec["argv"][-1] == "--IPKernelApp.log_level=ERROR" and spec["display_name"] == "Python (kommunsocial-test)"
     assert folder.is_relative_to(tmp_path)
+
+
+def _processed(tmp_path, monkeypatch):
+    """A two-page dataset ``x`` (Fjordvik kommune 1118, Sjöviks kommun 0639) in a project at tmp_path."""
+    monkeypatch.setenv("KOMMUNSOCIAL_SALT", "x")
+    monkeypatch.setenv("KOMMUNSOCIAL_ROOT", str(tmp_path))
+    raw = tmp_path / "data" / "raw" / "x"
+    assert main(["sample", "--out", str(raw), "--pages", "2", "--years", "0.1", "--seed", "3",
+                 "--format", "graph_api"]) == 0
+    assert main(["ingest", str(raw), "--out", str(tmp_path / "data" / "processed" / "x"), "--quiet"]) == 0
+
+
+def test_index_of_an_unknown_dataset_is_an_error_naming_the_known_ones(tmp_path, capsys, monkeypatch):
+    _processed(tmp_path, monkeypatch)
+    capsys.readouterr()
+    assert main(["index", "doesnotexist"]) == 1
+    err = capsys.readouterr().err
+    assert "no dataset 'doesnotexist'" in err and err.rstrip().endswith("Datasets: x")
+    assert not (tmp_path / "reports").exists()
+    assert main(["index", "x"]) == 0 and (tmp_path / "reports" / "x" / "index.html").is_file()
+
+
+def test_municipality_is_checked_before_anything_is_written(tmp_path, capsys, monkeypatch):
+    _processed(tmp_path, monkeypatch)
+    capsys.readouterr()
+    assert main(["municipality", "x", "Sjöviks kommun"]) == 0
+    assert capsys.readouterr().out == "Sjöviks_kommun\n"
+    out = tmp_path / "reports" / "x" / "0000"
+    assert main(["run-notebook", "notebooks/01-data-quality.ipynb", "--out", str(out), "--dataset", "x",
+                 "--municipality", "0000"]) == 1
+    err = capsys.readouterr().err
+    assert "no municipality named '0000'" in err and "Fjordvik kommune (1118), Sjöviks kommun (0639)" in err
+    assert not (tmp_path / "reports").exists()
+
+
+def test_failure_records_are_listed_escaped_and_make_the_index_exit_1(tmp_path, capsys, monkeypatch):
+    from kommunsocial.report.run import failures
+
+    _processed(tmp_path, monkeypatch)
+    reports = tmp_path / "reports" / "x"
+    (reports / "1118").mkdir(parents=True)
+    (reports / "02-tone.failed.json").write_text(json.dumps({"notebook": "02-tone.ipynb",
+                                                             "error": "02-tone.ipynb: cell 3 failed: <script>"}))
+    (reports / "1118" / "04-net.failed.json").write_text(json.dumps({"notebook": "04-net.ipynb", "error": "x"}))
+    assert [f["path"] for f in failures(reports)] == ["02-tone.failed.json", "1118/04-net.failed.json"]
+    capsys.readouterr()
+    assert main(["index", "x"]) == 1
+    assert "2 report(s) failed" in capsys.readouterr().err
+    index = (reports / "index.html").read_text()
+    assert "cell 3 failed: &lt;script&gt;" in index and "<script>" not in index
+    assert "<td class='failed'>failed</td>" in index  # Fjordvik's 04 in the per-municipality table
+
+
+def test_report_builds_the_others_after_a_failure_and_exits_1(tmp_path, capsys, monkeypatch):
+    from tests.pipeline.test_makefile import _notebook
+
+    _processed(tmp_path, monkeypatch)
+    (tmp_path / "notebooks").mkdir()
+    _notebook(tmp_path / "notebooks" / "01-broken.ipynb", "1 / 0")
+    _notebook(tmp_path / "notebooks" / "02-fine.ipynb", "print(2 + 2)")
+    capsys.readouterr()
+    assert main(["report", "x", "--municipality", "Sjöviks kommun"]) == 1
+    reports = tmp_path / "reports" / "x"
+    assert (reports / "Sjöviks_kommun" / "02-fine.html").is_file()
+    assert "cell 3 failed: ZeroDivisionError" in (reports / "Sjöviks_kommun" / "01-broken.failed.json").read_text()
+    assert "1 report(s) failed" in capsys.readouterr().err
+    assert "<td class='failed'>failed</td>" in (reports / "index.html").read_text()

@@ -41,7 +41,8 @@ def test_municipality_codes_pass_as_text_into_their_own_folder():
 def test_every_parameter_the_makefile_passes_exists_in_every_notebook():
     recipe = (ROOT / "Makefile").read_text()
     passed = set(re.findall(r"run-notebook \$< .*", recipe)[0].split())
-    flags = {f.lstrip("-") for f in passed if f.startswith("--") and f != "--out"}
+    # --out and --record-failure are run-notebook's own, not notebook parameters
+    flags = {f.lstrip("-") for f in passed if f.startswith("--") and f not in ("--out", "--record-failure")}
     assert flags == {"dataset", "municipality"}
     for nb in ks.report.run.notebooks(ROOT / "notebooks"):
         params = pm.inspect_notebook(str(nb))
@@ -141,3 +142,90 @@ def test_the_stamp_is_rewritten_only_when_the_content_changed(tmp_path):
     (one / "å b.csv").write_bytes(b"id\n1\n")
     line = f"{hashlib.sha256(b'id' + bytes([10]) + b'1' + bytes([10])).hexdigest()}\t5\tå b.csv\n"
     assert digest(one) == hashlib.sha256(line.encode()).hexdigest()
+
+
+# -- MUNICIPALITY by name, unknown ones, and failing notebooks -------------------------------------
+def processed_project(tmp_path):
+    """``project`` with a real two-page dataset ``x`` (Fjordvik kommune 1118, Sjöviks kommun 0639)
+    ingested, and the package's commands working in the copy (KOMMUNSOCIAL_ROOT)."""
+    import os
+
+    raw, _ = project(tmp_path)
+    (raw / "posts.json").unlink()
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "KOMMUNSOCIAL_SALT": "test", "KOMMUNSOCIAL_ROOT": str(tmp_path)}
+    kommunsocial = [str(tmp_path / "venv" / "bin" / "kommunsocial")]
+    for args in (["sample", "--out", str(raw), "--pages", "2", "--years", "0.1", "--seed", "3", "--format", "graph_api"],
+                 ["ingest", str(raw), "--out", str(tmp_path / "data" / "processed" / "x"), "--quiet"]):
+        subprocess.run(kommunsocial + args, env=env, check=True, capture_output=True)
+
+    def run(*args):
+        return subprocess.run(["make", "--no-print-directory", "DATASET=x", "VENV=venv", *args], cwd=tmp_path,
+                              capture_output=True, text=True, env=env)
+
+    return run
+
+
+def test_municipality_by_name_with_spaces_code_or_page_id(tmp_path):
+    import shutil
+
+    run = processed_project(tmp_path)
+    (tmp_path / "notebooks").mkdir()
+    shutil.copy(ROOT / "notebooks" / "01-data-quality.ipynb", tmp_path / "notebooks")
+    for given, quoted in (("Sjöviks kommun", "'Sjöviks kommun'"), ("0639", "'0639'")):
+        done = run("-n", "reports", f"MUNICIPALITY={given}")
+        assert done.returncode == 0, done.stderr
+        folder = given.replace(" ", "_")
+        assert (f"--out reports/x/{folder} --dataset x --municipality {quoted} --record-failure"
+                in done.stdout), done.stdout
+    assert not (tmp_path / "reports").exists()  # a dry run
+
+
+def test_an_unknown_municipality_fails_before_any_notebook_and_leaves_no_folder(tmp_path):
+    import shutil
+
+    run = processed_project(tmp_path)
+    (tmp_path / "notebooks").mkdir()
+    shutil.copy(ROOT / "notebooks" / "01-data-quality.ipynb", tmp_path / "notebooks")
+    done = run("reports", "MUNICIPALITY=0000")
+    assert done.returncode == 2 and "run-notebook" not in done.stdout
+    assert "no municipality named '0000'" in done.stderr
+    assert "Fjordvik kommune (1118)" in done.stderr and "Sjöviks kommun (0639)" in done.stderr
+    assert not (tmp_path / "reports").exists()
+
+
+def _notebook(path, source):
+    import nbformat
+
+    nb = nbformat.v4.new_notebook()
+    params = nbformat.v4.new_code_cell('dataset = "sample"\nmunicipality = ""')
+    params.metadata["tags"] = ["parameters"]
+    nb.cells = [nbformat.v4.new_markdown_cell(f"# {path.stem}"), params, nbformat.v4.new_code_cell(source)]
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nbformat.write(nb, path)
+
+
+def test_a_failing_notebook_is_listed_by_the_index_and_fails_make_at_the_end(tmp_path):
+    import json
+
+    run = processed_project(tmp_path)
+    (tmp_path / "notebooks").mkdir()
+    _notebook(tmp_path / "notebooks" / "01-broken.ipynb", 'raise ValueError("<b>bad</b> & worse")')
+    _notebook(tmp_path / "notebooks" / "02-fine.ipynb", "print(2 + 2)")
+    done = run("reports")
+    assert done.returncode == 2, done.stderr  # make's status for a failed recipe: the index's
+    reports = tmp_path / "reports" / "x"
+    assert (reports / "02-fine.html").is_file()  # built after the failure
+    assert not (reports / "01-broken.html").exists()
+    record = json.loads((reports / "01-broken.failed.json").read_text())
+    assert record["notebook"] == "01-broken.ipynb" and "ValueError: <b>bad</b> & worse" in record["error"]
+    index = (reports / "index.html").read_text()
+    assert "ValueError: &lt;b&gt;bad&lt;/b&gt; &amp; worse" in index and "<b>bad</b>" not in index
+    assert "1 report(s) failed" in done.stderr
+    assert run("-q", "reports").returncode == 1  # the failed report is still to be built
+
+    _notebook(tmp_path / "notebooks" / "01-broken.ipynb", "print(1)")  # fixed
+    done = run("reports")
+    assert done.returncode == 0, done.stderr
+    assert (reports / "01-broken.html").is_file() and not (reports / "01-broken.failed.json").exists()
+    assert "Failed reports" not in (reports / "index.html").read_text()
+    assert run("-q", "reports").returncode == 0
