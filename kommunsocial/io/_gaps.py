@@ -56,7 +56,7 @@ def missing_parts(parsed: Parsed, name: str) -> list[dict]:
         if _no_text(posts):
             add("post text", "the tone of these posts cannot be scored")
         if _all_missing(posts, COUNT_COLUMNS):
-            add("engagement counts", "reactions, comments and shares of these posts are not available")
+            add("engagement counts", "reactions, comments and shares are not available")
         followers_on_pages = len(pages) and not _all_missing(pages, ["followers"])
         if _all_missing(posts, ["followers_at_posting"]) and not followers_on_pages:
             add("follower counts", "per-follower rates are not available")
@@ -67,9 +67,9 @@ def missing_parts(parsed: Parsed, name: str) -> list[dict]:
         if record.get("table") == "comments" and record.get("column") in ("comment_id", "post_id"):
             lacking[record["column"]] = lacking.get(record["column"], 0) + 1
     if lacking.get("comment_id"):
-        add("comment ids", f"{lacking['comment_id']} comments without a usable id were quarantined")
+        add("comment ids", f"{lacking['comment_id']} comments without an id were quarantined")
     if lacking.get("post_id"):
-        add("the post of each comment", f"{lacking['post_id']} comments that name no usable post were quarantined")
+        add("the post of each comment", f"{lacking['post_id']} comments without a post id were quarantined")
     return out
 
 

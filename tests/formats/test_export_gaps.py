@@ -28,8 +28,8 @@ def test_a_file_without_counts_followers_or_text_is_warned_and_listed(tmp_path):
     with pytest.warns(MissingDataWarning) as caught:
         ds = _load(tmp_path, files, {"bare.csv": POSTS, "full.csv": COUNTED})
     said = sorted(str(w.message) for w in caught if issubclass(w.category, MissingDataWarning))
-    assert said == ["bare.csv (csv): this export has no engagement counts: reactions, comments and shares of "
-                    "these posts are not available",
+    assert said == ["bare.csv (csv): this export has no engagement counts: reactions, comments and shares are "
+                    "not available",
                     "bare.csv (csv): this export has no follower counts: per-follower rates are not available",
                     "bare.csv (csv): this export has no post text: the tone of these posts cannot be scored"]
     assert [(g["file"], g["what"]) for g in ds.manifest["missing"]] == [
