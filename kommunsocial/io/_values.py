@@ -13,7 +13,7 @@ import pandas as pd
 
 from ..schema import DATETIME_DTYPE
 from ._checks import to_ascii_digits
-from ._zones import resolve_abbreviations
+from ._zones import check_overrides, resolve_abbreviations
 
 __all__ = ["NA_TOKENS", "ZONE_ABBREVIATIONS", "parse_counts", "parse_ids", "parse_times", "parse_bools",
            "normalise_post_type"]
@@ -185,6 +185,7 @@ def parse_times(values, *, tz: str = "UTC", dayfirst: bool = True,
     >>> [str(t) for t in v]
     ['2024-03-11 12:15:02+00:00', '2024-03-11 12:15:02+00:00', '2024-03-11 12:15:00+00:00', '2024-03-11 12:15:02+00:00']
     """
+    abbreviations = check_overrides(abbreviations)  # a mistyped option is an error even before it is needed
     s, codes, texts = _texts(values)
     # the common case, fast: ISO 8601 in whole seconds with an offset, 1900-2099 (so that they
     # fit any time unit the parser may settle on); the rest, and any that does not parse, below

@@ -3,6 +3,8 @@ per-file quarantine counts are those of the quarantine table."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 import kommunsocial as ks
@@ -58,3 +60,13 @@ def test_per_file_quarantine_counts_equal_the_quarantine_table(tmp_path):
     table = ds.quarantine["source_file"].astype(str).value_counts().to_dict()
     assert per_file == table == {"comments.csv": 1, "full.csv": 1}
     assert [i["quarantined"] for i in sorted(ds.manifest["inputs"], key=lambda i: i["file"])] == [0, 1]  # as read
+
+
+@pytest.mark.parametrize("folder, n", [("export_2021", 1), ("export_2025", 2)])  # entries counted in the files
+def test_comments_that_name_no_post_are_listed(folder, n):
+    from kommunsocial.io import read_file
+    from kommunsocial.io._gaps import missing_parts
+
+    (path,) = (Path(__file__).parents[1] / "data" / "dyi" / folder).glob("**/comments.json")
+    gaps = {g["what"]: g["consequence"] for g in missing_parts(read_file(path), path.name)}
+    assert gaps == {"the post of each comment": f"{n} comments without a post id were quarantined"}
