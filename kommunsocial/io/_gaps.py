@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from ..errors import KommunsocialError
 from ._tables import Parsed
 
 __all__ = ["COUNT_COLUMNS", "MissingDataWarning", "missing_parts", "describe"]
@@ -18,9 +19,11 @@ __all__ = ["COUNT_COLUMNS", "MissingDataWarning", "missing_parts", "describe"]
 COUNT_COLUMNS = ("n_reactions", "n_likes", "n_comments", "n_shares")
 
 
-class MissingDataWarning(Warning):
+class MissingDataWarning(KommunsocialError, Warning):
     """An export lacks something the reports need. Not a ``UserWarning``: it is expected of some
-    formats, so test suites that turn unexpected warnings into errors let it pass."""
+    formats, so test suites that turn unexpected warnings into errors let it pass; a
+    :class:`~kommunsocial.errors.KommunsocialError`, so that where warnings are made errors, the
+    package's errors catch it."""
 
 
 def _all_missing(frame: pd.DataFrame, columns) -> bool:
