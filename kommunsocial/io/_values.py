@@ -174,8 +174,8 @@ def parse_times(values, *, tz: str = "UTC", dayfirst: bool = True,
     The time zone rule, explicitly: a value with an offset (``+0000``, ``+02:00``, ``Z``) or a zone
     abbreviation of the tz database (``EDT``, ``CEST``, ``BRT``, ``AEST``…; ambiguous ones as
     :data:`~kommunsocial.io._zones.AMBIGUOUS_ZONES` chooses, or as ``abbreviations``, the reader
-    option ``zone_abbreviations`` like ``{"IST": "+01:00"}``, says) is converted from that offset; a naive value is local time in
-    ``tz``; in the repeated hour when summer time ends the earlier (summer-time) reading is taken,
+    option ``zone_abbreviations`` like ``{"IST": "+01:00"}``, says) is converted from that offset; a
+    naive value is local time in ``tz``; in the repeated hour when summer time ends the earlier (summer-time) reading is taken,
     and a time in the skipped spring hour moves forward. Plain numbers are Unix epoch seconds (or
     milliseconds when 13 digits long). Day-first dates (``11.03.2024``, ``11/03/2024``) are read as
     Nordic users write them unless ``dayfirst=False``.

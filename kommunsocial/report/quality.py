@@ -6,8 +6,8 @@ import pandas as pd
 
 from ..schema import TABLES, Dataset
 
-__all__ = ["overview", "rows_per_source", "skipped_files", "export_gaps", "quarantine_by_reason", "coverage", "language_mix",
-           "missing_values", "posts_per_month"]
+__all__ = ["overview", "rows_per_source", "skipped_files", "export_gaps", "quarantine_by_reason", "coverage",
+           "language_mix", "missing_values", "posts_per_month"]
 
 
 def overview(ds: Dataset) -> pd.DataFrame:
