@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import warnings
 
 import numpy as np
 
@@ -15,6 +16,7 @@ from ._atomic import locked
 from .clean import clean_texts, detect_language, drop_exact_duplicates, text_features
 from .errors import LoadError
 from .io import list_inputs, read_file
+from .io._gaps import MissingDataWarning, describe, missing_parts
 from .io._tables import Quarantine
 from .schema import PRIVATE_COLUMNS, Dataset, empty, isin, sha256_file
 
@@ -46,11 +48,18 @@ def load(paths, *, format=None, mapping=None, salt=None, progress=True, timezone
         Zone of naive timestamps in CSV files (default UTC), unless the mapping says otherwise.
     options : dict, optional
         Reader options passed to every reader, e.g. ``{"page_id": "100064512345678"}`` for Graph
-        API comment files that do not name their page, or ``{"account": "sjovikskommun"}`` for X.
+        API comment files that do not name their page, ``{"account": "sjovikskommun"}`` for X, or
+        ``{"zone_abbreviations": {"IST": "+01:00"}}`` for a time zone abbreviation.
     on_stage : callable, optional
         Called with the name of each stage as it starts (``"read"``, ``"deduplicate"``,
         ``"clean"``, ``"language"``, ``"features"``, ``"pseudonymise"``, ``"mask"``,
         ``"validate"``), and with ``None`` at the end: how ``make bench`` times them.
+
+    Warns
+    -----
+    MissingDataWarning
+        For each file that lacks post text, counts, follower counts or comment ids, saying what
+        the reports cannot show; ``dataset.manifest["missing"]`` lists them.
     """
     skipped = []
     files = list_inputs(paths, skipped=skipped)
@@ -58,7 +67,7 @@ def load(paths, *, format=None, mapping=None, salt=None, progress=True, timezone
     stage("read")
     key = privacy.get_salt(salt)
     reader_options = dict(options or {})
-    parts, inputs = [], []
+    parts, inputs, gaps = [], [], []
     # one step per file, then deduplicate, clean, detect languages, pseudonymise (None: only on a terminal)
     bar = tqdm(total=len(files) + 4, unit="step", disable=None if progress else True, leave=False)
     for path, name in files:
@@ -77,6 +86,7 @@ def load(paths, *, format=None, mapping=None, salt=None, progress=True, timezone
             raise LoadError(name, f"no record could be loaded ({len(parsed.quarantine)} quarantined); the first: "
                                   f"{first['reason']}", row=first["source_row"], column=first["column"])
         parts.append(parsed)
+        gaps.extend((item, parsed.posts.get("page_id")) for item in missing_parts(parsed, name))
         inputs.append({
             "file": name, "format": parsed.info.get("format"), "bytes": path.stat().st_size,
             "sha256": sha256_file(path), "pages": len(parsed.pages), "posts": len(parsed.posts),
@@ -87,6 +97,7 @@ def load(paths, *, format=None, mapping=None, salt=None, progress=True, timezone
     try:
         dataset = _assemble(parts, inputs, key, bar, stage)
         dataset.manifest["skipped_files"] = skipped
+        dataset.manifest["missing"] = _said_missing(gaps, dataset.pages)
         return dataset
     finally:
         stage(None)
@@ -103,6 +114,20 @@ def ingest(raw, out, **kwargs) -> Dataset:
         dataset = load(raw, **kwargs)
         dataset.save(out)
     return dataset
+
+
+def _said_missing(gaps, pages) -> list[dict]:
+    """What the files lack, warned once per file: follower counts only when no other file (a
+    Graph API page node, a ``pages.csv``) gave the followers of the file's pages."""
+    followed = set(pages.loc[pages["followers"].notna(), "page_id"].astype(str))
+    out = []
+    for item, page_ids in gaps:
+        if item["what"] == "follower counts" and page_ids is not None and \
+                set(page_ids.dropna().astype(str)) <= followed:
+            continue
+        warnings.warn(describe(item), MissingDataWarning, stacklevel=3)  # a measure that disappears is said so
+        out.append(item)
+    return out
 
 
 # ---------------------------------------------------------------------------------------------

@@ -13,6 +13,7 @@ import pandas as pd
 
 from ..schema import DATETIME_DTYPE
 from ._checks import to_ascii_digits
+from ._zones import check_overrides, resolve_abbreviations
 
 __all__ = ["NA_TOKENS", "ZONE_ABBREVIATIONS", "parse_counts", "parse_ids", "parse_times", "parse_bools",
            "normalise_post_type"]
@@ -151,12 +152,14 @@ _MISSING = NA_TOKENS | {None}
 
 
 _OFFSET = re.compile(r"(?:Z|[+-]\d{2}:?\d{2})$")
-#: Zone abbreviations seen in exports (CrowdTangle writes the dashboard's zone), as UTC offsets.
+#: Zone abbreviations of the United States and Europe, as UTC offsets (kept for callers; the
+#: parser reads any abbreviation of the tz database: see :mod:`kommunsocial.io._zones`).
 ZONE_ABBREVIATIONS = {"EST": "-05:00", "EDT": "-04:00", "CST": "-06:00", "CDT": "-05:00", "MST": "-07:00",
                       "MDT": "-06:00", "PST": "-08:00", "PDT": "-07:00", "UTC": "+00:00", "GMT": "+00:00",
                       "CET": "+01:00", "CEST": "+02:00", "EET": "+02:00", "EEST": "+03:00", "BST": "+01:00",
                       "WET": "+00:00", "WEST": "+01:00"}
-_ABBR = re.compile(r"^(.*\d)\s+(" + "|".join(ZONE_ABBREVIATIONS) + r")$")
+# a time followed by 2-5 capitals (not AM/PM, which the month-first formats read)
+_ABBR = re.compile(r"^(.*\d)\s+((?!AM$|PM$)[A-Z]{2,5})$")
 _NAIVE_FORMATS_DAYFIRST = ["%d.%m.%Y %H:%M:%S", "%d.%m.%Y %H:%M", "%d.%m.%Y", "%d/%m/%Y %H:%M:%S", "%d/%m/%Y %H:%M",
                            "%d/%m/%Y", "%d-%m-%Y %H:%M:%S", "%d-%m-%Y %H:%M", "%d-%m-%Y", "%d.%m.%y %H:%M",
                            "%d/%m/%y %H:%M", "%d.%m.%y", "%d/%m/%y"]
@@ -164,12 +167,15 @@ _NAIVE_FORMATS_MONTHFIRST = ["%m/%d/%Y %H:%M:%S", "%m/%d/%Y %H:%M", "%m/%d/%Y", 
                              "%m/%d/%Y %I:%M %p", "%m/%d/%y %H:%M", "%m/%d/%y"]
 
 
-def parse_times(values, *, tz: str = "UTC", dayfirst: bool = True) -> tuple[pd.Series, pd.Series]:
+def parse_times(values, *, tz: str = "UTC", dayfirst: bool = True,
+                abbreviations=None) -> tuple[pd.Series, pd.Series]:
     """Parse timestamps of many styles into tz-aware UTC.
 
     The time zone rule, explicitly: a value with an offset (``+0000``, ``+02:00``, ``Z``) or a zone
-    abbreviation (``EDT``, ``CET``…) is converted from that offset; a naive value is local time in
-    ``tz``; in the repeated hour when summer time ends the earlier (summer-time) reading is taken,
+    abbreviation of the tz database (``EDT``, ``CEST``, ``BRT``, ``AEST``…; ambiguous ones as
+    :data:`~kommunsocial.io._zones.AMBIGUOUS_ZONES` chooses, or as ``abbreviations``, the reader
+    option ``zone_abbreviations`` like ``{"IST": "+01:00"}``, says) is converted from that offset; a
+    naive value is local time in ``tz``; in the repeated hour when summer time ends the earlier (summer-time) reading is taken,
     and a time in the skipped spring hour moves forward. Plain numbers are Unix epoch seconds (or
     milliseconds when 13 digits long). Day-first dates (``11.03.2024``, ``11/03/2024``) are read as
     Nordic users write them unless ``dayfirst=False``.
@@ -179,6 +185,7 @@ def parse_times(values, *, tz: str = "UTC", dayfirst: bool = True) -> tuple[pd.S
     >>> [str(t) for t in v]
     ['2024-03-11 12:15:02+00:00', '2024-03-11 12:15:02+00:00', '2024-03-11 12:15:00+00:00', '2024-03-11 12:15:02+00:00']
     """
+    abbreviations = check_overrides(abbreviations)  # a mistyped option is an error even before it is needed
     s, codes, texts = _texts(values)
     # the common case, fast: ISO 8601 in whole seconds with an offset, 1900-2099 (so that they
     # fit any time unit the parser may settle on); the rest, and any that does not parse, below
@@ -201,9 +208,15 @@ def parse_times(values, *, tz: str = "UTC", dayfirst: bool = True) -> tuple[pd.S
         # zone abbreviations -> explicit offsets
         abbr = r[todo].str.extract(_ABBR)
         has_abbr = abbr[0].notna()
+        zone_problem = pd.Series(pd.NA, index=r.index, dtype="object")
         if has_abbr.any():
+            offsets, problems = resolve_abbreviations(pd.unique(abbr.loc[has_abbr, 1]), abbreviations)
             r = r.copy()
-            r[has_abbr[has_abbr].index] = abbr.loc[has_abbr, 0] + abbr.loc[has_abbr, 1].map(ZONE_ABBREVIATIONS)
+            known = has_abbr & abbr[1].isin(list(offsets))
+            r[known[known].index] = abbr.loc[known, 0] + abbr.loc[known, 1].map(offsets)
+            unknown = has_abbr & ~known
+            zone_problem[unknown[unknown].index] = abbr.loc[unknown, 1].map(problems)
+            todo = todo & ~zone_problem.notna()
         # epoch numbers
         epoch = todo & r.str.fullmatch(r"\d{9,10}|\d{13}(\.\d+)?|\d{9,10}\.\d+")
         if epoch.any():
@@ -243,7 +256,8 @@ def parse_times(values, *, tz: str = "UTC", dayfirst: bool = True) -> tuple[pd.S
         out.iloc[where] = got.array
         bad = (~na & got.isna()).to_numpy(dtype=bool)
         if bad.any():
-            errors.iloc[where[bad]] = [f"not a date and time: {v!r}" for v in given[bad]]
+            errors.iloc[where[bad]] = [f"not a date and time: {v!r}" + ("" if pd.isna(p) else f" ({p})")
+                                       for v, p in zip(given[bad], zone_problem[bad])]
     return _expand(out.array, codes, s.index), _expand(errors.array, codes, s.index)
 
 

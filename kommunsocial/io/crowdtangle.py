@@ -68,6 +68,7 @@ from ._csv import ragged_column, read_csv_records, sniff_delimiter
 from ._decode import decode_text
 from ._tables import Parsed, Quarantine, finish_table
 from ._values import NA_TOKENS, normalise_post_type, parse_counts, parse_ids, parse_times
+from ._zones import OPTION as ZONE_OPTION
 
 FORMAT = "crowdtangle"
 
@@ -221,7 +222,9 @@ def read(path, *, name: str, options: dict) -> Parsed:
         What ``source_file`` records.
     options : dict
         ``options["mapping"]`` may hold ``timezone`` (zone of times without a suffix, default
-        US/Eastern) and ``dayfirst`` (order of ``11/03/2024``-style dates, detected when absent).
+        US/Eastern) and ``dayfirst`` (order of ``11/03/2024``-style dates, detected when absent);
+        ``options["zone_abbreviations"]`` (``{"IST": "+01:00"}``) names the offsets of zone
+        abbreviations the tz database does not settle.
     """
     path = Path(path)
     settings = dict(options.get("mapping") or {})
@@ -297,7 +300,8 @@ def read(path, *, name: str, options: dict) -> Parsed:
         if guessed is not None or created.astype(str).str.match(r"^\s*\d{1,2}[/.\-]\d{1,2}[/.\-]").any():
             info["dates"] = ("day-first" if dayfirst else "month-first") + \
                 (" (detected)" if guessed is not None else " (assumed; no value tells day from month)")
-    out["created_at"], errors["created_at"] = parse_times(created, tz=tz, dayfirst=dayfirst)
+    out["created_at"], errors["created_at"] = parse_times(created, tz=tz, dayfirst=dayfirst,
+                                                            abbreviations=options.get(ZONE_OPTION))
     suffix = created.astype(str).str.strip().str.contains(r"[A-Za-z]{3,4}$|[+-]\d{2}:?\d{2}$", regex=True)
     naive = ~suffix & created.notna()
     if naive.any():

@@ -27,6 +27,7 @@ from ._csv import ragged_column, read_csv_records
 from ._decode import decode_text
 from ._tables import Parsed, Quarantine, finish_table
 from ._values import NA_TOKENS, normalise_post_type, parse_bools, parse_counts, parse_ids, parse_times
+from ._zones import OPTION as ZONE_OPTION
 
 FORMAT = "csv"
 
@@ -151,7 +152,8 @@ def read(path, *, name: str, options: dict) -> Parsed:
             out[col], errors[col] = parse_counts(src(col))
     for col in _TIME[table]:
         if col in columns:
-            out[col], errors[col] = parse_times(src(col), tz=tz, dayfirst=dayfirst)
+            out[col], errors[col] = parse_times(src(col), tz=tz, dayfirst=dayfirst,
+                                                abbreviations=options.get(ZONE_OPTION))
     if table == "comments" and "author_is_page" in columns:
         out["author_is_page"], errors["author_is_page"] = parse_bools(src("author_is_page"))
     if table == "posts":

@@ -6,8 +6,8 @@ import pandas as pd
 
 from ..schema import TABLES, Dataset
 
-__all__ = ["overview", "rows_per_source", "skipped_files", "quarantine_by_reason", "coverage", "language_mix",
-           "missing_values", "posts_per_month"]
+__all__ = ["overview", "rows_per_source", "skipped_files", "export_gaps", "quarantine_by_reason", "coverage",
+           "language_mix", "missing_values", "posts_per_month"]
 
 
 def overview(ds: Dataset) -> pd.DataFrame:
@@ -36,8 +36,12 @@ def rows_per_source(ds: Dataset) -> pd.DataFrame:
     """
     inputs = ds.manifest.get("inputs", [])
     if inputs:
-        out = pd.DataFrame(inputs)[["file", "format", "pages", "posts", "comments", "quarantined"]]
-        return out.set_index("file").sort_index()
+        out = pd.DataFrame(inputs)[["file", "format", "pages", "posts", "comments"]].set_index("file")
+        # from the quarantine table itself, not the reader's count: ingest quarantines more after
+        # reading (duplicate ids, comments whose post is absent, dates after the load)
+        per_file = ds.quarantine["source_file"].astype(str).value_counts() if len(ds.quarantine) else pd.Series()
+        out["quarantined"] = per_file.reindex(out.index).fillna(0).astype(int)
+        return out.sort_index()
     parts = []
     for table in ("posts", "comments"):
         frame = getattr(ds, table)
@@ -54,6 +58,15 @@ def skipped_files(ds: Dataset) -> pd.DataFrame:
     skipped = ds.manifest.get("skipped_files") or []
     return pd.DataFrame(skipped, columns=["file", "reason"]).sort_values("file", kind="mergesort").reset_index(
         drop=True)
+
+
+def export_gaps(ds: Dataset) -> pd.DataFrame:
+    """Per file, what its export lacks entirely (post text, engagement counts, follower counts,
+    comment ids) and what the reports therefore cannot show, as ingest warned; no rows when every
+    file has everything."""
+    gaps = ds.manifest.get("missing") or []
+    return pd.DataFrame(gaps, columns=["file", "format", "what", "consequence"]).sort_values(
+        ["file", "what"], kind="mergesort").reset_index(drop=True)
 
 
 def quarantine_by_reason(ds: Dataset) -> pd.DataFrame:
