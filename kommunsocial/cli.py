@@ -36,15 +36,23 @@ def _ingest(args):
     from .ingest import ingest
     from .privacy import get_salt
 
+    import warnings
+
+    from .io._gaps import MissingDataWarning
+
     salt = get_salt(salt_file=args.salt_file) if args.salt_file else None
-    ds = ingest(args.raw, args.out, format=args.format, salt=salt, progress=not args.quiet,
-                timezone=args.timezone)
+    with warnings.catch_warnings():  # what an export lacks is listed below, as plain lines
+        warnings.simplefilter("ignore", MissingDataWarning)
+        ds = ingest(args.raw, args.out, format=args.format, salt=salt, progress=not args.quiet,
+                    timezone=args.timezone)
     reasons = ds.manifest.get("quarantined_by_reason", {})
     print(f"{args.out}: {len(ds.pages)} pages, {len(ds.posts)} posts, {len(ds.comments)} comments, "
           f"{len(ds.quarantine)} quarantined" + (f" ({', '.join(f'{k}: {v}' for k, v in reasons.items())})"
                                                  if reasons else ""))
     for skipped in ds.manifest.get("skipped_files") or []:  # said here too: a file left out is easy to miss
         print(f"  not read: {skipped['file']} ({skipped['reason']})")
+    for gap in ds.manifest.get("missing") or []:
+        print(f"  {gap['file']} ({gap['format']}): no {gap['what']}: {gap['consequence']}")
 
 
 def _sample(args):

@@ -148,3 +148,19 @@ def test_report_builds_the_others_after_a_failure_and_exits_1(tmp_path, capsys, 
     assert "cell 3 failed: ZeroDivisionError" in (reports / "Sjöviks_kommun" / "01-broken.failed.json").read_text()
     assert "1 report(s) failed" in capsys.readouterr().err
     assert "<td class='failed'>failed</td>" in (reports / "index.html").read_text()
+
+
+def test_what_an_export_lacks_is_said_in_plain_lines(tmp_path, capsys, monkeypatch, recwarn):
+    import shutil
+    from pathlib import Path
+
+    monkeypatch.setenv("KOMMUNSOCIAL_SALT", "x")
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    # a Facepager preset export without message columns or follower counts
+    shutil.copy(Path(__file__).parents[1] / "data" / "facepager" / "fp_preset_aliases.csv", raw)
+    assert main(["ingest", str(raw), "--out", str(tmp_path / "p"), "--quiet"]) == 0
+    out = capsys.readouterr().out
+    assert "fp_preset_aliases.csv (facepager): no post text: the tone of these posts cannot be scored" in out
+    assert "no follower counts: per-follower rates are not available" in out
+    assert not [w for w in recwarn if "MissingDataWarning" in type(w.message).__name__]  # lines, not warnings
