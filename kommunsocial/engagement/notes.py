@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import pandas as pd
 
-__all__ = ["data_notes", "MIN_MODEL_POSTS"]
+from .models import NotEstimable, fit
+
+__all__ = ["data_notes", "fit_or_explain", "NotFitted", "MIN_MODEL_POSTS"]
 
 #: Fewer posts than this with every count are too few for the count model: with the tone, topic, post
 #: type and weekday terms it estimates a dozen or more coefficients, and the usual rule of thumb asks
@@ -44,3 +46,33 @@ def data_notes(metrics: pd.DataFrame) -> str:
         notes.append("This dataset has one page: the model has no page fixed effects and its standard errors "
                      "are not clustered by page.")
     return " ".join(notes)
+
+
+class NotFitted:
+    """The place of a model that could not be estimated (:class:`NotEstimable`): no estimates,
+    and the reason as its one caveat, so a report shows the reason where the estimates would be.
+
+    >>> NotFitted("no post has a tone").caveats().to_dict("records")
+    [{'term': '', 'note': 'not estimated: no post has a tone'}]
+    """
+
+    def __init__(self, reason: str):
+        self.reason = reason
+        self.params = self.pvalues = pd.Series(dtype=float)
+        self.dropped, self.notes, self.nobs = {}, [f"not estimated: {reason}"], 0
+
+    def conf_int(self) -> pd.DataFrame:
+        return pd.DataFrame(columns=[0, 1], dtype=float)
+
+    def caveats(self) -> pd.DataFrame:
+        return pd.DataFrame([{"term": "", "note": note} for note in self.notes], columns=["term", "note"])
+
+
+def fit_or_explain(posts: pd.DataFrame, **kwargs):
+    """:func:`~kommunsocial.engagement.fit` of ``posts``, or a :class:`NotFitted` saying why when
+    nothing can be estimated from them (no post with every value the formula needs: no text and so
+    no tone, say); errors in the formula or the data are still raised."""
+    try:
+        return fit(posts, **kwargs)
+    except NotEstimable as exc:
+        return NotFitted(str(exc))

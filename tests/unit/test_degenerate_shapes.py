@@ -107,3 +107,22 @@ def test_no_followers_at_all_fits_counts_without_exposure_and_says_so():
     np.testing.assert_allclose(model.params, plain.params, rtol=0, atol=1e-10)
     assert model.kommunsocial["exposure"] is None
     assert any("no post has followers > 0" in note for note in model.notes)
+
+
+def test_an_empty_table_with_a_text_index_is_saved(tmp_path):
+    from kommunsocial import spreadsheet
+
+    empty = pd.DataFrame({"posts": pd.array([], dtype="Int64")}, index=pd.Index([], dtype="string", name="page"))
+    spreadsheet.to_csv(empty, tmp_path / "t.csv")
+    assert (tmp_path / "t.csv").read_text().strip() == "page,posts"
+
+
+def test_a_model_with_nothing_to_estimate_explains_itself():
+    posts = pd.DataFrame({"comments": [1, 2, 3], "tone": pd.array([pd.NA] * 3, dtype="string"),
+                          "page_id": ["a", "a", "b"]})
+    model = engagement.fit_or_explain(posts, formula="comments ~ C(tone, Treatment('formal'))", family="poisson")
+    assert isinstance(model, engagement.NotFitted)
+    assert engagement.irr_table(model).empty
+    assert model.caveats()["note"].iloc[0].startswith("not estimated: no post has every value")
+    fitted = engagement.fit_or_explain(posts.assign(tone="formal"), formula="comments ~ 1", family="poisson")
+    assert np.isclose(np.exp(fitted.params["Intercept"]), 2.0)  # the mean count
