@@ -65,7 +65,7 @@ SHAPES = {
     "no-comments": (_no_comments, {"04-interaction-network": "no comments"}),
     "no-page-answers": (_no_page_answers, {"04-interaction-network": "never answered"}),
     "one-post-per-page": (_one_post_per_page, {"01-data-quality": "one post", "03-engagement": "too few posts"}),
-    "no-text": (_no_text, {"02-tone": "not scored", "03-engagement": "no text"}),
+    "no-text": (_no_text, {"02-tone": "not scored", "03-engagement": "no post has text"}),
     "one-page": (_one_page, {"03-engagement": "one page"}),
 }
 
