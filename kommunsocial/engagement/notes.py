@@ -35,7 +35,8 @@ def data_notes(metrics: pd.DataFrame) -> str:
             notes.append(f"No post has text ({n:,} posts), so tone cannot be scored: the tone figures and the "
                          f"tone estimates are not available; an export with the posts' message column is needed.")
         elif unscored:
-            notes.append(f"{unscored:,} of {n:,} posts have no text and no tone: they are left out of every "
+            verb = "has" if unscored == 1 else "have"
+            notes.append(f"{unscored:,} of {n:,} posts {verb} no text and no tone: they are left out of every "
                          f"comparison of tones.")
     counted = int(metrics["comments"].notna().sum()) if "comments" in metrics else 0
     if counted < MIN_MODEL_POSTS:

@@ -100,9 +100,9 @@ def coverage_note(table: pd.DataFrame) -> str:
         return ""
     names = ", ".join(map(str, single[:10])) + (", ..." if len(single) > 10 else "")
     verb, it = ("has", "it has") if len(single) == 1 else ("have", "they have")
-    its = "its" if len(single) == 1 else "their"
+    its = "its posts per week counts" if len(single) == 1 else "their posts per week count"
     return (f"{len(single):,} of {len(table):,} pages {verb} only one post ({names}): {it} no gap between posts, "
-            f"and {its} posts per week counts that one post over one week.")
+            f"and {its} that one post over one week.")
 
 
 def language_mix(ds: Dataset, *, table: str = "posts") -> pd.DataFrame:
