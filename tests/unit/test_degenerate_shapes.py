@@ -71,9 +71,11 @@ def test_one_tone_only_gives_an_empty_estimate_table_not_an_exception():
 def test_data_notes_say_what_is_missing():
     full = pd.DataFrame({"page_id": ["a"] * 20 + ["b"] * 20, "followers": pd.array([100] * 40, dtype="Int64"),
                          "formality": [40.0] * 40, "comments": [1] * 40})
-    assert engagement.data_notes(full) == f"Only 40 posts have comment counts: too few posts for the count " \
-                                          f"model, which needs at least {engagement.MIN_MODEL_POSTS}." \
-        if 40 < engagement.MIN_MODEL_POSTS else engagement.data_notes(full) == ""
+    assert engagement.data_notes(full) == ""  # 40 posts of two pages, with followers and text
+    assert engagement.data_notes(full.iloc[:29]) == ("Only 29 posts have comment counts: too few posts for the count "
+                                                     "model, which needs at least 30. This dataset has one page: the "
+                                                     "model has no page fixed effects and its standard errors are "
+                                                     "not clustered by page.")
     half = full.assign(formality=[np.nan] * 10 + [40.0] * 30, followers=pd.array([pd.NA] * 40, dtype="Int64"))
     notes = engagement.data_notes(half)
     assert "no follower counts" in notes and "10 of 40 posts have no text" in notes and "one page" not in notes
