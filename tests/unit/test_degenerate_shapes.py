@@ -73,9 +73,9 @@ def test_data_notes_say_what_is_missing():
                          "formality": [40.0] * 40, "comments": [1] * 40})
     assert engagement.data_notes(full) == ""  # 40 posts of two pages, with followers and text
     assert engagement.data_notes(full.iloc[:29]) == ("Only 29 posts have comment counts: too few posts for the count "
-                                                     "model, which needs at least 30. This dataset has one page: the "
-                                                     "model has no page fixed effects and its standard errors are "
-                                                     "not clustered by page.")
+                                                     "model, which needs at least 30.")  # pages a (20) and b (9)
+    assert engagement.data_notes(full.iloc[:20]).endswith("This dataset has one page: the model has no page fixed "
+                                                          "effects and its standard errors are not clustered by page.")
     half = full.assign(formality=[np.nan] * 10 + [40.0] * 30, followers=pd.array([pd.NA] * 40, dtype="Int64"))
     notes = engagement.data_notes(half)
     assert "no follower counts" in notes and "10 of 40 posts have no text" in notes and "one page" not in notes
