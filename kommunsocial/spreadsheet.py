@@ -100,7 +100,8 @@ def to_csv(frame: pd.DataFrame, path, **kwargs) -> Path:
     """
     safe = protect_frame(frame)
     texts = [safe.iloc[:, i] for i in _text_columns(safe)] + [safe.index.to_series()]
-    if "quoting" not in kwargs and any(s.map(_lone_cr).any() for s in texts):
+    # as bool: an empty text column maps to an empty string column, which has no any()
+    if "quoting" not in kwargs and any(s.map(_lone_cr).astype(bool).any() for s in texts):
         kwargs["quoting"] = csv.QUOTE_NONNUMERIC
     safe.to_csv(path, **kwargs)
     return Path(path)

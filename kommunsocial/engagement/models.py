@@ -44,7 +44,8 @@ def fit(posts: pd.DataFrame, *, formula: str, family: str = "negbin", cluster: s
         errors are heteroskedasticity-robust (HC1) instead, with a note.
     exposure : str or None
         Column of exposure (e.g. ``"followers"``): the model is then for the rate per follower,
-        with ``log(exposure)`` as an offset.
+        with ``log(exposure)`` as an offset. When no post has an exposure above 0 (an export
+        without follower counts) the model is fitted without it, with a note.
     maxiter : int
         Newton iterations at most.
 
@@ -97,13 +98,19 @@ def fit(posts: pd.DataFrame, *, formula: str, family: str = "negbin", cluster: s
     missing = [c for c in extra if c not in posts.columns]
     if missing:
         raise UnsupportedModel(f"columns {missing} are not in the posts table")
+    notes = []
+    if exposure and not (pd.to_numeric(posts[exposure], errors="coerce") > 0).any():
+        # an export without follower counts (Facepager, the Graph API): the model of counts, not of
+        # rates, rather than no model at all; the note says so
+        notes.append(f"no post has {exposure} > 0 (the export has none): fitted without exposure, a model of "
+                     f"counts per post, not of rates per {exposure}")
+        extra, exposure = [c for c in extra if c != exposure], None
     data = posts[sorted(used | set(extra))].copy()  # only the columns the model uses: a country is large
     for col in data.columns:  # nullable numbers and flags as plain floats (a flag a 0/1 column, as before)
         if str(data[col].dtype) in ("Int64", "Int32", "Float64", "Float32", "boolean"):
             data[col] = data[col].astype("float64")
     n_given = len(data)
     data = data.dropna()
-    notes = []
     if exposure:
         data = data[data[exposure] > 0]
     if len(data) < n_given:
@@ -151,7 +158,8 @@ def irr_table(result, *, hide=("page_id",)) -> pd.DataFrame:
         rows.append({"term": _label(term), "irr": float(np.exp(params[term])), "ci_low": float(np.exp(ci.loc[term, 0])),
                      "ci_high": float(np.exp(ci.loc[term, 1])), "p_value": float(p[term]), "coef": float(params[term]),
                      "raw_term": term})
-    return pd.DataFrame(rows)
+    # the columns even when every term was dropped (too few posts, one tone only): the report goes on
+    return pd.DataFrame(rows, columns=["term", "irr", "ci_low", "ci_high", "p_value", "coef", "raw_term"])
 
 
 def _label(term: str) -> str:
@@ -229,8 +237,16 @@ def tone_effect(posts: pd.DataFrame, *, formula: str, outcomes=("comments", "rea
             raise UnsupportedModel(f"the outcome {outcome!r} is not a column of the posts table")
         if posts[outcome].notna().sum() == 0:
             continue
-        t = compare_models(posts, outcome=outcome, term="tone: conversational",
-                           models={"naive": {"rhs": TONE_TERM, "exposure": None},
-                                   "adjusted": {"rhs": rhs, "exposure": exposure}}, fitted=fitted, **kwargs)
+        try:
+            t = compare_models(posts, outcome=outcome, term="tone: conversational",
+                               models={"naive": {"rhs": TONE_TERM, "exposure": None},
+                                       "adjusted": {"rhs": rhs, "exposure": exposure}}, fitted=fitted, **kwargs)
+        except UnsupportedModel:
+            raise
+        except ModelError:
+            # no tone estimate for this outcome (every post one tone, no text, too few posts): the
+            # report's notes say why; the other outcomes are still compared
+            continue
         frames.append(t.reset_index().assign(outcome=outcome))
-    return pd.concat(frames, ignore_index=True)[["outcome", "model", "irr", "ci_low", "ci_high", "p_value", "n"]]
+    columns = ["outcome", "model", "irr", "ci_low", "ci_high", "p_value", "n"]
+    return pd.concat(frames, ignore_index=True)[columns] if frames else pd.DataFrame(columns=columns)

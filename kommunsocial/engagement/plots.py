@@ -16,6 +16,15 @@ OUTCOMES = ("reactions", "comments", "shares")
 _ESTIMATE, _PLANTED = "#333333", OTHER_COLOURS[-1]  # the planted value in the palette's red
 
 
+def _rate(m: pd.DataFrame, col: str) -> tuple[pd.Series, str]:
+    """``col`` per 1,000 followers and its unit, or the count per post when no post has a follower
+    count (Facepager and Graph API exports have none): the figure then compares counts, not rates."""
+    per = m[f"{col}_per_1000"].astype(float) if f"{col}_per_1000" in m else pd.Series(np.nan, index=m.index)
+    if per.notna().any():
+        return per, "per 1,000 followers"
+    return m[col].astype(float), "per post (no follower counts)"
+
+
 def distributions(m: pd.DataFrame) -> plt.Figure:
     """Histograms of reactions, comments and shares per post on a log scale (zeros counted apart)."""
     setup()
@@ -38,17 +47,19 @@ def distributions(m: pd.DataFrame) -> plt.Figure:
 
 
 def by_tone(m: pd.DataFrame) -> plt.Figure:
-    """Mean reactions, comments and shares per 1,000 followers, formal against conversational posts."""
+    """Mean reactions, comments and shares per 1,000 followers (per post without followers), formal against conversational posts."""
     setup()
     if "tone" not in m or m["tone"].dropna().empty:
         return empty("No tone in this selection")
     rows = []
     for col in OUTCOMES:
-        per = m[f"{col}_per_1000"].astype(float)
+        per, unit = _rate(m, col)
         for tone, g in per.groupby(m["tone"].astype(str)):
             g = g.dropna()
             if len(g):
                 rows.append({"outcome": col, "tone": tone, "mean": g.mean(), "se": g.std(ddof=1) / np.sqrt(len(g))})
+    if not rows:
+        return empty("No counts in this selection")
     data = pd.DataFrame(rows)
     fig, ax = plt.subplots(figsize=(8, 3.6))
     width = 0.38
@@ -58,7 +69,7 @@ def by_tone(m: pd.DataFrame) -> plt.Figure:
         ax.bar(x + (i - 0.5) * width, d["mean"], width, yerr=1.96 * d["se"], capsize=3, label=tone,
                color=TONE_COLOURS[tone])
     ax.set_xticks(x, OUTCOMES)
-    ax.set_ylabel("mean per 1,000 followers")
+    ax.set_ylabel(f"mean {unit}")
     ax.legend(frameon=False)
     ax.set_title("Raw means by tone (95 % CI), before any adjustment")
     fig.tight_layout()
@@ -66,11 +77,12 @@ def by_tone(m: pd.DataFrame) -> plt.Figure:
 
 
 def by_municipality(m: pd.DataFrame) -> plt.Figure:
-    """Median interactions per 1,000 followers per page, formal and conversational posts side by side."""
+    """Median interactions per 1,000 followers (per post without followers) per page, formal and conversational posts side by side."""
     setup()
     if "tone" not in m:
         return empty("No tone in this selection")
-    med = (m.assign(v=m["interactions_per_1000"].astype(float))
+    rate, unit = _rate(m, "interactions")
+    med = (m.assign(v=rate)
            .groupby(["page_name", m["tone"].astype(str)], observed=True)["v"].median().unstack())
     if med.empty:
         return empty("No interactions in this selection")
@@ -83,7 +95,7 @@ def by_municipality(m: pd.DataFrame) -> plt.Figure:
         if tone in med:
             ax.scatter(med[tone], y, marker=marker, s=42, color=TONE_COLOURS[tone], label=tone, zorder=3)
     ax.set_yticks(y, med.index)
-    ax.set_xlabel("median interactions per 1,000 followers")
+    ax.set_xlabel(f"median interactions {unit}")
     ax.legend(frameon=False, loc="lower right")
     fig.tight_layout()
     return fig
@@ -118,6 +130,8 @@ def forest(table: pd.DataFrame, *, title: str = "", planted: dict | None = None)
 def naive_vs_adjusted(table: pd.DataFrame, *, planted: dict | None = None) -> plt.Figure:
     """The tone IRR of each outcome in the naive and the adjusted model (and the planted value)."""
     setup()
+    if table.empty:
+        return empty("No tone estimate: see the notes above")
     outcomes = list(dict.fromkeys(table["outcome"]))
     fig, axes = plt.subplots(1, len(outcomes), figsize=(4.4 * len(outcomes), 2.9), squeeze=False)
     for ax, outcome in zip(axes[0], outcomes):
@@ -179,17 +193,18 @@ def _month_start(month: pd.Series) -> pd.DatetimeIndex:
 
 
 def trends(m: pd.DataFrame) -> plt.Figure:
-    """Monthly mean interactions per 1,000 followers, by tone."""
+    """Monthly mean interactions per 1,000 followers (per post without followers), by tone."""
     setup()
     if "tone" not in m or m.empty:
         return empty("No tone in this selection")
-    d = (m.assign(v=m["interactions_per_1000"].astype(float), month=_month_start(m["month"]))
+    rate, unit = _rate(m, "interactions")
+    d = (m.assign(v=rate, month=_month_start(m["month"]))
          .groupby(["month", m["tone"].astype(str)], observed=True)["v"].mean().unstack())
     fig, ax = plt.subplots(figsize=(10, 3.4))
     for tone in ("formal", "conversational"):
         if tone in d:
             ax.plot(d.index, d[tone], marker="o", ms=3, label=tone, color=TONE_COLOURS[tone])
-    ax.set_ylabel("mean interactions\nper 1,000 followers")
+    ax.set_ylabel(f"mean interactions\n{unit}")
     ax.legend(frameon=False)
     fig.tight_layout()
     return fig

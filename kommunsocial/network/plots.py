@@ -82,6 +82,10 @@ def responsiveness(resp: pd.DataFrame):
     """Dot plot per page: share of threads answered (with 95 % Wilson intervals) and hours to answer."""
     if resp.empty or resp["threads"].sum() == 0:
         return responsiveness_table(resp)
+    if resp["answered_threads"].sum() == 0:
+        # no answer, no time to answer: a log axis of hours would have nothing to show
+        return _md(f"The pages never answered any of the citizens' {int(resp['threads'].sum()):,} threads here, "
+                   f"so every answer rate is 0 % and there is no time to answer to show.")
     setup()
     data = resp[resp["threads"] > 0].copy()
     data["label"] = data["page_name"].astype(str) if "page_name" in data else data.index.astype(str)

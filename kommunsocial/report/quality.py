@@ -7,7 +7,7 @@ import pandas as pd
 from ..schema import TABLES, Dataset
 
 __all__ = ["overview", "rows_per_source", "skipped_files", "export_gaps", "quarantine_by_reason", "coverage",
-           "language_mix", "missing_values", "posts_per_month"]
+           "coverage_note", "language_mix", "missing_values", "posts_per_month"]
 
 
 def overview(ds: Dataset) -> pd.DataFrame:
@@ -85,8 +85,10 @@ def coverage(ds: Dataset, *, tz: str | None = None) -> pd.DataFrame:
     posts = ds.posts
     if not len(posts):
         return pd.DataFrame()
-    g = posts.sort_values("created_at").groupby("page_id")["created_at"]
-    gap = g.apply(lambda s: s.diff().max()).dt.total_seconds() / 86400
+    ordered = posts.sort_values("created_at")
+    g = ordered.groupby("page_id")["created_at"]
+    # the gaps as one timedelta column, so a page with one post has a missing gap, not a NaT object
+    gap = (g.diff().groupby(ordered["page_id"]).max()).dt.total_seconds() / 86400
     first, last, n = g.min(), g.max(), g.size()
     weeks = ((last - first).dt.total_seconds() / (7 * 86400)).clip(lower=1)
     out = pd.DataFrame({"first_post": first.dt.date, "last_post": last.dt.date, "posts": n,
@@ -94,6 +96,26 @@ def coverage(ds: Dataset, *, tz: str | None = None) -> pd.DataFrame:
     names = ds.pages.set_index("page_id")["page_name"]
     out.insert(0, "page", names.reindex(out.index))
     return out.set_index("page").sort_index()
+
+
+def coverage_note(table: pd.DataFrame) -> str:
+    """A sentence on the pages of a :func:`coverage` table with one post, which have no gap between
+    posts and no span to spread posts over; "" when every page has two or more.
+
+    >>> t = pd.DataFrame({"posts": [1, 5]}, index=pd.Index(["A", "B"], name="page"))
+    >>> coverage_note(t)
+    '1 of 2 pages has only one post (A): it has no gap between posts, and its posts per week counts that one post over one week.'
+    """
+    if not len(table):
+        return ""
+    single = table.index[table["posts"] == 1]
+    if not len(single):
+        return ""
+    names = ", ".join(map(str, single[:10])) + (", ..." if len(single) > 10 else "")
+    verb, it = ("has", "it has") if len(single) == 1 else ("have", "they have")
+    its = "its posts per week counts" if len(single) == 1 else "their posts per week count"
+    return (f"{len(single):,} of {len(table):,} pages {verb} only one post ({names}): {it} no gap between posts, "
+            f"and {its} that one post over one week.")
 
 
 def language_mix(ds: Dataset, *, table: str = "posts") -> pd.DataFrame:

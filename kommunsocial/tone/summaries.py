@@ -11,7 +11,7 @@ from . import reliability
 from .index import MODEL_FEATURES, WEIGHTS, design_matrix
 from . import features as _features
 
-__all__ = ["scored_posts", "by_group", "weights_table", "drivers", "examples", "coding_dir", "coded_posts",
+__all__ = ["scored_posts", "not_scored", "by_group", "weights_table", "drivers", "examples", "coding_dir", "coded_posts",
            "agreement", "against_coders"]
 
 
@@ -27,6 +27,24 @@ def scored_posts(ds, *, tone_method: str = "index", threshold: float = 50.0) -> 
     posts["page"] = posts["page_id"].map(names).fillna(posts["page_id"]).astype(str)
     posts["month"] = posts["created_at"].dt.tz_localize(None).dt.to_period("M").dt.to_timestamp()
     return posts
+
+
+def not_scored(posts: pd.DataFrame) -> str:
+    """A sentence on the posts tone did not score (no words: no message column, link-only posts),
+    per page when some pages have any; "" when every post was scored.
+
+    >>> p = pd.DataFrame({"page": ["A", "A", "B"], "formality": [80.0, None, None]})
+    >>> not_scored(p)
+    '2 of 3 posts have no text (the export has no message, or only a link) and are not scored: they count as neither formal nor conversational and are left out of the tables below (A: 1, B: 1).'
+    """
+    missing = posts["formality"].isna()
+    if not missing.any():
+        return ""
+    per_page = posts.loc[missing, "page"].value_counts().sort_index()
+    pages = ", ".join(f"{page}: {n}" for page, n in per_page.items())
+    return (f"{int(missing.sum()):,} of {len(posts):,} posts have no text (the export has no message, or only "
+            f"a link) and are not scored: they count as neither formal nor conversational and are left out "
+            f"of the tables below ({pages}).")
 
 
 def by_group(posts: pd.DataFrame, by: str) -> pd.DataFrame:

@@ -13,7 +13,23 @@ from .._atomic import atomic_write
 from . import resources
 from .index import DEFAULT_THRESHOLD, score
 
-__all__ = ["add_tone", "check_tone_method", "TONE_METHODS"]
+__all__ = ["add_tone", "check_tone_method", "has_text", "TONE_METHODS"]
+
+#: A web address: a post that is nothing but links has no words to score.
+_URL = r"(?:https?://|www\.)\S+"
+
+
+def has_text(texts: pd.Series) -> pd.Series:
+    """Whether each text has words to score: a letter or digit once web addresses are removed.
+
+    Exports without a message column and link-only posts have none; scoring them would give the
+    index's value of an empty text, so they get no score rather than a made-up one.
+
+    >>> has_text(pd.Series(["Hej!", "", "https://example.org/a", None, "🙂"])).tolist()
+    [True, False, False, False, False]
+    """
+    words = texts.astype("string").fillna("").str.replace(_URL, " ", regex=True)
+    return words.str.contains(r"[^\W_]", regex=True).fillna(False).astype(bool)
 
 #: How posts get a tone; the keyword ``tone_method`` takes one of these in every function and notebook.
 TONE_METHODS = ("index", "classifier")
@@ -56,7 +72,8 @@ def add_tone(posts: pd.DataFrame, *, tone_method: str = "index", threshold: floa
 
     Returns
     -------
-    A copy of ``posts`` with the two columns (replaced if present). Tone is not stored in the
+    A copy of ``posts`` with the two columns (replaced if present); a post without words
+    (:func:`has_text`) has neither. Tone is not stored in the
     processed data: it is computed when an analysis needs it, so a new lexicon or model applies
     everywhere at once.
 
@@ -91,7 +108,8 @@ def add_tone(posts: pd.DataFrame, *, tone_method: str = "index", threshold: floa
             raise ValueError(f"the classifier's classes are {classes}; 'formal' is needed")
         proba = model.predict_proba(frame)[:, classes.index("formal")]
         formality = pd.Series(100.0 * proba, index=out.index)
-    out["formality"] = formality.astype(float).to_numpy()
+    # a post without words is not scored: no formality, no tone (neither formal nor conversational)
+    out["formality"] = formality.astype(float).where(has_text(texts)).to_numpy()
     tone = pd.Series(pd.NA, index=out.index, dtype="string")
     ok = out["formality"].notna()
     tone[ok] = (out.loc[ok, "formality"] >= threshold).map({True: "formal", False: "conversational"})
