@@ -15,7 +15,7 @@ from ..schema import DATETIME_DTYPE
 from ._checks import to_ascii_digits
 from ._zones import check_overrides, resolve_abbreviations
 
-__all__ = ["NA_TOKENS", "ZONE_ABBREVIATIONS", "parse_counts", "parse_ids", "parse_times", "parse_bools",
+__all__ = ["NA_TOKENS", "parse_counts", "parse_ids", "parse_times", "parse_bools",
            "normalise_post_type"]
 
 #: Cell values that mean "no value" in the exports we read.
@@ -152,12 +152,6 @@ _MISSING = NA_TOKENS | {None}
 
 
 _OFFSET = re.compile(r"(?:Z|[+-]\d{2}:?\d{2})$")
-#: Zone abbreviations of the United States and Europe, as UTC offsets (kept for callers; the
-#: parser reads any abbreviation of the tz database: see :mod:`kommunsocial.io._zones`).
-ZONE_ABBREVIATIONS = {"EST": "-05:00", "EDT": "-04:00", "CST": "-06:00", "CDT": "-05:00", "MST": "-07:00",
-                      "MDT": "-06:00", "PST": "-08:00", "PDT": "-07:00", "UTC": "+00:00", "GMT": "+00:00",
-                      "CET": "+01:00", "CEST": "+02:00", "EET": "+02:00", "EEST": "+03:00", "BST": "+01:00",
-                      "WET": "+00:00", "WEST": "+01:00"}
 # a time followed by 2-5 capitals (not AM/PM, which the month-first formats read)
 _ABBR = re.compile(r"^(.*\d)\s+((?!AM$|PM$)[A-Z]{2,5})$")
 _NAIVE_FORMATS_DAYFIRST = ["%d.%m.%Y %H:%M:%S", "%d.%m.%Y %H:%M", "%d.%m.%Y", "%d/%m/%Y %H:%M:%S", "%d/%m/%Y %H:%M",
