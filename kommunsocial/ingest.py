@@ -332,7 +332,15 @@ def _nothing_loaded(inputs, quarantine_rows):
     first = q.iloc[0]
     raise LoadError(files, f"nothing could be loaded: all {len(q)} records were quarantined; the most common "
                            f"reasons: {top}. The first: {first['source_file']} row {first['source_row']}, column "
-                           f"{first['column']}: {first['reason']}")
+                           f"{first['column']}: {first['reason']}{_fix_for(reasons.index[0])}")
+
+
+def _fix_for(reason: str) -> str:
+    """What to do when every record was quarantined for ``reason`` (empty when there is no one fix)."""
+    if reason.startswith("comment's post is not in the dataset"):
+        return (". Comments are kept only with their posts: add the export of the posts they answer (e.g. the "
+                "page's /posts response, or the CrowdTangle or Facepager file) to the same folder")
+    return ""
 
 
 #: When one post or comment comes from several formats, values are taken in this order (the Graph
