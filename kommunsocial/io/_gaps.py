@@ -26,6 +26,14 @@ class MissingDataWarning(KommunsocialError, Warning):
     package's errors catch it."""
 
 
+#: Each kind of count, the columns that hold it, and what the reports lose without it.
+_COUNT_GAPS = (
+    ("reaction counts", ("n_reactions", "n_likes"), "reactions per post and popularity are not available"),
+    ("comment counts", ("n_comments",), "comments per post and commitment are not available"),
+    ("share counts", ("n_shares",), "shares per post and virality are not available"),
+)
+
+
 def _all_missing(frame: pd.DataFrame, columns) -> bool:
     """No value in any of ``columns`` (absent columns count as missing)."""
     present = [c for c in columns if c in frame]
@@ -60,6 +68,11 @@ def missing_parts(parsed: Parsed, name: str) -> list[dict]:
             add("post text", "the tone of these posts cannot be scored")
         if _all_missing(posts, COUNT_COLUMNS):
             add("engagement counts", "reactions, comments and shares are not available")
+        else:  # some counts, not all: say which measure goes (Instagram has no shares; old Graph API
+            # responses list at most 25 likes and no total)
+            for what, columns, consequence in _COUNT_GAPS:
+                if _all_missing(posts, columns):
+                    add(what, consequence)
         followers_on_pages = len(pages) and not _all_missing(pages, ["followers"])
         if _all_missing(posts, ["followers_at_posting"]) and not followers_on_pages:
             add("follower counts", "per-follower rates are not available")
