@@ -53,8 +53,8 @@ def missing_parts(parsed: Parsed, name: str) -> list[dict]:
     missing-value table instead).
 
     Posts: text, engagement counts, follower counts (on the posts or on the file's pages).
-    Comments: text, and the comment ids or post ids of records that had to be quarantined for
-    lack of them.
+    Comments: text, authors, and the comment ids or post ids of records that had to be quarantined
+    for lack of them.
     """
     fmt = parsed.info.get("format") or "unknown"
     out = []
@@ -78,6 +78,9 @@ def missing_parts(parsed: Parsed, name: str) -> list[dict]:
             add("follower counts", "per-follower rates are not available")
     if len(comments) and _no_text(comments):
         add("comment text", "the tone of comments cannot be scored")
+    if len(comments) and _all_missing(comments, ["author_name", "author_platform_id"]):
+        add("comment authors", "who comments on and replies to whom cannot be drawn (the network has no "
+                               "commenters); threads, answers and reply times are still measured")
     lacking = {}
     for record in parsed.quarantine:
         if record.get("table") == "comments" and record.get("column") in ("comment_id", "post_id"):

@@ -81,3 +81,17 @@ def test_comments_that_name_no_post_are_listed(folder, n):
     (path,) = (Path(__file__).parents[1] / "data" / "dyi" / folder).glob("**/comments.json")
     gaps = {g["what"]: g["consequence"] for g in missing_parts(read_file(path), path.name)}
     assert gaps == {"the post of each comment": f"{n} comments without a post id were quarantined"}
+
+
+def test_comments_without_authors_are_listed(tmp_path):
+    anonymous = {"table": "comments", "columns": {"comment_id": "id", "post_id": "post", "created_at": "time",
+                                                  "text": "text"}}
+    files = {"full.csv": FULL_CSV, "comments.csv": "id,post,time,text\nc1,3,2021-03-01 11:00,Tack\n"}
+    with pytest.warns(MissingDataWarning, match="comments.csv \\(csv\\): this export has no comment authors: who "
+                                                "comments on and replies to whom cannot be drawn"):
+        ds = _load(tmp_path, files, {"full.csv": FULL, "comments.csv": anonymous})
+    assert [(g["file"], g["what"]) for g in ds.manifest["missing"]] == [("comments.csv", "comment authors")]
+    named = _load(tmp_path, {**files, "comments.csv": "id,post,time,text,by\nc1,3,2021-03-01 11:00,Tack,Anna\n"},
+                  {"full.csv": FULL, "comments.csv": {"table": "comments",
+                                                     "columns": {**anonymous["columns"], "author_name": "by"}}})
+    assert named.manifest["missing"] == []
