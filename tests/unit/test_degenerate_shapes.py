@@ -139,3 +139,22 @@ def test_a_model_on_too_few_posts_is_not_reported():
         f"not estimated: only 4 posts have every value the model needs; it needs at least {engagement.MIN_MODEL_POSTS}"]
     enough = engagement.fit_or_explain(posts, formula="comments ~ 1", family="poisson", min_posts=4)
     assert np.isclose(np.exp(enough.params["Intercept"]), 1.5)  # (1 + 2 + 3 + 0) / 4
+
+
+def test_comments_without_authors_give_unknown_answer_rates_not_zero():
+    from kommunsocial import network
+    from kommunsocial.network._example import example_dataset
+    from kommunsocial.network.responsiveness import AUTHOR_RATES
+
+    ds = example_dataset()
+    known = network.responsiveness(ds, min_threads=1)
+    assert known.loc["P", "answer_rate"] == 0.5  # the example: the page answered one of two threads
+    # the same comments as an export without authors shows them: nobody is known to be the page
+    ds.comments["author_id"] = pd.array([pd.NA] * len(ds.comments), dtype="string")
+    ds.comments["author_is_page"] = False
+    r = network.responsiveness(ds, min_threads=1)
+    assert r.loc["P", "threads"] == 2  # the threads are still counted
+    assert r.loc["P", AUTHOR_RATES].isna().all()
+    assert pd.isna(r.loc["P", "dialogue"])
+    assert "does not say who wrote the comments" in netplots.responsiveness(r).data
+    assert "does not say who wrote the comments" in netplots.time_to_answer(network.threads(ds)).data
