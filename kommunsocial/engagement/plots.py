@@ -6,7 +6,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
-from ..report.style import MAX_PAGES_DRAWN, NEUTRAL, OTHER_COLOURS, TONE_COLOURS, empty, setup
+from ..report.style import MAX_PAGES_DRAWN, NEUTRAL, OTHER_COLOURS, TONE_COLOURS, empty, month_axis, setup
 
 __all__ = ["distributions", "by_tone", "by_municipality", "forest", "naive_vs_adjusted", "tone_share_vs_engagement",
            "trends"]
@@ -23,6 +23,16 @@ def _rate(m: pd.DataFrame, col: str) -> tuple[pd.Series, str]:
     if per.notna().any():
         return per, "per 1,000 followers"
     return m[col].astype(float), "per post (no follower counts)"
+
+
+def _no_interactions(m: pd.DataFrame) -> str:
+    """Why no post has interactions: the counts of the sum that the export lacks entirely."""
+    lacking = [col for col in OUTCOMES if col not in m or not m[col].notna().any()]
+    if lacking:
+        lacking = [col[:-1] for col in lacking]  # "share counts", as the data-quality report says
+        return (f"This export has no {' and no '.join(lacking)} counts, so interactions (reactions + comments + "
+                f"shares) cannot be summed for any post")
+    return "No post has reactions, comments and shares all counted, so interactions cannot be summed"
 
 
 def distributions(m: pd.DataFrame) -> plt.Figure:
@@ -82,6 +92,8 @@ def by_municipality(m: pd.DataFrame) -> plt.Figure:
     if "tone" not in m:
         return empty("No tone in this selection")
     rate, unit = _rate(m, "interactions")
+    if not rate.notna().any():
+        return empty(_no_interactions(m))
     med = (m.assign(v=rate)
            .groupby(["page_name", m["tone"].astype(str)], observed=True)["v"].median().unstack())
     if med.empty:
@@ -198,6 +210,8 @@ def trends(m: pd.DataFrame) -> plt.Figure:
     if "tone" not in m or m.empty:
         return empty("No tone in this selection")
     rate, unit = _rate(m, "interactions")
+    if not rate.notna().any():
+        return empty(_no_interactions(m))
     d = (m.assign(v=rate, month=_month_start(m["month"]))
          .groupby(["month", m["tone"].astype(str)], observed=True)["v"].mean().unstack())
     fig, ax = plt.subplots(figsize=(10, 3.4))
@@ -205,6 +219,7 @@ def trends(m: pd.DataFrame) -> plt.Figure:
         if tone in d:
             ax.plot(d.index, d[tone], marker="o", ms=3, label=tone, color=TONE_COLOURS[tone])
     ax.set_ylabel(f"mean interactions\n{unit}")
+    month_axis(ax, d.index)
     ax.legend(frameon=False)
     fig.tight_layout()
     return fig

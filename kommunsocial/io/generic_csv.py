@@ -12,7 +12,8 @@ settings::
      "columns": {"post_id": "Id", ...}}
 
 Commenters' identities go in ``author_name`` / ``author_platform_id``; they are pseudonymised on
-load and never saved.
+load and never saved. On X and Instagram, where the like is the only reaction, mapped ``n_likes``
+are also the posts' ``n_reactions`` unless those are mapped too.
 """
 
 from __future__ import annotations
@@ -42,6 +43,8 @@ _TEXT = {"posts": ["text", "url", "page_name", "handle"], "comments": ["text", "
          "pages": ["page_name", "handle", "municipality_code", "country"]}
 _REQUIRED = {"posts": ["post_id", "page_id", "created_at"], "comments": ["comment_id", "post_id", "created_at"],
              "pages": ["page_id"]}
+#: Platforms whose only reaction is the like.
+LIKE_ONLY_PLATFORMS = ("x", "instagram")
 _SETTINGS = {"table", "platform", "timezone", "dayfirst", "columns"}
 
 
@@ -162,6 +165,10 @@ def read(path, *, name: str, options: dict) -> Parsed:
         out["platform"] = src("platform").str.strip().str.lower().replace({"twitter": "x", "fb": "facebook"})
     elif table != "comments":
         out["platform"] = settings.get("platform", "facebook")
+    if table == "posts" and "n_likes" in out and "n_reactions" not in out:
+        # on X and Instagram the like is the only reaction: the likes are the reactions (as their own readers say)
+        only_like = out["platform"].isin(LIKE_ONLY_PLATFORMS)
+        out["n_reactions"] = out["n_likes"].where(only_like, pd.NA).astype("Int64")
     if table == "pages" and "municipality_code" in out:
         out["municipality_code"] = _repair_codes(out["municipality_code"], out.get("country"))
     out["source_row"] = [n for n, _ in rows]

@@ -39,6 +39,7 @@ def test_settings_file_maps_the_csv(tmp_path):
     row = p.loc["1468006387338948615"]
     assert (row["page_id"], row["platform"], row["n_shares"], row["n_comments"], row["n_likes"]) == \
         ("168325298", "x", 3, 1, 7)
+    assert row["n_reactions"] == 7  # on X the like is the only reaction
     # naive times read in the folder's zone: 23:56 in Oslo (winter, +01:00) is 22:56 UTC
     assert row["created_at"] == pd.Timestamp("2021-12-06 22:56:11", tz="UTC")
     assert ds.manifest["settings"]["file"] == "kommunsocial.json"
@@ -80,3 +81,9 @@ def test_bad_settings_are_clear_errors(tmp_path, text, expect):
     (raw / "kommunsocial.json").write_text(text, encoding="utf-8")
     with pytest.raises(LoadError, match=expect):
         ks.load(raw, salt="test", progress=False)
+
+
+def test_likes_are_not_the_reactions_on_facebook(tmp_path):
+    raw = _folder(tmp_path, "kommunsocial.json", {"mapping": {**MAPPING, "platform": "facebook"}})
+    p = _posts(ks.load(raw, salt="test", progress=False))
+    assert p["n_likes"].tolist() == [2, 7] and p["n_reactions"].isna().all()  # a like is one reaction of several

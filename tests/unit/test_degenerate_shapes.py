@@ -158,3 +158,13 @@ def test_comments_without_authors_give_unknown_answer_rates_not_zero():
     assert pd.isna(r.loc["P", "dialogue"])
     assert "does not say who wrote the comments" in netplots.responsiveness(r).data
     assert "does not say who wrote the comments" in netplots.time_to_answer(network.threads(ds)).data
+
+
+def test_interactions_without_share_counts_are_explained_not_drawn_empty():
+    m = pd.DataFrame({"page_name": ["A", "A"], "tone": ["formal", "conversational"], "reactions": [3, 5],
+                      "comments": [1, 0], "shares": pd.array([pd.NA, pd.NA], dtype="Int64"),
+                      "interactions": pd.array([pd.NA, pd.NA], dtype="Int64"),
+                      "month": pd.to_datetime(["2024-01-01", "2024-01-01"])})
+    for fig in (eplots.by_municipality(m), eplots.trends(m)):
+        assert fig.axes[0].texts[0].get_text() == ("This export has no share counts, so interactions (reactions + "
+                                                   "comments + shares) cannot be summed for any post")
