@@ -17,6 +17,7 @@ from .clean import clean_texts, detect_language, drop_exact_duplicates, text_fea
 from .errors import LoadError
 from .io import list_inputs, read_file
 from .io._gaps import MissingDataWarning, describe, missing_parts
+from .io._accounts import check_accounts, name_handle_pages, read_pages_tables
 from .io._tables import Quarantine
 from .schema import PRIVATE_COLUMNS, Dataset, empty, isin, sha256_file
 
@@ -67,7 +68,7 @@ def load(paths, *, format=None, mapping=None, salt=None, progress=True, timezone
     stage("read")
     key = privacy.get_salt(salt)
     reader_options = dict(options or {})
-    early = _read_pages_tables(files, reader_options, format, mapping)
+    early = read_pages_tables(files, reader_options, format, mapping)
     parts, inputs, gaps, failed = [], [], [], None
     # one step per file, then deduplicate, clean, detect languages, pseudonymise (None: only on a terminal)
     bar = tqdm(total=len(files) + 4, unit="step", disable=None if progress else True, leave=False)
@@ -98,7 +99,8 @@ def load(paths, *, format=None, mapping=None, salt=None, progress=True, timezone
             **{k: v for k, v in parsed.info.items() if k not in ("format", "columns")},
         })
         bar.update()
-    _check_accounts(parts, inputs, reader_options)
+    check_accounts(parts, inputs, reader_options)
+    name_handle_pages(early.values(), parts)
     if failed:
         raise failed
     try:
@@ -109,48 +111,6 @@ def load(paths, *, format=None, mapping=None, salt=None, progress=True, timezone
     finally:
         stage(None)
         bar.close()
-
-
-#: The formats of X collections, whose pages are named by the ``account`` option.
-TWEET_FORMATS = ("x_v2", "twarc2")
-
-
-def _read_pages_tables(files, reader_options, format, mapping) -> dict:
-    """The user's ``pages.csv`` files, read before the exports: their X rows name the accounts that
-    are pages (``page_id`` the user id, or ``handle``), added to the ``account`` option of the X
-    readers. Returns file name → what was read, for the main loop to use again."""
-    if format is not None or mapping:
-        return {}
-    early, accounts = {}, []
-    for path, name in files:
-        if path.name.lower() != "pages.csv":
-            continue
-        parsed = read_file(path, name=name)
-        early[name] = parsed
-        pages = parsed.pages
-        if len(pages) and "platform" in pages:
-            x = pages[pages["platform"].astype("string").eq("x").fillna(False)]
-            named = x["handle"].astype("string") if "handle" in x else pd.Series(pd.NA, index=x.index, dtype="string")
-            accounts += named.fillna(x["page_id"].astype("string")).dropna().tolist()
-    if accounts:
-        given = reader_options.get("account") or []
-        given = [given] if isinstance(given, str) else list(given)
-        reader_options["account"] = given + [a for a in accounts if a not in given]
-    return early
-
-
-def _check_accounts(parts, inputs, reader_options):
-    """An account named (``account`` option, ``ACCOUNTS``, ``pages.csv``) that no X file of the load
-    knows is a typo or the wrong folder: an error naming it, not a dataset without that page."""
-    tweets = [(p, i["file"]) for p, i in zip(parts, inputs) if p.info.get("format") in TWEET_FORMATS]
-    if not tweets or not reader_options.get("account"):
-        return
-    unknown = set.intersection(*(set(p.info.get("accounts_not_found", [])) for p, _ in tweets))
-    if unknown:
-        shown = ", ".join(sorted(unknown))
-        raise LoadError(", ".join(name for _, name in tweets),
-                        f"the account(s) {shown} named as pages occur in no X file of this load (no tweet or "
-                        f"user with that handle); check the spelling, or give the numeric user id")
 
 
 def ingest(raw, out, **kwargs) -> Dataset:
@@ -383,23 +343,27 @@ def _deduplicate(frame, key, table, quarantine_rows):
 
     A record whose id repeats in the same format with different content is a conflict: the first
     is kept and the other quarantined; for the formats of :data:`MERGED_ACROSS_FILES` only within
-    one file (another file of them is another snapshot of the same tweets, merged as below). The same id from different formats (CrowdTangle posts and
-    Graph API posts of the same page, say) is one record: each column takes the first value that
-    is not missing, formats ranked by :data:`FORMAT_PRECEDENCE`.
+    one file (another file of them is another snapshot of the same tweets, merged as below). The
+    same id from different formats (CrowdTangle posts and Graph API posts of the same page, say) is
+    one record: each column takes the first value that is not missing, formats ranked by
+    :data:`FORMAT_PRECEDENCE`, then files in the order read.
     Returns ``(frame, n_exact_duplicates, n_merged)``.
     """
-    frame, n_exact = drop_exact_duplicates(frame)
-    repeated = frame.duplicated(key, keep=False)
-    if not repeated.any():
-        return frame, n_exact, 0
     fmt = frame["source_format"].astype(str)
-    rank = fmt.map({f: i for i, f in enumerate(FORMAT_PRECEDENCE)})
+    rank = fmt.map({f: i for i, f in enumerate(FORMAT_PRECEDENCE)}).fillna(len(FORMAT_PRECEDENCE))
     # a tweet id is the platform's: in two files (the same search saved twice, counts grown in
     # between) it is one tweet, merged; within one file, other content is a conflict
     group = fmt.where(~fmt.isin(MERGED_ACROSS_FILES), fmt + "/" + frame["source_file"].astype(str))
-    frame = frame.assign(_rank=rank.fillna(len(FORMAT_PRECEDENCE)).to_numpy(), _pos=np.arange(len(frame)),
-                         _group=group.to_numpy())
+    frame = frame.assign(_rank=rank.to_numpy(), _pos=np.arange(len(frame)), _group=group.to_numpy())
+    # ranked first, so that of exact repeats the copy of the best-ranked format, then the first
+    # file, stays: the same choice as the merge below makes, whichever copies repeat exactly
     frame = frame.sort_values(["_rank", "_pos"], kind="mergesort")
+    frame, n_exact = drop_exact_duplicates(frame, ignore=("source_file", "source_row", "source_format", "_rank",
+                                                          "_pos", "_group"))
+    repeated = frame.duplicated(key, keep=False)
+    if not repeated.any():
+        frame = frame.sort_values("_pos", kind="mergesort")
+        return frame.drop(columns=["_rank", "_pos", "_group"]).reset_index(drop=True), n_exact, 0
     same = frame.duplicated([*key, "_group"], keep="first")
     conflicts = frame[same]
     if len(conflicts):

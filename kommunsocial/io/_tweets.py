@@ -234,16 +234,16 @@ def _as_list(value) -> list:
     return [str(value)]
 
 
-def _resolve(accounts, users: dict) -> tuple[set, list]:
-    """The user ids of ``accounts`` (handles or ids), and the accounts this file does not know."""
+def _resolve(accounts, users: dict) -> tuple[dict, list]:
+    """The user id of each of ``accounts`` (handles or ids) this file knows, and those it does not."""
     by_handle = {u["username"].casefold(): uid for uid, u in users.items() if u.get("username")}
-    found, unknown = set(), []
+    found, unknown = {}, []
     for a in accounts:
         a = a.strip().lstrip("@")
         if _TWEET_ID.fullmatch(a):
-            found.add(a)
+            found[a] = a
         elif a.casefold() in by_handle:
-            found.add(by_handle[a.casefold()])
+            found[a] = by_handle[a.casefold()]
         else:
             unknown.append(a)
     return found, unknown
@@ -261,16 +261,16 @@ def _twarc_hint(urls, users: dict) -> set:
             ids.add(m.group(1))
         for q in parse_qs(parsed.query).get("query", []):
             handles.extend(_QUERY_USER.findall(q))
-    return ids | _resolve([h for h in handles if not _TWEET_ID.fullmatch(h)], users)[0]
+    return ids | set(_resolve([h for h in handles if not _TWEET_ID.fullmatch(h)], users)[0].values())
 
 
 #: The rule of a collection that names no accounts: what ingest warns about (see :mod:`.x_v2`).
 KEYWORD_RULE = "authors of the original tweets the collection returned (no accounts named: a keyword search)"
 
 
-def find_pages(records: list, users: dict, urls, options: dict) -> tuple[set, str, bool, list]:
+def find_pages(records: list, users: dict, urls, options: dict) -> tuple[set, str, bool, dict, list]:
     """The user ids of the pages, the rule that found them, whether the rule is exact, and the
-    named accounts this file does not know.
+    named accounts this file knows (account → user id) and does not know.
 
     Decided from the collection's own tweets (``records``), never from the tweets that travel with
     them as context, so that a raw response page, its flattened lines and its ``twarc2 csv`` rows
@@ -281,12 +281,13 @@ def find_pages(records: list, users: dict, urls, options: dict) -> tuple[set, st
     if accounts:
         # none of them here is no error: a folder may hold other accounts' files (ingest checks that
         # the named accounts occur somewhere)
-        pages, unknown = _resolve(accounts, users)
-        return pages, "account option", True, unknown
+        found, unknown = _resolve(accounts, users)
+        return set(found.values()), "account option", True, found, unknown
     pages = _twarc_hint(urls, users)
     if pages:
-        return pages, "twarc query (from:/to: or user timeline)", True, []
-    return {t["author_id"] for t in records if not t["retweeted"] and not _is_reply(t)}, KEYWORD_RULE, False, []
+        return pages, "twarc query (from:/to: or user timeline)", True, {}, []
+    originals = {t["author_id"] for t in records if not t["retweeted"] and not _is_reply(t)}
+    return originals, KEYWORD_RULE, False, {}, []
 
 
 def _is_reply(t: dict) -> bool:
@@ -326,7 +327,7 @@ def _url(username, tid) -> str:
 
 def build(col: TweetCollector, options: dict, *, text_unescape_newlines: bool = False) -> Parsed:
     """Classify the collected tweets and build the pages, posts and comments tables."""
-    pages, rule, exact, unknown = find_pages(col.records, col.users, col.urls, options)
+    pages, rule, exact, found, unknown = find_pages(col.records, col.users, col.urls, options)
     by_id = {}
     for t in col.records:
         by_id.setdefault(t["id"], t)
@@ -362,6 +363,12 @@ def build(col: TweetCollector, options: dict, *, text_unescape_newlines: bool = 
                                                    "to its first tweet in this file", "conversation_id")
             continue
         first = by_id.get(root)
+        if first is not None and first["context"] and first["author_id"] not in pages:
+            # a thread started by someone else, known from context only: as if absent, which is
+            # what the CSV of the same tweets (without context) sees
+            if ctx:
+                continue
+            first = None
         if first is not None and first["author_id"] not in pages:
             if not ctx:
                 col.bad_record(t["row"], t["raw"], f"a reply in a conversation started by an account that is not a "
@@ -383,8 +390,8 @@ def build(col: TweetCollector, options: dict, *, text_unescape_newlines: bool = 
 
     parsed = Parsed(info={"records": col.n_records, **counts, "pages_rule": rule, "pages_named": exact,
                           "page_ids": sorted(pages), "api_errors": col.api_errors})
-    if unknown:
-        parsed.info["accounts_not_found"] = unknown
+    if found or unknown:
+        parsed.info["accounts_found"], parsed.info["accounts_not_found"] = found, unknown
     parsed.posts = _posts_table(posts, col, text_unescape_newlines)
     parsed.comments = _comments_table(comments, col, text_unescape_newlines)
     # pages that wrote something kept: a file whose every record was quarantined yields no rows at all,
