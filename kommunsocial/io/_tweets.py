@@ -375,7 +375,9 @@ def build(col: TweetCollector, options: dict, *, text_unescape_newlines: bool = 
                                                    f"page (conversation_id {root})", "conversation_id")
             continue
         if first is None:
-            counts["replies_root_not_in_file"] += not ctx
+            if ctx:  # a context reply is read only into a thread the file holds: else it is no record's
+                continue
+            counts["replies_root_not_in_file"] += 1
         # the page itself answering is its post's author; with the post in another file, the loader
         # compares the author with the post's page
         if first is not None:

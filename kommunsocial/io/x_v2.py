@@ -62,7 +62,8 @@ What becomes what
   ``info["replies_root_not_in_file"]``.
 * Context tweets (see above) are used only when the pages are named (rules 1–2), and only when
   they are posts or comments the records do not hold themselves (typically the page's post that
-  the collected replies answer); ``info["from_context"]`` counts them. A ``twarc2 csv`` file has no
+  the collected replies answer), a comment only in a thread whose post the file holds (else it
+  would be quarantined though it is no record of the file); ``info["from_context"]`` counts them. A ``twarc2 csv`` file has no
   context tweets (unless written with ``--inline-referenced-tweets``, which makes them rows): such a
   post is then read from the JSON only. So ``info["records"]`` = posts + comments
   − ``from_context`` + quarantined + retweets + quotes + other_tweets.
