@@ -130,6 +130,8 @@ def test_a_folder_of_every_type_and_a_later_copy_is_one_set(tmp_path, each):
     assert ds.manifest["merged_across_formats"] == {"posts": 1, "comments": 0}
     assert ds.posts.set_index("post_id").loc[P + "0501", "n_likes"] == 15
     assert len(ds.quarantine) == 1  # 0506 once, not once per file
+    shown = ks.report.quality.overview(ds)["value"]
+    assert (shown["exact duplicates dropped"], shown["records read again and merged"]) == ("17", "1")
     assert_same(tables(ds), tables(each["search.jsonl"]))
 
 
@@ -161,6 +163,20 @@ def test_pages_csv_names_the_accounts_by_handle(tmp_path, named):
     assert pages.loc[SJ, "followers"] == 6412 and pages.loc[SJ, "handle"] == "sjovikskommun"
     assert sorted(ds.posts["post_id"]) == sorted(named["search.csv"].posts["post_id"])
     assert "named accounts" not in [g["what"] for g in ds.manifest["missing"]]
+
+
+def test_a_context_reply_outside_the_files_threads_is_not_read(tmp_path, named):
+    # a reply to a tweet 0300 that no file holds, travelling only as context: no record of the file
+    pages = [json.loads(line) for line in FILES["search.jsonl"].read_text(encoding="utf-8").splitlines()]
+    pages[0]["includes"]["tweets"].append({
+        "id": P + "0401", "text": "@vaderbloggen Oj", "author_id": "1455667788990011223", "conversation_id": P + "0300",
+        "created_at": "2024-01-14T21:00:00.000Z", "referenced_tweets": [{"type": "replied_to", "id": P + "0300"}],
+        "public_metrics": {"retweet_count": 0, "reply_count": 0, "like_count": 0, "quote_count": 0}})
+    path = tmp_path / "search.jsonl"
+    path.write_text("".join(json.dumps(p) + "\n" for p in pages), encoding="utf-8")
+    ds = load(path, account=["sjovikskommun", "fjordvikkommune"])
+    assert len(ds.quarantine) == len(named["search.jsonl"].quarantine) == 1  # 0506, a record; not 0401
+    assert_same(tables(ds), tables(named["search.jsonl"]))
 
 
 def test_a_misspelt_account_is_an_error():
