@@ -110,6 +110,9 @@ def test_keyword_search_is_said(name):
     assert [g["file"] for g in gaps] == [FILES[name].name]
     assert "ACCOUNTS=" in gaps[0]["consequence"] and "pages.csv" in gaps[0]["consequence"]
     assert ks.report.quality.export_gaps(ds)["what"].tolist() == ["named accounts"]
+    # report 01 shows the sentence whole, not cut after 50 characters
+    shown = ks.report.render.show(ks.report.quality.export_gaps(ds), empty="", wrap=["consequence"]).to_html()
+    assert "name the municipalities&#39; accounts with ACCOUNTS= (make), --account" in shown
 
 
 # -- several files of one search in one folder ---------------------------------------------------
