@@ -16,6 +16,7 @@ from ._atomic import locked
 from .clean import clean_texts, detect_language, drop_exact_duplicates, text_features
 from .errors import LoadError
 from .io import list_inputs, read_file
+from .io._settings import folder_settings
 from .io._gaps import MissingDataWarning, describe, missing_parts
 from .io._accounts import check_accounts, name_handle_pages, read_pages_tables
 from .io._tables import Quarantine
@@ -33,6 +34,11 @@ def load(paths, *, format=None, mapping=None, salt=None, progress=True, timezone
     which nothing can be read is an error. Texts are repaired and normalised, languages detected,
     commenters pseudonymised with ``salt`` (see :func:`kommunsocial.privacy.get_salt`) and e-mail
     addresses, phone numbers, personal identity numbers and commenters' names masked in text.
+
+    A folder may hold its own settings in ``kommunsocial.json`` (``mapping``, ``options``,
+    ``timezone``, ``format``) or ``mapping.json``: how ``make`` and the CLI, which pass only the
+    folder, load a CSV from anywhere (see :mod:`kommunsocial.io._settings`). Arguments given here
+    take precedence.
 
     Parameters
     ----------
@@ -62,6 +68,11 @@ def load(paths, *, format=None, mapping=None, salt=None, progress=True, timezone
         For each file that lacks post text, counts, follower counts or comment ids, saying what
         the reports cannot show; ``dataset.manifest["missing"]`` lists them.
     """
+    settings = folder_settings(paths)  # kommunsocial.json beside the exports: what make cannot pass
+    mapping = mapping if mapping is not None else settings.get("mapping")
+    options = {**settings.get("options", {}), **(options or {})}
+    timezone = timezone or settings.get("timezone")
+    format = format or settings.get("format")
     skipped = []
     files = list_inputs(paths, skipped=skipped)
     stage = _Stages(on_stage)
@@ -106,6 +117,8 @@ def load(paths, *, format=None, mapping=None, salt=None, progress=True, timezone
     try:
         dataset = _assemble(parts, inputs, key, bar, stage)
         dataset.manifest["skipped_files"] = skipped
+        if settings:
+            dataset.manifest["settings"] = {k: v for k, v in settings.items()}
         dataset.manifest["missing"] = _said_missing(gaps, dataset.pages)
         return dataset
     finally:
@@ -328,7 +341,15 @@ def _nothing_loaded(inputs, quarantine_rows):
     first = q.iloc[0]
     raise LoadError(files, f"nothing could be loaded: all {len(q)} records were quarantined; the most common "
                            f"reasons: {top}. The first: {first['source_file']} row {first['source_row']}, column "
-                           f"{first['column']}: {first['reason']}")
+                           f"{first['column']}: {first['reason']}{_fix_for(reasons.index[0])}")
+
+
+def _fix_for(reason: str) -> str:
+    """What to do when every record was quarantined for ``reason`` (empty when there is no one fix)."""
+    if reason.startswith("comment's post is not in the dataset"):
+        return (". Comments are kept only with their posts: add the export of the posts they answer (e.g. the "
+                "page's /posts response, or the CrowdTangle or Facepager file) to the same folder")
+    return ""
 
 
 #: When one post or comment comes from several formats, values are taken in this order (the Graph

@@ -5,8 +5,8 @@ from .metrics import WEEKDAYS, page_metrics, post_metrics
 from .models import (MIN_CLUSTERS, TONE_TERM, CountModelResult, ModelError, NotEstimable, UnsupportedModel,
                      compare_models, fit, irr_table, tone_effect)
 from .notes import MIN_MODEL_POSTS, NotFitted, data_notes, fit_or_explain
-from .topics import topics
+from .topics import TOPIC_MIN_POSTS, topics
 
-__all__ = ["post_metrics", "page_metrics", "data_notes", "fit_or_explain", "NotFitted", "MIN_MODEL_POSTS", "fit", "irr_table", "compare_models", "tone_effect", "topics", "plots",
+__all__ = ["post_metrics", "page_metrics", "data_notes", "fit_or_explain", "NotFitted", "MIN_MODEL_POSTS", "TOPIC_MIN_POSTS", "fit", "irr_table", "compare_models", "tone_effect", "topics", "plots",
            "WEEKDAYS", "TONE_TERM", "MIN_CLUSTERS", "CountModelResult", "ModelError", "NotEstimable",
            "UnsupportedModel"]

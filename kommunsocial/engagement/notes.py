@@ -69,11 +69,16 @@ class NotFitted:
         return pd.DataFrame([{"term": "", "note": note} for note in self.notes], columns=["term", "note"])
 
 
-def fit_or_explain(posts: pd.DataFrame, **kwargs):
+def fit_or_explain(posts: pd.DataFrame, *, min_posts: int = MIN_MODEL_POSTS, **kwargs):
     """:func:`~kommunsocial.engagement.fit` of ``posts``, or a :class:`NotFitted` saying why when
     nothing can be estimated from them (no post with every value the formula needs: no text and so
-    no tone, say); errors in the formula or the data are still raised."""
+    no tone, say) or the fit rests on fewer than ``min_posts`` posts (its estimates would be noise
+    reported as results); errors in the formula or the data are still raised."""
     try:
-        return fit(posts, **kwargs)
+        model = fit(posts, **kwargs)
     except NotEstimable as exc:
         return NotFitted(str(exc))
+    if model.nobs < min_posts:
+        return NotFitted(f"only {model.nobs:,} posts have every value the model needs; it needs at least "
+                         f"{min_posts}")
+    return model

@@ -126,5 +126,16 @@ def test_a_model_with_nothing_to_estimate_explains_itself():
     assert isinstance(model, engagement.NotFitted)
     assert engagement.irr_table(model).empty
     assert model.caveats()["note"].iloc[0].startswith("not estimated: no post has every value")
-    fitted = engagement.fit_or_explain(posts.assign(tone="formal"), formula="comments ~ 1", family="poisson")
+    fitted = engagement.fit_or_explain(posts.assign(tone="formal"), formula="comments ~ 1", family="poisson",
+                                       min_posts=3)
     assert np.isclose(np.exp(fitted.params["Intercept"]), 2.0)  # the mean count
+
+
+def test_a_model_on_too_few_posts_is_not_reported():
+    posts = pd.DataFrame({"comments": [1, 2, 3, 0, pd.NA], "page_id": ["a", "a", "b", "b", "b"]})
+    few = engagement.fit_or_explain(posts, formula="comments ~ 1", family="poisson")
+    assert isinstance(few, engagement.NotFitted)
+    assert few.caveats()["note"].tolist() == [
+        f"not estimated: only 4 posts have every value the model needs; it needs at least {engagement.MIN_MODEL_POSTS}"]
+    enough = engagement.fit_or_explain(posts, formula="comments ~ 1", family="poisson", min_posts=4)
+    assert np.isclose(np.exp(enough.params["Intercept"]), 1.5)  # (1 + 2 + 3 + 0) / 4
