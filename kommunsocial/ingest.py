@@ -79,7 +79,9 @@ def load(paths, *, format=None, mapping=None, salt=None, progress=True, timezone
     stage("read")
     key = privacy.get_salt(salt)
     reader_options = dict(options or {})
-    early = read_pages_tables(files, reader_options, format, mapping)
+    # a pages.csv read as the loop below would (no format forced, no mapping of its own)
+    plain = [(path, name) for path, name in files if format is None and _mapping_for(mapping, name, path) is None]
+    early = read_pages_tables(plain, reader_options)
     parts, inputs, gaps, failed = [], [], [], None
     # one step per file, then deduplicate, clean, detect languages, pseudonymise (None: only on a terminal)
     bar = tqdm(total=len(files) + 4, unit="step", disable=None if progress else True, leave=False)

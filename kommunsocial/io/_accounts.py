@@ -24,12 +24,11 @@ __all__ = ["TWEET_FORMATS", "read_pages_tables", "check_accounts", "name_handle_
 TWEET_FORMATS = ("x_v2", "twarc2")
 
 
-def read_pages_tables(files, reader_options, format, mapping) -> dict:
-    """The user's ``pages.csv`` files, read before the exports: their X rows name the accounts that
-    are pages (``page_id`` the user id, or ``handle``), added to the ``account`` option of the X
-    readers. Returns file name → what was read, for the main loop to use again."""
-    if format is not None or mapping:
-        return {}
+def read_pages_tables(files, reader_options) -> dict:
+    """The user's ``pages.csv`` files among ``files`` (``(path, name)`` pairs that need no mapping),
+    read before the exports: their X rows name the accounts that are pages (``page_id`` the user
+    id, or ``handle``), added to the ``account`` option of the X readers. Returns file name → what
+    was read, for the main loop to use again."""
     early, accounts = {}, []
     for path, name in files:
         if path.name.lower() != "pages.csv":

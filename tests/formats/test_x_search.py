@@ -202,3 +202,10 @@ def test_ingest_account_option(tmp_path, capsys, monkeypatch):
                  "--account", "sjovikskommun", "--account", "fjordvikkommune,218834112"]) in (0, None)
     said = capsys.readouterr().out
     assert ": 2 pages, 2 posts, 2 comments, 1 quarantined" in said and "keyword search" not in said
+
+
+def test_kommunsocial_json_names_the_accounts(tmp_path, named):
+    shutil.copy(FILES["search.csv"], tmp_path / "search.csv")
+    (tmp_path / "kommunsocial.json").write_text('{"options": {"account": ["sjovikskommun", "fjordvikkommune"]}}',
+                                                encoding="utf-8")
+    assert_same(tables(load(tmp_path)), tables(named["search.csv"]))
