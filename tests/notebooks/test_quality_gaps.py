@@ -37,7 +37,9 @@ def test_data_quality_report_says_a_keyword_search_names_no_accounts(tmp_path):
         ks.ingest(raw, tmp_path / "processed", salt="x", progress=False)
     nb = ROOT / "notebooks" / "01-data-quality.ipynb"
     page = run_notebook(nb, tmp_path / "out", parameters={"dataset": "search", "data_dir": str(tmp_path / "processed")})
-    html = page.read_text()
+    import html
+
+    shown = html.unescape(page.read_text())
     # the whole sentence, where the table shows what each export lacks
-    assert ("this is a keyword search: its authors were taken as pages; name the municipalities&#39; accounts "
-            "with ACCOUNTS= (make), --account (kommunsocial ingest) or a pages.csv") in html
+    assert ("this is a keyword search: its authors were taken as pages; name the municipalities' accounts "
+            "with ACCOUNTS= (make), --account (kommunsocial ingest) or a pages.csv") in shown
