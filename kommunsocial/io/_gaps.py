@@ -1,4 +1,5 @@
-"""What an export lacks that the reports need: text, counts, follower counts, comment ids.
+"""What an export lacks that the reports need: text, counts, follower counts, comment ids, and
+for an X search the accounts that are the municipalities'.
 
 A format may simply not have a field (Facepager and the Graph API have no follower counts, a
 "Download your information" export has no counts); the reports then leave out what depends on it.
@@ -52,7 +53,9 @@ def missing_parts(parsed: Parsed, name: str) -> list[dict]:
     need that it lacks entirely (a field that is only sometimes empty is counted in the
     missing-value table instead).
 
-    Posts: text, engagement counts, follower counts (on the posts or on the file's pages).
+    Posts: text, engagement counts, follower counts (on the posts or on the file's pages). X: the
+    municipalities' accounts, when the collection names none (a keyword search, whose authors
+    are then taken as pages).
     Comments: text, authors, and the comment ids or post ids of records that had to be quarantined
     for lack of them.
     """
@@ -76,6 +79,10 @@ def missing_parts(parsed: Parsed, name: str) -> list[dict]:
         followers_on_pages = len(pages) and not _all_missing(pages, ["followers"])
         if _all_missing(posts, ["followers_at_posting"]) and not followers_on_pages:
             add("follower counts", "per-follower rates are not available")
+    if parsed.info.get("pages_named") is False:  # an X collection that names no accounts
+        add("named accounts", "this is a keyword search: its authors were taken as pages; name the "
+                              "municipalities' accounts with ACCOUNTS= (make), --account (kommunsocial ingest) "
+                              "or a pages.csv")
     if len(comments) and _no_text(comments):
         add("comment text", "the tone of comments cannot be scored")
     if len(comments) and _all_missing(comments, ["author_name", "author_platform_id"]):
