@@ -148,7 +148,7 @@ def _code_fingerprint() -> str:
 
     here = Path(__file__).resolve().parent
     digest = hashlib.sha256(__version__.encode())
-    scoring = [here / "index.py", here / "features.py", here / "resources.py"]  # what the scores come from
+    scoring = [here / "index.py", here / "features.py", here / "resources.py", here / "text.py"]  # the scores' code
     for path in sorted([*scoring, *(here.parent / "data" / "tone").rglob("*")]):
         if path.is_file():
             digest.update(path.name.encode() + path.read_bytes())
