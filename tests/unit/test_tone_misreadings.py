@@ -40,6 +40,12 @@ def test_content_free_text_has_no_score_and_tone_und(lang):
     assert (out["n_words"] == 0).all()
 
 
+def test_explain_says_a_content_free_text_has_no_score():
+    e = explain("https://example-kommun.se/kf?utm_source=fb #kf", "sv")
+    assert np.isnan(e.attrs["formality"]) and e.attrs["tone"] == "und"
+    assert e["contribution"].isna().all()
+
+
 def test_content_free_is_one_definition_for_the_index_add_tone_and_the_reports():
     texts = pd.Series(CONTENT_FREE + ["Hej!", "Läs mer på example-kommun.se/kf", "#kf Möte i kväll", "ok 👍"],
                       dtype=object)
