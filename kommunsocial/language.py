@@ -23,7 +23,8 @@ import pandas as pd
 from .errors import KommunsocialError
 
 __all__ = ["DETECTED", "LANG_CODES", "OTHER", "UNDETERMINED", "LONG_TEXT", "LanguageCodeError", "LanguageCodeWarning",
-           "detect_language", "normalise_language", "normalise_languages", "combine_languages", "needs_detection"]
+           "detect_language", "normalise_language", "normalise_languages", "combine_languages", "needs_detection",
+           "not_scored_sentence"]
 
 #: The languages detection tells apart (ISO 639-1; Norwegian as Bokmål ``nb`` and Nynorsk ``nn``).
 DETECTED = ("sv", "nb", "nn", "da", "fi", "en")
@@ -317,3 +318,32 @@ def _enough_words(text: str, min_words: int, min_letters: int) -> bool:
         if words >= min_words and letters >= min_letters:
             return True
     return False
+
+
+# -- words ---------------------------------------------------------------------------------------
+_NAMES = {"sv": "Swedish", "nb": "Norwegian Bokmål", "nn": "Norwegian Nynorsk", "da": "Danish", "fi": "Finnish",
+          "en": "English", OTHER: "other languages", UNDETERMINED: "an undetermined language"}
+
+
+def not_scored_sentence(counts, scored, *, verb: str = "were not scored") -> str:
+    """A sentence on posts in languages tone has no resources for; "" when ``counts`` has none.
+
+    ``counts`` maps language code → number of posts; ``scored`` the languages that are scored.
+
+    >>> not_scored_sentence({"other": 12, "fi": 3}, ("sv", "nb", "nn", "da", "en"))
+    '12 posts in other languages and 3 in Finnish were not scored: the index has resources for sv, nb, nn, da and en.'
+    >>> not_scored_sentence({"other": 1}, ("sv",), verb="will not be scored by the tone report")
+    '1 post in other languages will not be scored by the tone report: the index has resources for sv.'
+    """
+    items = [(code, int(n)) for code, n in sorted(counts.items(), key=lambda kv: (-int(kv[1]), str(kv[0])))
+             if int(n) > 0]
+    if not items:
+        return ""
+    parts = []
+    for i, (code, n) in enumerate(items):
+        noun = ("post" if n == 1 else "posts") + " " if i == 0 else ""
+        parts.append(f"{n:,} {noun}in {_NAMES.get(code, code)}")
+    listed = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+    have = list(scored)
+    have = have[0] if len(have) == 1 else ", ".join(have[:-1]) + " and " + have[-1]
+    return f"{listed} {verb}: the index has resources for {have}."

@@ -22,6 +22,7 @@ from sklearn.preprocessing import StandardScaler
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted, column_or_1d, validate_data
 
+from ..language import detect_language, normalise_language, normalise_languages
 from . import features as _features
 from . import index as _index
 from . import resources
@@ -35,8 +36,9 @@ class ToneClassifier(ClassifierMixin, BaseEstimator):
     Parameters
     ----------
     lang : str or None
-        Language of the texts (sv, nb, nn, da, en) for the index features; ``None`` detects it per
-        text (:func:`kommunsocial.clean.detect_language`). A DataFrame ``X`` with a ``lang`` column
+        Language of the texts (sv, nb, nn, da, en, or a code that reads as one: ``SV``, ``nob``) for
+        the index features; ``None`` detects it per text (:func:`kommunsocial.language.detect_language`).
+        Texts in another language are read in the majority language (:func:`add_tone` leaves them unscored). A DataFrame ``X`` with a ``lang`` column
         overrides it.
     C : float
         Inverse regularisation strength of the logistic regression.
@@ -113,15 +115,15 @@ class ToneClassifier(ClassifierMixin, BaseEstimator):
         return None
 
     def _langs(self, texts, langs):
+        # codes as exports write them (SV, nob, no) are read as the data model's; not a code: an error
         if langs is not None:
-            out = pd.Series(langs, dtype=object).fillna("und").astype(str)
+            out = normalise_languages(pd.Series(langs, dtype=object), what="X's lang").astype(object)
         elif self.lang is not None:
-            if self.lang not in resources.LANGS:
+            code = normalise_language(self.lang)
+            if code not in resources.LANGS:
                 raise ValueError(f"lang={self.lang!r}: choose one of {', '.join(resources.LANGS)} or None")
-            out = pd.Series([self.lang] * len(texts), dtype=object)
+            out = pd.Series([code] * len(texts), dtype=object)
         else:
-            from ..clean import detect_language
-
             out = detect_language(pd.Series(texts, dtype=object)).astype(object)
         known = out[out.isin(resources.LANGS)]
         majority = known.value_counts().idxmax() if len(known) else _index.FALLBACK_LANG

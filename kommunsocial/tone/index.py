@@ -287,19 +287,21 @@ def design_matrix(feats: pd.DataFrame, langs, *, center: dict | None = None, sca
 
 
 def _resolve_langs(s: pd.Series, lang) -> pd.Series:
-    """One language per text: given, or detected; ``und`` takes the batch majority (else FALLBACK_LANG)."""
-    if lang is None:
-        from ..clean import detect_language
+    """One language per text: given (normalised: ``SV``, ``swe``, ``no`` → sv, sv, nb), or detected;
+    ``und`` takes the batch majority (else FALLBACK_LANG). A value that is no language code raises
+    :class:`kommunsocial.language.LanguageCodeError`."""
+    from .. import language
 
-        langs = detect_language(s).astype(object)
+    if lang is None:
+        langs = language.detect_language(s).astype(object)
     elif isinstance(lang, str):
-        langs = pd.Series(lang, index=s.index, dtype=object)
+        langs = pd.Series(language.normalise_language(lang), index=s.index, dtype=object)
     else:
         langs = pd.Series(list(lang), index=s.index, dtype=object)
         if len(langs) != len(s):
             raise ValueError(f"lang has {len(langs)} values for {len(s)} texts")
-    langs = langs.where(langs.notna(), "und").astype(str)
-    return langs
+        langs = language.normalise_languages(langs).astype(object)
+    return langs.astype(str)
 
 
 def score(texts, *, lang=None, threshold: float = DEFAULT_THRESHOLD) -> pd.DataFrame:
@@ -310,8 +312,9 @@ def score(texts, *, lang=None, threshold: float = DEFAULT_THRESHOLD) -> pd.DataF
     texts : Series or sequence of str
         Post texts. The result has the same index.
     lang : str, sequence of str or None
-        The language of all texts, or one per text (sv, nb, nn, da, en). ``None``: detected with
-        :func:`kommunsocial.clean.detect_language`.
+        The language of all texts, or one per text (sv, nb, nn, da, en; any code
+        :func:`kommunsocial.language.normalise_language` reads: ``SV``, ``nob``, ``no``). ``None``:
+        detected with :func:`kommunsocial.language.detect_language`.
     threshold : float
         ``tone`` is "formal" when ``formality >= threshold`` (default 50), else "conversational".
 
@@ -319,8 +322,9 @@ def score(texts, *, lang=None, threshold: float = DEFAULT_THRESHOLD) -> pd.DataF
     -------
     DataFrame with ``formality`` (float 0–100), ``tone`` (string), ``lang`` (the language the text
     was scored as), ``lang_detected`` (only when ``lang`` is None) and the feature columns of
-    :data:`kommunsocial.tone.features.FEATURES`. Texts in a language without resources (Finnish)
-    get missing ``formality`` and ``tone``.
+    :data:`kommunsocial.tone.features.FEATURES`. Texts in a language without resources (Finnish,
+    ``other``) get missing ``formality`` and ``tone``: count them with
+    :func:`kommunsocial.tone.summaries.unscored`.
 
     Notes
     -----

@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 
 from .._atomic import atomic_write
+from ..language import UNDETERMINED, normalise_languages
 from . import resources
 from .index import DEFAULT_THRESHOLD, score
 
@@ -57,7 +58,9 @@ def add_tone(posts: pd.DataFrame, *, tone_method: str = "index", threshold: floa
     ----------
     posts : DataFrame
         A posts table with ``text`` (and ``lang``, the detected language, when present: texts in
-        ``und`` or a language without resources are scored as explained in :func:`score`).
+        ``und`` or a language without resources are scored as explained in :func:`score`, by
+        either method; posts in Finnish or ``other`` get no score, and
+        :func:`kommunsocial.tone.summaries.unscored` counts them).
     tone_method : "index" or "classifier"
         ``"index"``: the formality index (:func:`kommunsocial.tone.score`). ``"classifier"``:
         ``classifier`` (a fitted :class:`ToneClassifier`; default: :meth:`ToneClassifier.default`),
@@ -89,8 +92,8 @@ def add_tone(posts: pd.DataFrame, *, tone_method: str = "index", threshold: floa
     out = posts.copy()
     texts = out["text"].astype("string").fillna("")
     lang = None
-    if "lang" in out.columns:
-        lang = out["lang"].astype("string").fillna("und").astype(str).to_numpy()
+    if "lang" in out.columns:  # codes as any export writes them (SV, nob, no) read as the data model's
+        lang = normalise_languages(out["lang"], what="posts' lang").astype(str).to_numpy()
     check_tone_method(tone_method)
     if tone_method == "index":
         formality = pd.Series(_index_formality(texts, lang, cache), index=out.index)
@@ -98,16 +101,21 @@ def add_tone(posts: pd.DataFrame, *, tone_method: str = "index", threshold: floa
         from .classifier import ToneClassifier
 
         model = classifier if classifier is not None else ToneClassifier.default()
-        langs = pd.Series(lang if lang is not None else [None] * len(out), index=out.index, dtype=object)
+        langs = pd.Series(lang if lang is not None else [UNDETERMINED] * len(out), index=out.index, dtype=object)
         known = langs[langs.isin(resources.LANGS)]
         majority = known.value_counts().idxmax() if len(known) else "sv"
+        # as the index: undetermined posts are read in the majority language, posts in a language
+        # without resources (Finnish, other) are not scored
+        scorable = (langs.isin(resources.LANGS) | (langs == UNDETERMINED)).to_numpy()
         langs = langs.where(langs.isin(resources.LANGS), majority)
-        frame = pd.DataFrame({"text": texts.astype(str), "lang": langs}, index=out.index)
+        formality = pd.Series(np.nan, index=out.index)
         classes = list(model.classes_)
         if "formal" not in classes:
             raise ValueError(f"the classifier's classes are {classes}; 'formal' is needed")
-        proba = model.predict_proba(frame)[:, classes.index("formal")]
-        formality = pd.Series(100.0 * proba, index=out.index)
+        if scorable.any():
+            frame = pd.DataFrame({"text": texts.astype(str), "lang": langs}, index=out.index)[scorable]
+            proba = model.predict_proba(frame)[:, classes.index("formal")]
+            formality[scorable] = 100.0 * proba
     # a post without words is not scored: no formality, no tone (neither formal nor conversational)
     out["formality"] = formality.astype(float).where(has_text(texts)).to_numpy()
     tone = pd.Series(pd.NA, index=out.index, dtype="string")
