@@ -183,3 +183,15 @@ def test_report_01_counts_posts_tone_will_not_score(sample_dataset):
         "3 posts in other languages and 1 in Finnish will not be scored by the tone report: the index has "
         "resources for sv, nb, nn, da and en.")
     assert ks.report.quality.languages_not_scored(sample_dataset) == ""
+
+
+def test_language_mix_figure_draws_other(sample_dataset):
+    from kommunsocial.report import quality_plots
+
+    posts = sample_dataset.posts.copy()
+    posts["lang"] = ["other"] * 5 + posts["lang"].astype(str).tolist()[5:]
+    ds = ks.Dataset(sample_dataset.pages, posts, sample_dataset.comments)
+    fig = quality_plots.language_mix(ds)
+    labels = [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
+    assert "other" in labels and labels.index("other") == len([c for c in labels if c in language.DETECTED])
+    assert "other" in ks.report.quality.language_mix(ds).columns
