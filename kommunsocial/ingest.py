@@ -484,7 +484,8 @@ def _languages(frames, texts):
     """Each row's language (:func:`kommunsocial.language.combine_languages`) and how many were decided how.
 
     ``frames`` are the posts and comments, with the platform's codes in ``platform_lang`` (which
-    readers add where the export has a language field, and which is not kept); ``texts`` their cleaned texts. Only texts that some row needs detected are detected.
+    readers add where the export has a language field, and which is not kept); ``texts`` their
+    cleaned texts. Only texts that some row needs detected are detected.
     A code that is no language code is warned about (file, row, column) and the text detected.
     """
     raw = pd.concat([f["platform_lang"].astype(object) if "platform_lang" in f else

@@ -22,8 +22,8 @@ import pandas as pd
 
 from .errors import KommunsocialError
 
-__all__ = ["DETECTED", "LANG_CODES", "OTHER", "UNDETERMINED", "LONG_TEXT", "LanguageCodeError", "LanguageCodeWarning",
-           "detect_language", "normalise_language", "normalise_languages", "combine_languages", "needs_detection",
+__all__ = ["DETECTED", "LANG_CODES", "OTHER", "UNDETERMINED", "LONG_TEXT", "OURS_SHARE", "LanguageCodeError",
+           "LanguageCodeWarning", "detect_language", "normalise_language", "normalise_languages", "combine_languages", "needs_detection",
            "not_scored_sentence"]
 
 #: The languages detection tells apart (ISO 639-1; Norwegian as Bokmål ``nb`` and Nynorsk ``nn``).
@@ -186,6 +186,11 @@ _LETTERS = re.compile(r"[^\W\d_]+")
 #: models on texts over 120 characters, and which is several times faster.
 LONG_TEXT = 120
 
+#: A text that may be foreign stays with the six languages when lingua, comparing all its 75, gives
+#: the six together at least this share of its confidence (short English texts would otherwise go
+#: to Tagalog or Dutch in the trigram-only models).
+OURS_SHARE = 0.25
+
 _LINGUA_CODES = {"SWEDISH": "sv", "BOKMAL": "nb", "NYNORSK": "nn", "DANISH": "da", "FINNISH": "fi", "ENGLISH": "en"}
 #: A letter the six languages do not write (besides é, ê, ü, ò, ô, š, ž): ã, ç, ñ, ß, ł, ş, ı, ð,
 #: and every letter of another script (Arabic, Cyrillic, CJK …).
@@ -265,10 +270,12 @@ def detect_language(texts, *, min_words: int = 3, min_letters: int = 12, long_te
 
     Links, mentions and hashtags are ignored. A text with fewer than ``min_words`` words or
     ``min_letters`` letters is ``und`` (too short to tell). A text that may be in another language
-    (a letter the six do not write, such as ã, ß, ł, ş or any letter of another script; or other
-    languages' function words outnumbering half of the six languages' own) is detected among all
-    75 languages lingua knows, and anything but the six is ``other``; every other text among the
-    six alone, which is several times faster. The n-gram models ship inside lingua's wheel.
+    (a letter the six do not write, such as ã, ß, ł, ş or any letter of another script, names
+    aside; other languages' function words at least half as many as the six languages' own; or
+    hardly any of theirs) is compared with all 75 languages lingua knows, and is ``other`` unless
+    the six together get at least :data:`OURS_SHARE` of lingua's confidence; every other text is
+    detected among the six alone, which is several times faster. The n-gram models ship inside
+    lingua's wheel.
 
     Texts of at least ``long_text`` characters use lingua's low-accuracy mode (on the development
     set and the sample it was as accurate as the full models: see ``benchmarks/results.md``);
@@ -289,14 +296,18 @@ def detect_language(texts, *, min_words: int = 3, min_letters: int = 12, long_te
         ours, foreign = _function_words()
         plain = {t: _without_foreign_names(t) for t in unique}
         # a text that may be foreign is first placed among every language lingua knows (trigrams
-        # only: the full models of 75 languages take a gigabyte); one it places among the six
-        # then goes the way of every other text, so the six are told apart as before
+        # only: the full models of 75 languages take a gigabyte); one that stays with the six
+        # (OURS_SHARE) then goes the way of every other text, so the six are told apart as before
         wide = [t for t in unique if _maybe_foreign(plain[t], ours, foreign)]
         codes = {}
         if wide:
-            found = _detector(True, True).detect_languages_in_parallel_of([plain[t] for t in wide])
-            codes.update({t: (UNDETERMINED if lang is None else OTHER) for t, lang in zip(wide, found)
-                          if lang is None or lang.name not in _LINGUA_CODES})
+            found = _detector(True, True).compute_language_confidence_values_in_parallel([plain[t] for t in wide])
+            for t, values in zip(wide, found):
+                ours_share = sum(v.value for v in values if v.language.name in _LINGUA_CODES)
+                if not any(v.value > 0 for v in values):  # lingua cannot tell
+                    codes[t] = UNDETERMINED
+                elif ours_share < OURS_SHARE:
+                    codes[t] = OTHER
         rest = [t for t in unique if t not in codes]
         long = [long_text is not None and len(t) >= long_text for t in rest]
         for low_accuracy in (False, True):

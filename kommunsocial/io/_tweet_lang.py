@@ -10,7 +10,7 @@ __all__ = ["add_tweet_languages"]
 
 
 def add_tweet_languages(parsed: Parsed, col) -> Parsed:
-    """Give ``parsed``'s posts and comments the ``lang`` field of their tweets, as X wrote it, as ``platform_lang``.
+    """Give ``parsed``'s posts and comments the ``lang`` field of their tweets as X wrote it (``platform_lang``).
 
     ``col`` is the reader's ``TweetCollector``: its records (and the expanded context tweets,
     which a record of the same tweet overrides) keep each tweet's raw object or CSV row. The
@@ -24,5 +24,6 @@ def add_tweet_languages(parsed: Parsed, col) -> Parsed:
     for table, key in (("posts", "post_id"), ("comments", "comment_id")):
         frame = getattr(parsed, table)
         if len(frame) and key in frame:
-            frame["platform_lang"] = pd.Series([codes.get(i) for i in frame[key].tolist()], index=frame.index, dtype="string")
+            frame["platform_lang"] = pd.Series([codes.get(i) for i in frame[key].tolist()], index=frame.index,
+                                               dtype="string")
     return parsed

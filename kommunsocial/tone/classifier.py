@@ -38,7 +38,8 @@ class ToneClassifier(ClassifierMixin, BaseEstimator):
     lang : str or None
         Language of the texts (sv, nb, nn, da, en, or a code that reads as one: ``SV``, ``nob``) for
         the index features; ``None`` detects it per text (:func:`kommunsocial.language.detect_language`).
-        Texts in another language are read in the majority language (:func:`add_tone` leaves them unscored). A DataFrame ``X`` with a ``lang`` column
+        Texts in another language are read in the majority language (:func:`add_tone` leaves them
+        unscored). A DataFrame ``X`` with a ``lang`` column
         overrides it.
     C : float
         Inverse regularisation strength of the logistic regression.

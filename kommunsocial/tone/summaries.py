@@ -11,8 +11,8 @@ from . import reliability
 from .index import MODEL_FEATURES, WEIGHTS, design_matrix
 from . import features as _features
 
-__all__ = ["scored_posts", "unscored", "not_scored", "by_group", "weights_table", "drivers", "examples", "coding_dir", "coded_posts",
-           "agreement", "against_coders"]
+__all__ = ["scored_posts", "unscored", "not_scored", "by_group", "weights_table", "drivers", "examples", "coding_dir",
+           "coded_posts", "agreement", "against_coders"]
 
 
 def scored_posts(ds, *, tone_method: str = "index", threshold: float = 50.0) -> pd.DataFrame:
@@ -38,8 +38,9 @@ def unscored(posts: pd.DataFrame) -> pd.DataFrame:
 
     >>> p = pd.DataFrame({"lang": ["sv", "other", "other", "fi", "sv"], "text": ["Hej alla", "Olá a todos", "Hola",
     ...                   "Hei kaikki", ""], "formality": [40.0, None, None, None, None]})
-    >>> unscored(p).values.tolist()
-    [['other', 'no tone resources for the language', 2], ['fi', 'no tone resources for the language', 1], ['sv', 'no text', 1]]
+    >>> unscored(p).values.tolist()  # doctest: +NORMALIZE_WHITESPACE
+    [['other', 'no tone resources for the language', 2], ['fi', 'no tone resources for the language', 1],
+     ['sv', 'no text', 1]]
     """
     lang, reason = _unscored_reasons(posts)
     missing = posts["formality"].isna().to_numpy()
