@@ -336,15 +336,18 @@ _NAMES = {"sv": "Swedish", "nb": "Norwegian Bokmål", "nn": "Norwegian Nynorsk",
           "en": "English", OTHER: "other languages", UNDETERMINED: "an undetermined language"}
 
 
-def not_scored_sentence(counts, scored, *, verb: str = "were not scored") -> str:
+def not_scored_sentence(counts, scored, *, verb=("was not scored", "were not scored")) -> str:
     """A sentence on posts in languages tone has no resources for; "" when ``counts`` has none.
 
-    ``counts`` maps language code → number of posts; ``scored`` the languages that are scored.
+    ``counts`` maps language code → number of posts; ``scored`` the languages that are scored;
+    ``verb`` the verb for one post and for more (or one for both).
 
     >>> not_scored_sentence({"other": 12, "fi": 3}, ("sv", "nb", "nn", "da", "en"))
     '12 posts in other languages and 3 in Finnish were not scored: the index has resources for sv, nb, nn, da and en.'
-    >>> not_scored_sentence({"other": 1}, ("sv",), verb="will not be scored by the tone report")
-    '1 post in other languages will not be scored by the tone report: the index has resources for sv.'
+    >>> not_scored_sentence({"other": 1}, ("sv",))
+    '1 post in other languages was not scored: the index has resources for sv.'
+    >>> not_scored_sentence({"fi": 2}, ("sv", "en"), verb="will not be scored by the tone report")
+    '2 posts in Finnish will not be scored by the tone report: the index has resources for sv and en.'
     """
     items = [(code, int(n)) for code, n in sorted(counts.items(), key=lambda kv: (-int(kv[1]), str(kv[0])))
              if int(n) > 0]
@@ -357,4 +360,5 @@ def not_scored_sentence(counts, scored, *, verb: str = "were not scored") -> str
     listed = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
     have = list(scored)
     have = have[0] if len(have) == 1 else ", ".join(have[:-1]) + " and " + have[-1]
-    return f"{listed} {verb}: the index has resources for {have}."
+    singular, plural = (verb, verb) if isinstance(verb, str) else verb
+    return f"{listed} {singular if sum(n for _, n in items) == 1 else plural}: the index has resources for {have}."
