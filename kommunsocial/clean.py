@@ -1,4 +1,4 @@
-"""Text and time normalisation, language identification, deduplication and text features."""
+"""Text and time normalisation, deduplication and text features (languages: :mod:`kommunsocial.language`)."""
 
 from __future__ import annotations
 
@@ -101,72 +101,8 @@ def clean_texts(texts: pd.Series) -> pd.Series:
     return pd.Series([normalise_text(repair_mojibake(t)) for t in s.tolist()], index=s.index, dtype="string")
 
 
-# -- language ---------------------------------------------------------------------------------
-_STRIP_FOR_LANG = re.compile(r"https?://\S+|www\.\S+|[@#]\w+|\S+@\S+")
-_LETTERS = re.compile(r"[^\W\d_]+")
-
-
-@lru_cache(maxsize=2)
-def _detector(low_accuracy: bool = False):
-    from lingua import Language, LanguageDetectorBuilder
-
-    langs = [Language.SWEDISH, Language.BOKMAL, Language.NYNORSK, Language.DANISH, Language.FINNISH,
-             Language.ENGLISH]
-    builder = LanguageDetectorBuilder.from_languages(*langs)
-    return (builder.with_low_accuracy_mode() if low_accuracy else builder).build()
-
-
-_LINGUA_CODES = {"SWEDISH": "sv", "BOKMAL": "nb", "NYNORSK": "nn", "DANISH": "da", "FINNISH": "fi", "ENGLISH": "en"}
-
-#: Texts at least this long (after links, mentions and hashtags are removed) are detected with
-#: lingua's low-accuracy mode (trigrams only), which its authors find as accurate as the full
-#: models on texts over 120 characters, and which is several times faster.
-LONG_TEXT = 120
-
-
-def detect_language(texts, *, min_words: int = 3, min_letters: int = 12, long_text: int | None = LONG_TEXT) -> pd.Series:
-    """Language of each text: sv, nb, nn, da, fi, en, or ``und``.
-
-    Links, mentions and hashtags are ignored. A text with fewer than ``min_words`` words or
-    ``min_letters`` letters is ``und`` (too short to tell); otherwise the most likely of the six
-    languages (lingua's n-gram models, which ship inside its wheel) is taken. Texts of at least
-    ``long_text`` characters use lingua's low-accuracy mode (on the development set and the
-    sample it was as accurate as the full models: see ``benchmarks/results.md``); ``None`` uses
-    the full models for every text. Bokmål and Danish are close in short texts: check a page's
-    language mix before relying on the split. Each distinct text is detected once.
-    """
-    s = pd.Series(texts).astype("string").fillna("")
-    strip = _STRIP_FOR_LANG.sub
-    # plain lists: pandas' string methods cost more than the matching here
-    stripped = [strip(" ", t) if ("/" in t or "@" in t or "#" in t or "www." in t) else t for t in s.tolist()]
-    enough = np.fromiter((_enough_words(t, min_words, min_letters) for t in stripped), dtype=bool,
-                         count=len(stripped))
-    out = np.full(len(s), "und", dtype=object)
-    idx = np.flatnonzero(enough)
-    if len(idx):
-        candidates = [stripped[i] for i in idx]
-        unique = list(dict.fromkeys(candidates))
-        codes = {}
-        long = [long_text is not None and len(t) >= long_text for t in unique]
-        for low_accuracy in (False, True):
-            part = [t for t, is_long in zip(unique, long) if is_long == low_accuracy]
-            if part:
-                found = _detector(low_accuracy).detect_languages_in_parallel_of(part)
-                codes.update({t: (_LINGUA_CODES[lang.name] if lang is not None else "und")
-                              for t, lang in zip(part, found)})
-        out[idx] = [codes[t] for t in candidates]
-    return pd.Series(out, index=s.index, dtype="string")
-
-
-def _enough_words(text: str, min_words: int, min_letters: int) -> bool:
-    """At least ``min_words`` runs of letters with ``min_letters`` letters in all (stops early)."""
-    words = letters = 0
-    for m in _LETTERS.finditer(text):
-        words += 1
-        letters += m.end() - m.start()
-        if words >= min_words and letters >= min_letters:
-            return True
-    return False
+# -- language: kommunsocial.language (detect_language stays importable from here) -----------------
+from .language import LONG_TEXT, detect_language  # noqa: E402,F401
 
 
 # -- features ----------------------------------------------------------------------------------

@@ -5,6 +5,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from .language import DETECTED
+
 __all__ = [
     "project_root",
     "raw_dir",
@@ -16,8 +18,9 @@ __all__ = [
     "page_timezone",
 ]
 
-#: Languages kommunsocial detects and scores; "und" stands for undetermined.
-LANGUAGES = ("sv", "nb", "nn", "da", "fi", "en")
+#: Languages kommunsocial detects (:data:`kommunsocial.language.DETECTED`; any other is "other",
+#: and "und" stands for undetermined).
+LANGUAGES = DETECTED
 
 #: Local time zone of a page, by its country (ISO 3166 alpha-2).
 COUNTRY_TIMEZONES = {

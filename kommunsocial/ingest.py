@@ -13,13 +13,15 @@ from tqdm.auto import tqdm
 from . import privacy
 from ._version import __version__
 from ._atomic import locked
-from .clean import clean_texts, detect_language, drop_exact_duplicates, text_features
+from .clean import clean_texts, drop_exact_duplicates, text_features
 from .errors import LoadError
 from .io import list_inputs, read_file
 from .io._settings import folder_settings
 from .io._gaps import MissingDataWarning, describe, missing_parts
 from .io._accounts import check_accounts, name_handle_pages, read_pages_tables
 from .io._tables import Quarantine
+from .language import (UNDETERMINED, LanguageCodeError, LanguageCodeWarning, combine_languages, detect_language,
+                       needs_detection, normalise_language)
 from .schema import PRIVATE_COLUMNS, Dataset, empty, isin, sha256_file
 
 __all__ = ["load", "ingest"]
@@ -468,8 +470,13 @@ def _assemble(parts, inputs, key, bar, stage) -> Dataset:
     bar.update()
     bar.set_description("detecting languages")
     stage("language")
-    langs = detect_language(texts.unique)  # also decides which words are common when masking names
-    posts["lang"], comments["lang"] = (s.array for s in texts.spread(langs))
+    # the platform's own code where the export has one, else detection (each distinct text once)
+    lang_rows, lang_counts = _languages([posts, comments], texts)
+    posts["lang"], comments["lang"] = (r.array for r in lang_rows)
+    posts, comments = (f.drop(columns=["platform_lang"], errors="ignore") for f in (posts, comments))
+    # one language per distinct text (its first row's) decides which words are common when masking names
+    langs = pd.concat(lang_rows, ignore_index=True).iloc[np.unique(texts.codes, return_index=True)[1]]
+    langs = langs.reset_index(drop=True)
     bar.update()
     bar.set_description("pseudonymising")
 
@@ -507,6 +514,7 @@ def _assemble(parts, inputs, key, bar, stage) -> Dataset:
         "duplicates_dropped": {"posts": dup_posts, "comments": dup_comments},
         "merged_across_formats": {"posts": merged_posts, "comments": merged_comments},
         "replies_with_missing_parent": int(missing_parent.sum()),
+        "languages": lang_counts,
     }
     if len(posts):
         manifest["period"] = {"first_post": posts["created_at"].min().isoformat(),
@@ -514,6 +522,52 @@ def _assemble(parts, inputs, key, bar, stage) -> Dataset:
     dataset = Dataset(pages, posts, comments, quarantine, manifest=manifest)  # conformed and sorted there
     dataset.manifest["counts"] = {n: int(len(t)) for n, t in dataset.tables().items()}
     return dataset
+
+
+def _languages(frames, texts):
+    """Each row's language (:func:`kommunsocial.language.combine_languages`) and how many were decided how.
+
+    ``frames`` are the posts and comments, with the platform's codes in ``platform_lang`` (which
+    readers add where the export has a language field, and which is not kept); ``texts`` their
+    cleaned texts. Only texts that some row needs detected are detected.
+    A code that is no language code is warned about (file, row, column) and the text detected.
+    """
+    raw = pd.concat([f["platform_lang"].astype(object) if "platform_lang" in f else
+                     pd.Series([None] * len(f), dtype=object) for f in frames], ignore_index=True)
+    raw = raw.where(raw.notna(), None)
+    bad = _bad_codes(raw, frames)
+    need = needs_detection(raw)
+    detected = np.full(len(texts.unique), UNDETERMINED, dtype=object)
+    wanted = np.unique(texts.codes[need])
+    if len(wanted):
+        detected[wanted] = detect_language(texts.unique.iloc[wanted]).to_numpy(dtype=object)
+    lang, source = combine_languages(raw, detected[texts.codes])
+    counts = {"from_platform": int((source == "platform").sum()), "detected": int((source == "detected").sum()),
+              "platform_codes_not_understood": bad}
+    out, start = [], 0
+    for f in frames:
+        out.append(lang.iloc[start:start + len(f)].reset_index(drop=True))
+        start += len(f)
+    return out, counts
+
+
+def _bad_codes(raw: pd.Series, frames) -> int:
+    """How many rows hold a platform code that is no language code; the first is warned about."""
+    bad_values = set()
+    for value in pd.unique(raw.dropna().to_numpy(dtype=object)):
+        try:
+            normalise_language(value)
+        except LanguageCodeError:
+            bad_values.add(value)
+    if not bad_values:
+        return 0
+    where = np.flatnonzero(raw.isin(bad_values).to_numpy())
+    first, n_posts = int(where[0]), len(frames[0])
+    row = frames[0].iloc[first] if first < n_posts else frames[1].iloc[first - n_posts]
+    warnings.warn(f"{row.get('source_file')}, row {row.get('source_row')}, column 'lang': {raw.iloc[first]!r} is "
+                  f"not a language code; the language of this and {len(where) - 1} other rows with such codes "
+                  f"was detected from the text", LanguageCodeWarning, stacklevel=4)
+    return int(len(where))
 
 
 def _pseudonymise(comments, posts, pages, key):

@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 
 from .errors import DatasetError, KommunsocialError, SchemaError
+from .language import LANG_CODES
 
 __all__ = [
     "Column",
@@ -29,7 +30,6 @@ __all__ = [
 PLATFORMS = ("facebook", "instagram", "x", "other")
 POST_TYPES = ("status", "photo", "video", "link", "event", "album", "reel", "live", "other")
 SOURCE_FORMATS = ("crowdtangle", "facepager", "graph_api", "dyi", "mcl", "x_v2", "twarc2", "instagram", "csv")
-LANG_CODES = ("sv", "nb", "nn", "da", "fi", "en", "und")
 #: Per-type reaction counts besides ``n_likes``.
 REACTION_COLUMNS = ("n_love", "n_haha", "n_wow", "n_sad", "n_angry", "n_care")
 #: Columns readers may carry with a commenter's real identity; privacy turns them into

@@ -239,6 +239,11 @@ def _texts(records, key: str):
     return text, err
 
 
+def _platform_lang(records) -> pd.Series:
+    """The library's own language code of each record, as given (the loader normalises it)."""
+    return pd.Series([_scalar(r.get("lang")) for _, r in records], dtype="string")
+
+
 def _counts(records, key: str):
     return parse_counts([_scalar(r.get(key)) for _, r in records])
 
@@ -270,6 +275,7 @@ def _posts(records, name, options, quarantine):
     out["platform"] = _platform(records, options)
     out["created_at"], errors["creation_time"] = _times(records, "creation_time")
     out["text"], errors["text"] = _texts(records, "text")
+    out["platform_lang"] = _platform_lang(records)
     kinds = pd.Series([_scalar(r.get("content_type")) for _, r in records], dtype="object")
     kinds = kinds.map(lambda v: _CONTENT_TYPES.get(v.strip().lower(), v) if isinstance(v, str) else v)
     out["post_type"] = normalise_post_type(kinds)
@@ -323,6 +329,7 @@ def _comments(records, name, options, quarantine):
     out["author_is_page"] = pd.array(is_page, dtype="boolean")
     out["created_at"], errors["creation_time"] = _times(records, "creation_time")
     out["text"], errors["text"] = _texts(records, "text")
+    out["platform_lang"] = _platform_lang(records)
     out["n_likes"], errors["statistics.like_count"] = _counts(records, "statistics.like_count")
     direct = [r.get("statistics.top_level_reply_count") for _, r in records]
     replies = [(n, {"r": d if d is not None else r.get("statistics.comment_count")}) for (n, r), d in

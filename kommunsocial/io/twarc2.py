@@ -34,6 +34,7 @@ from ._csv import check_rounded_ids, clean_csv_id, ragged_column, read_csv_recor
 from ._decode import decode_text, html_error
 from ._json import head_text
 from ._tables import Parsed
+from ._tweet_lang import add_tweet_languages
 from ._tweets import TweetCollector, add_user, build, normalise
 
 FORMAT = "twarc2"
@@ -151,7 +152,7 @@ def read(path, *, name: str, options: dict) -> Parsed:
         if rec.get("__twarc.url"):
             col.urls.add(rec["__twarc.url"])
     check_rounded_ids(ids, name, "id")
-    parsed = build(col, options, text_unescape_newlines=True)
+    parsed = add_tweet_languages(build(col, options, text_unescape_newlines=True), col)
     parsed.info.update({"layout": f"{len(header)} columns" + (" (twarc-csv 0.7)" if len(header) == 84 else ""),
                         "encoding": encoding})
     return parsed

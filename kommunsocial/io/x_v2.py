@@ -90,6 +90,7 @@ from ..errors import LoadError
 from ._csv import unreadable
 from ._json import head_text, load_json_entries
 from ._tables import Parsed
+from ._tweet_lang import add_tweet_languages
 from ._tweets import TweetCollector, add_user_object, build, listed, referenced_objects, users_in_tweet
 
 FORMAT = "x_v2"
@@ -205,6 +206,6 @@ def read(path, *, name: str, options: dict) -> Parsed:
             _read_value(value, col, top=True)
     if col.n_records == 0 and not is_lines and not (isinstance(entries[0][1], dict) and "meta" in entries[0][1]):
         raise LoadError(name, "the JSON holds no tweets (expected twarc2 response pages or flattened tweets)")
-    parsed = build(col, options)
+    parsed = add_tweet_languages(build(col, options), col)
     parsed.info["layout"] = "JSON Lines" if is_lines else "JSON document"
     return parsed

@@ -7,7 +7,7 @@ import pandas as pd
 from ..schema import TABLES, Dataset
 
 __all__ = ["overview", "rows_per_source", "skipped_files", "export_gaps", "quarantine_by_reason", "coverage",
-           "coverage_note", "language_mix", "missing_values", "posts_per_month"]
+           "coverage_note", "languages_not_scored", "language_mix", "missing_values", "posts_per_month"]
 
 
 def overview(ds: Dataset) -> pd.DataFrame:
@@ -120,8 +120,20 @@ def coverage_note(table: pd.DataFrame) -> str:
             f"and {its} that one post over one week.")
 
 
+def languages_not_scored(ds: Dataset) -> str:
+    """A sentence on the posts the tone report will not score for their language (Finnish, ``other``,
+    per language: :func:`kommunsocial.tone.summaries.unscored` counts them there too); "" when none."""
+    from ..language import UNDETERMINED, not_scored_sentence
+    from ..tone.resources import LANGS
+
+    langs = ds.posts["lang"].astype("string").fillna(UNDETERMINED)
+    counts = langs[~langs.isin([*LANGS, UNDETERMINED])].value_counts()
+    return not_scored_sentence(counts.to_dict(), LANGS, verb="will not be scored by the tone report")
+
+
 def language_mix(ds: Dataset, *, table: str = "posts") -> pd.DataFrame:
-    """Share (%) of each detected language per page; ``und`` is undetermined (too short or unclear)."""
+    """Share (%) of each language per page; ``other`` is any language but sv, nb, nn, da, fi and en,
+    ``und`` undetermined (too short or unclear)."""
     frame = getattr(ds, table)
     if not len(frame):
         return pd.DataFrame()

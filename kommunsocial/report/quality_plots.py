@@ -8,6 +8,7 @@ import numpy as np
 import seaborn as sns
 
 from . import quality
+from ..language import DETECTED, LANG_CODES, OTHER, UNDETERMINED
 from .style import MAX_PAGES_DRAWN, NEUTRAL, OTHER_COLOURS, empty, setup
 
 __all__ = ["posts_per_month", "language_mix"]
@@ -54,13 +55,13 @@ def language_mix(ds, *, table: str = "posts") -> plt.Figure:
         return empty(f"No {table} in this selection")
     if len(mix) > MAX_PAGES_DRAWN:
         mix = mix.mean().to_frame("all pages").T
-    order = [c for c in ("sv", "nb", "nn", "da", "fi", "en", "und") if c in mix.columns]
+    order = [c for c in LANG_CODES if c in mix.columns]
     mix = mix[order]
     fig, ax = plt.subplots(figsize=(10, 0.38 * len(mix) + 1.6))
     left = np.zeros(len(mix))
     # languages take the colours tone does not use: blue and orange mean formal and conversational
-    colours = dict(zip(("sv", "nb", "nn", "da", "fi", "en"), OTHER_COLOURS))
-    colours["und"] = NEUTRAL
+    colours = dict(zip((*DETECTED, OTHER), OTHER_COLOURS))
+    colours[UNDETERMINED] = NEUTRAL
     for lang in order:
         ax.barh(mix.index, mix[lang], left=left, color=colours[lang], label=lang)
         left += mix[lang].to_numpy()

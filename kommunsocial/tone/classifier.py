@@ -22,6 +22,7 @@ from sklearn.preprocessing import StandardScaler
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted, column_or_1d, validate_data
 
+from ..language import detect_language, normalise_language, normalise_languages
 from . import index as _index
 from . import resources
 
@@ -34,10 +35,12 @@ class ToneClassifier(ClassifierMixin, BaseEstimator):
     Parameters
     ----------
     lang : str or None
-        Language of the texts (sv, nb, nn, da, en) for the index features; ``None`` detects it per
-        text (:func:`kommunsocial.clean.detect_language`). A DataFrame ``X`` with a ``lang`` column
-        overrides it. A text in ``und`` or another language gets the index inputs averaged over the
-        five languages (:func:`kommunsocial.tone.index.design`), whatever the other texts are.
+        Language of the texts (sv, nb, nn, da, en, or a code that reads as one: ``SV``, ``nob``) for
+        the index features; ``None`` detects it per text (:func:`kommunsocial.language.detect_language`).
+        A DataFrame ``X`` with a ``lang`` column overrides it. A text in ``und`` or another language
+        gets the index inputs averaged over the five languages
+        (:func:`kommunsocial.tone.index.design`), whatever the other texts are (:func:`add_tone`
+        leaves Finnish and ``other`` texts unscored).
     C : float
         Inverse regularisation strength of the logistic regression.
     char_ngram_range, word_ngram_range : tuple
@@ -113,15 +116,15 @@ class ToneClassifier(ClassifierMixin, BaseEstimator):
         return None
 
     def _langs(self, texts, langs):
+        # codes as exports write them (SV, nob, no) are read as the data model's; not a code: an error
         if langs is not None:
-            out = pd.Series(langs, dtype=object).fillna("und").astype(str)
+            out = normalise_languages(pd.Series(langs, dtype=object), what="X's lang").astype(object)
         elif self.lang is not None:
-            if self.lang not in resources.LANGS:
+            code = normalise_language(self.lang)
+            if code not in resources.LANGS:
                 raise ValueError(f"lang={self.lang!r}: choose one of {', '.join(resources.LANGS)} or None")
-            out = pd.Series([self.lang] * len(texts), dtype=object)
+            out = pd.Series([code] * len(texts), dtype=object)
         else:
-            from ..clean import detect_language
-
             out = detect_language(pd.Series(texts, dtype=object)).astype(object)
         # a text in und (too short to tell) or in a language without resources gets the index inputs
         # pooled over the five languages (as the index scores it): never the other texts' language

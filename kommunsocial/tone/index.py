@@ -423,19 +423,21 @@ def design(texts, langs) -> tuple:
 
 
 def _resolve_langs(s: pd.Series, lang) -> pd.Series:
-    """One language per text: given, or detected; a missing one is ``und``."""
-    if lang is None:
-        from ..clean import detect_language
+    """One language per text: given (normalised: ``SV``, ``swe``, ``no`` → sv, sv, nb), or detected;
+    a missing one is ``und``. A value that is no language code raises
+    :class:`kommunsocial.language.LanguageCodeError`."""
+    from .. import language
 
-        langs = detect_language(s).astype(object)
+    if lang is None:
+        langs = language.detect_language(s).astype(object)
     elif isinstance(lang, str):
-        langs = pd.Series(lang, index=s.index, dtype=object)
+        langs = pd.Series(language.normalise_language(lang), index=s.index, dtype=object)
     else:
         langs = pd.Series(list(lang), index=s.index, dtype=object)
         if len(langs) != len(s):
             raise ValueError(f"lang has {len(langs)} values for {len(s)} texts")
-    langs = langs.where(langs.notna(), "und").astype(str)
-    return langs
+        langs = language.normalise_languages(langs).astype(object)
+    return langs.astype(str)
 
 
 def score(texts, *, lang=None, threshold: float = DEFAULT_THRESHOLD) -> pd.DataFrame:
@@ -446,8 +448,9 @@ def score(texts, *, lang=None, threshold: float = DEFAULT_THRESHOLD) -> pd.DataF
     texts : Series or sequence of str
         Post texts. The result has the same index.
     lang : str, sequence of str or None
-        The language of all texts, or one per text (sv, nb, nn, da, en, or ``und`` when unknown).
-        ``None``: detected with :func:`kommunsocial.clean.detect_language`.
+        The language of all texts, or one per text (sv, nb, nn, da, en, ``und`` when unknown, or any
+        code :func:`kommunsocial.language.normalise_language` reads: ``SV``, ``nob``, ``no``).
+        ``None``: detected with :func:`kommunsocial.language.detect_language`.
     threshold : float
         ``tone`` is "formal" when ``formality >= threshold`` (default 50), else "conversational".
 
@@ -458,8 +461,8 @@ def score(texts, *, lang=None, threshold: float = DEFAULT_THRESHOLD) -> pd.DataF
     :data:`kommunsocial.tone.features.FEATURES`. A content-free text (no word once links,
     addresses, mentions and hashtags are removed: empty, a bare link, only hashtags, mentions or
     emoji; :func:`kommunsocial.tone.text.has_words`) has missing ``formality`` and tone ``und``,
-    never a label. Texts in a language without resources (Finnish) get missing ``formality`` and
-    ``tone``.
+    never a label. Texts in a language without resources (Finnish, ``other``) get missing
+    ``formality`` and ``tone``: count them with :func:`kommunsocial.tone.summaries.unscored`.
 
     Notes
     -----

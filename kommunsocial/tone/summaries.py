@@ -11,8 +11,8 @@ from . import reliability
 from .index import MODEL_FEATURES, WEIGHTS, design_matrix
 from . import features as _features
 
-__all__ = ["scored_posts", "not_scored", "by_group", "weights_table", "drivers", "examples", "coding_dir", "coded_posts",
-           "agreement", "against_coders"]
+__all__ = ["scored_posts", "unscored", "not_scored", "by_group", "weights_table", "drivers", "examples", "coding_dir",
+           "coded_posts", "agreement", "against_coders"]
 
 
 def scored_posts(ds, *, tone_method: str = "index", threshold: float = 50.0) -> pd.DataFrame:
@@ -29,23 +29,68 @@ def scored_posts(ds, *, tone_method: str = "index", threshold: float = 50.0) -> 
     return posts
 
 
+def unscored(posts: pd.DataFrame) -> pd.DataFrame:
+    """The posts tone did not score, counted by language and reason (``lang``, ``reason``, ``posts``).
+
+    Reasons: "no text" (no words: no message column, link-only posts) and "no tone resources for
+    the language" (Finnish, ``other``: the index scores sv, nb, nn, da and en). Nothing is dropped
+    from the tone tables without being counted here.
+
+    >>> p = pd.DataFrame({"lang": ["sv", "other", "other", "fi", "sv"], "text": ["Hej alla", "Olá a todos", "Hola",
+    ...                   "Hei kaikki", ""], "formality": [40.0, None, None, None, None]})
+    >>> unscored(p).values.tolist()  # doctest: +NORMALIZE_WHITESPACE
+    [['other', 'no tone resources for the language', 2], ['fi', 'no tone resources for the language', 1],
+     ['sv', 'no text', 1]]
+    """
+    lang, reason = _unscored_reasons(posts)
+    missing = posts["formality"].isna().to_numpy()
+    out = pd.DataFrame({"lang": lang[missing], "reason": reason[missing]})
+    out = out.groupby(["lang", "reason"], sort=False).size().rename("posts").reset_index()
+    return out.sort_values(["posts", "lang"], ascending=[False, True], kind="mergesort").reset_index(drop=True)
+
+
+def _unscored_reasons(posts: pd.DataFrame):
+    """Each post's language and why it would not be scored ("no text", or no resources for its language)."""
+    from .tagging import has_text
+
+    lang = (posts["lang"].astype("string").fillna("und") if "lang" in posts else
+            pd.Series("und", index=posts.index, dtype="string"))
+    texted = has_text(posts["text"]).to_numpy() if "text" in posts else np.zeros(len(posts), dtype=bool)
+    no_resources = texted & ~lang.isin(_features.resources.LANGS).to_numpy() & (lang != "und").to_numpy()
+    return lang.to_numpy(dtype=object), np.where(no_resources, "no tone resources for the language", "no text")
+
+
 def not_scored(posts: pd.DataFrame) -> str:
-    """A sentence on the posts tone did not score (content-free: no message column, or only links,
-    hashtags, mentions or emoji; :func:`kommunsocial.tone.text.has_words`), per page when some pages
-    have any; "" when every post was scored.
+    """Sentences on the posts tone did not score: those without words (content-free: no message
+    column, or only links, hashtags, mentions or emoji; :func:`kommunsocial.tone.text.has_words`), per
+    page when some pages have any, and those in languages the index has no resources for (Finnish,
+    other), per language; "" when every post was scored.
 
     >>> p = pd.DataFrame({"page": ["A", "A", "B"], "formality": [80.0, None, None]})
     >>> not_scored(p)
     '2 of 3 posts have no text (the export has no message, or only links, hashtags, mentions or emoji) and are not scored: they count as neither formal nor conversational and are left out of the tables below (A: 1, B: 1).'
+    >>> p = pd.DataFrame({"page": ["A", "A", "B"], "formality": [80.0, None, None], "lang": ["sv", "other", "fi"],
+    ...                   "text": ["Hej på er", "Olá a todos", "Hei kaikki"]})
+    >>> not_scored(p)
+    '1 post in Finnish and 1 in other languages were not scored: the index has resources for sv, nb, nn, da and en.'
     """
+    from ..language import not_scored_sentence
+
     missing = posts["formality"].isna()
     if not missing.any():
         return ""
+    counts = unscored(posts)
+    by_language = counts[counts["reason"] != "no text"]
+    languages = not_scored_sentence(dict(zip(by_language["lang"], by_language["posts"])), _features.resources.LANGS)
+    missing &= _unscored_reasons(posts)[1] == "no text"
+    if not missing.any():
+        return languages
     per_page = posts.loc[missing, "page"].value_counts().sort_index()
     pages = ", ".join(f"{page}: {n}" for page, n in per_page.items())
-    return (f"{int(missing.sum()):,} of {len(posts):,} posts have no text (the export has no message, or only "
-            f"links, hashtags, mentions or emoji) and are not scored: they count as neither formal nor "
-            f"conversational and are left out of the tables below ({pages}).")
+    no_text = (f"{int(missing.sum()):,} of {len(posts):,} posts have no text (the export has no message, or only "
+               f"links, hashtags, mentions or emoji) and are not scored: they count as neither formal nor "
+               f"conversational and are left out of the tables below ({pages}).")
+    return " ".join(x for x in (no_text, languages) if x)
 
 
 def by_group(posts: pd.DataFrame, by: str) -> pd.DataFrame:

@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 
 from .._atomic import atomic_write
+from ..language import normalise_languages
 from . import resources
 from .index import DEFAULT_THRESHOLD, UND, score
 from .text import has_words
@@ -56,7 +57,9 @@ def add_tone(posts: pd.DataFrame, *, tone_method: str = "index", threshold: floa
     ----------
     posts : DataFrame
         A posts table with ``text`` (and ``lang``, the detected language, when present: texts in
-        ``und`` or a language without resources are scored as explained in :func:`score`).
+        ``und`` or a language without resources are scored as explained in :func:`score`, by
+        either method; posts in Finnish or ``other`` get no score, and
+        :func:`kommunsocial.tone.summaries.unscored` counts them).
     tone_method : "index" or "classifier"
         ``"index"``: the formality index (:func:`kommunsocial.tone.score`). ``"classifier"``:
         ``classifier`` (a fitted :class:`ToneClassifier`; default: :meth:`ToneClassifier.default`),
@@ -88,8 +91,8 @@ def add_tone(posts: pd.DataFrame, *, tone_method: str = "index", threshold: floa
     out = posts.copy()
     texts = out["text"].astype("string").fillna("")
     lang = None
-    if "lang" in out.columns:
-        lang = out["lang"].astype("string").fillna("und").astype(str).to_numpy()
+    if "lang" in out.columns:  # codes as any export writes them (SV, nob, no) read as the data model's
+        lang = normalise_languages(out["lang"], what="posts' lang").astype(str).to_numpy()
     check_tone_method(tone_method)
     if tone_method == "index":
         formality = pd.Series(_index_formality(texts, lang, cache), index=out.index)

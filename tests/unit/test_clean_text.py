@@ -3,7 +3,7 @@
 import pandas as pd
 import pytest
 
-from kommunsocial import clean, privacy
+from kommunsocial import clean, language, privacy
 
 
 @pytest.mark.parametrize("raw,expected", [
@@ -29,7 +29,7 @@ def test_normalise_text_by_hand(raw, expected):
     ("ab cd ef gh ij kl", True),                       # 6 words, 12 letters
 ])
 def test_enough_words_to_detect_a_language(text, enough):
-    assert clean._enough_words(clean._STRIP_FOR_LANG.sub(" ", text), 3, 12) is enough
+    assert language._enough_words(language._STRIP_FOR_LANG.sub(" ", text), 3, 12) is enough
 
 
 def test_languages_of_clear_texts_and_und_when_too_short():
