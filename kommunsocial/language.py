@@ -40,7 +40,7 @@ class LanguageCodeError(KommunsocialError, ValueError):
     """A value that is not a language code (``"12"``, ``"sv se"``, ``"svenska!"``)."""
 
 
-class LanguageCodeWarning(UserWarning):
+class LanguageCodeWarning(KommunsocialError, UserWarning):
     """An export's language field holds a value that is not a language code: the text was detected."""
 
 
