@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import matplotlib.pyplot as plt
+from matplotlib.ticker import MaxNLocator
 import numpy as np
 import pandas as pd
 
@@ -41,6 +42,7 @@ def distributions(m: pd.DataFrame) -> plt.Figure:
         ax.set_xscale("log")
         ax.set_xlabel(f"{col} per post (log scale)")
         ax.set_title(f"{col}: {int((values == 0).sum()):,} posts with none", fontsize=11)
+        ax.yaxis.set_major_locator(MaxNLocator(integer=True))  # posts are whole: no 0.2 of a post on a few posts
     axes[0].set_ylabel("posts")
     fig.tight_layout()
     return fig
@@ -66,8 +68,10 @@ def by_tone(m: pd.DataFrame) -> plt.Figure:
     x = np.arange(len(OUTCOMES))
     for i, tone in enumerate(("formal", "conversational")):
         d = data[data["tone"] == tone].set_index("outcome").reindex(OUTCOMES)
-        ax.bar(x + (i - 0.5) * width, d["mean"], width, yerr=1.96 * d["se"], capsize=3, label=tone,
-               color=TONE_COLOURS[tone])
+        half = 1.96 * d["se"]
+        # counts are never negative: a normal interval on few posts would reach below 0, so it stops there
+        ax.bar(x + (i - 0.5) * width, d["mean"], width, yerr=[np.minimum(half, d["mean"]), half], capsize=3,
+               label=tone, color=TONE_COLOURS[tone])
     ax.set_xticks(x, OUTCOMES)
     ax.set_ylabel(f"mean {unit}")
     ax.legend(frameon=False)
@@ -84,8 +88,9 @@ def by_municipality(m: pd.DataFrame) -> plt.Figure:
     rate, unit = _rate(m, "interactions")
     med = (m.assign(v=rate)
            .groupby(["page_name", m["tone"].astype(str)], observed=True)["v"].median().unstack())
+    med = med.dropna(how="all")  # pages whose posts lack a count (interactions need all three)
     if med.empty:
-        return empty("No interactions in this selection")
+        return empty("No interactions in this selection: no post has reactions, comments and shares all counted")
     if len(med) > MAX_PAGES_DRAWN:
         med = med.loc[med.mean(axis=1).sort_values(ascending=False).index[:MAX_PAGES_DRAWN]]
     med = med.loc[med.mean(axis=1).sort_values().index]
@@ -154,8 +159,15 @@ def naive_vs_adjusted(table: pd.DataFrame, *, planted: dict | None = None) -> pl
 
 
 def tone_share_vs_engagement(pm: pd.DataFrame) -> plt.Figure:
-    """Each municipality's share of conversational posts against its Bonsón engagement E."""
+    """Each municipality's share of conversational posts against its Bonsón engagement E, or against its
+    interactions per post (P2 + C2 + V2) when no page has follower counts, so no E."""
     setup()
+    pm = pm.copy()
+    if "E" in pm and pm["E"].notna().any():
+        label = "engagement E (per 1,000 followers)"
+    else:
+        pm["E"] = pm[["P2", "C2", "V2"]].sum(axis=1, min_count=3) if {"P2", "C2", "V2"} <= set(pm) else np.nan
+        label = "interactions per post (no follower counts)"
     d = pm.dropna(subset=["share_conversational", "E"]) if "share_conversational" in pm else pm.iloc[:0]
     if d.empty:
         return empty("No tone or engagement to compare")
@@ -164,7 +176,7 @@ def tone_share_vs_engagement(pm: pd.DataFrame) -> plt.Figure:
     if len(d) <= MAX_PAGES_DRAWN:
         _label_points(ax, d["share_conversational"].to_numpy() * 100, d["E"].to_numpy(), d["page_name"].astype(str))
     ax.set_xlabel("conversational posts (%)")
-    ax.set_ylabel("engagement E (per 1,000 followers)")
+    ax.set_ylabel(label)
     fig.tight_layout()
     return fig
 
@@ -198,6 +210,8 @@ def trends(m: pd.DataFrame) -> plt.Figure:
     if "tone" not in m or m.empty:
         return empty("No tone in this selection")
     rate, unit = _rate(m, "interactions")
+    if not rate.notna().any():
+        return empty("No interactions in this selection: no post has reactions, comments and shares all counted")
     d = (m.assign(v=rate, month=_month_start(m["month"]))
          .groupby(["month", m["tone"].astype(str)], observed=True)["v"].mean().unstack())
     fig, ax = plt.subplots(figsize=(10, 3.4))

@@ -78,9 +78,12 @@ def _as_is(tokens):
 #: posts are plenty to find a dozen topics.
 MAX_FIT_POSTS = 50_000
 
+#: A language needs at least this many posts for topics of its own (:func:`topics`' ``min_posts``).
+MIN_TOPIC_POSTS = 50
+
 
 def topics(texts: pd.Series, *, lang: pd.Series | None = None, n_topics: int = 12, seed: int = 0,
-           min_posts: int = 50, n_words: int = 6,
+           min_posts: int = MIN_TOPIC_POSTS, n_words: int = 6,
            max_fit: int | None = MAX_FIT_POSTS) -> tuple[pd.Series, pd.DataFrame]:
     """Assign each post to one of ``n_topics`` topics found by NMF on TF-IDF, fitted per language.
 
