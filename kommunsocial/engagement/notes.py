@@ -180,20 +180,21 @@ def prose(section: str, metrics: pd.DataFrame) -> str:
     return with_followers if has_followers(metrics) else without
 
 
-#: The columns of :func:`page_metrics` that divide by followers.
-_PER_FOLLOWER = ("followers", "P3", "C3", "V3", "E")
+#: The columns of :func:`page_metrics` that an export can leave without any value.
+_BONSON = ("followers", "P1", "P2", "P3", "C1", "C2", "C3", "V1", "V2", "V3", "E")
 
 
 def shown_page_metrics(table: pd.DataFrame) -> pd.DataFrame:
     """Bonsón's table (of :func:`page_metrics`) as the report shows it: without the followers and
-    per-follower columns (P3, C3, V3, E) that no page has a value of (an export without follower
-    counts), rather than columns of blanks. The saved CSV keeps every column.
+    metric columns that no page has a value of (the per-follower P3, C3, V3 and E of an export
+    without follower counts, V1–V3 of one without share counts), rather than columns of blanks.
+    The saved CSV keeps every column.
 
     >>> t = pd.DataFrame({"P2": [1.5], "followers": [float("nan")], "P3": [float("nan")], "E": [float("nan")]})
     >>> list(shown_page_metrics(t).columns)
     ['P2']
     """
-    return table.drop(columns=[c for c in _PER_FOLLOWER if c in table and not table[c].notna().any()])
+    return table.drop(columns=[c for c in _BONSON if c in table and not table[c].notna().any()])
 
 
 def count_summary(metrics: pd.DataFrame) -> pd.DataFrame:

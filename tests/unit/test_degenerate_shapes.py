@@ -166,6 +166,7 @@ def test_the_summary_and_bonsons_table_leave_out_what_the_export_lacks():
     assert list(engagement.shown_page_metrics(bonson).columns) == ["P1", "P2"]
     assert list(engagement.shown_page_metrics(bonson.assign(followers=500.0, P3=6.0)).columns) == \
         ["P1", "P2", "followers", "P3"]
+    assert list(engagement.shown_page_metrics(bonson.assign(V1=[np.nan], V2=[np.nan])).columns) == ["P1", "P2"]
 
 
 def test_data_notes_name_the_counts_an_export_lacks():
