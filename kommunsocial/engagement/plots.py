@@ -110,7 +110,7 @@ def forest(table: pd.DataFrame, *, title: str = "", planted: dict | None = None)
     """Incidence-rate ratios with 95 % CIs on a log axis; ``planted`` marks known true values."""
     setup()
     if table.empty:
-        return empty("No model terms")
+        return empty("No model terms: see the notes above")
     t = table.iloc[::-1].reset_index(drop=True)
     fig, ax = plt.subplots(figsize=(8, 0.32 * len(t) + 1.3))
     y = np.arange(len(t))
@@ -218,6 +218,11 @@ def trends(m: pd.DataFrame) -> plt.Figure:
     for tone in ("formal", "conversational"):
         if tone in d:
             ax.plot(d.index, d[tone], marker="o", ms=3, label=tone, color=TONE_COLOURS[tone])
+    if len(d) <= 12:
+        # a few months: one tick per month, named as the months are (a date locator would put days
+        # between two monthly points and crowd their labels)
+        ax.set_xticks(d.index, d.index.strftime("%Y-%m"))
+    ax.margins(x=0.05, y=0.12)  # no point on the frame
     ax.set_ylabel(f"mean interactions\n{unit}")
     ax.legend(frameon=False)
     fig.tight_layout()

@@ -245,3 +245,16 @@ def test_too_few_posts_for_topics_is_said():
     topic, table = engagement.topics(pd.Series(["Simhallen öppnar igen på måndag"] * 6), lang=pd.Series(["sv"] * 6))
     assert table.empty and set(topic) == {"other"}
     assert "at least 50 posts" in engagement.notes.NO_TOPICS
+
+
+def test_a_trend_of_two_months_has_a_tick_per_month_and_no_point_on_the_frame():
+    m = _metrics([None] * 4, reactions=[1, 3, 5, 7], comments=[0, 0, 1, 1], shares=[0, 2, 1, 1])
+    m["interactions"] = m["reactions"] + m["comments"] + m["shares"]  # 1, 5, 7, 9
+    m["month"] = ["2024-03", "2024-04", "2024-03", "2024-03"]
+    ax = eplots.trends(m).axes[0]
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["2024-03", "2024-04"]
+    lines = {line.get_label(): np.asarray(line.get_ydata(), dtype=float) for line in ax.get_lines()}
+    np.testing.assert_array_equal(lines["formal"], [1.0, 5.0])
+    np.testing.assert_array_equal(lines["conversational"], [8.0, np.nan])  # (7 + 9) / 2; none in April
+    low, high = ax.get_ylim()
+    assert low < 1.0 and high > 8.0
