@@ -14,6 +14,8 @@ ENV_STAMP := $(VENV)/.installed
 
 DATASET ?= sample
 MUNICIPALITY ?=
+# X accounts that are the municipalities' pages (handles or user ids, comma-separated), for searches
+ACCOUNTS ?=
 
 RAW := data/raw/$(DATASET)
 PROCESSED := data/processed/$(DATASET)
@@ -48,6 +50,9 @@ INGEST_CODE := $(filter kommunsocial/io/% kommunsocial/clean.py kommunsocial/pri
 # a file added with an old mtime (unzip, cp -p), a deleted one, or a name with spaces or parentheses
 # would fool or break a prerequisite list. The stamp is rewritten only when the content changed.
 RAW_STAMP := .make/$(DATASET).raw
+# ACCOUNTS enters make the same way: a stamp holding the value, rewritten only when it changes
+ACCOUNTS_STAMP := .make/$(DATASET).accounts
+write_accounts = mkdir -p .make && { printf '%s\n' $(call quote,$(ACCOUNTS)) | cmp -s - '$(1)' || printf '%s\n' $(call quote,$(ACCOUNTS)) > '$(1)'; }
 NOTEBOOKS := $(sort $(wildcard notebooks/[0-9][0-9]-*.ipynb))
 HTML := $(patsubst notebooks/%.ipynb,$(REPORTS)/%.html,$(NOTEBOOKS))
 # the comparison across municipalities is a dataset-level report only
@@ -73,12 +78,14 @@ ifneq ($(.SHELLSTATUS),0)
 $(error could not compute the digest of $(RAW)/ (see above))
 endif
 endif
+_ := $(shell $(call write_accounts,$(ACCOUNTS_STAMP)))
 endif
 
 ## help      : list the targets
 help:
 	@grep -E '^## ' $(MAKEFILE_LIST) | sed -e 's/^## //'
-	@echo "Variables: DATASET=$(DATASET) (a folder under data/raw/), MUNICIPALITY=code|page id|name (one page)"
+	@echo "Variables: DATASET=$(DATASET) (a folder under data/raw/), MUNICIPALITY=code|page id|name (one page),"
+	@echo "           ACCOUNTS=handle,handle (an X search: the municipalities' accounts)"
 
 ## env       : create .venv with the package, its test tools and the Jupyter kernel (once)
 env: $(ENV_STAMP)
@@ -94,9 +101,9 @@ $(ENV_STAMP): pyproject.toml
 ## data      : ingest data/raw/$(DATASET) into data/processed/$(DATASET) (Parquet + manifest.json)
 data: $(PROCESSED)/manifest.json
 
-$(PROCESSED)/manifest.json: $(RAW_STAMP) $(INGEST_CODE) | $(ENV_STAMP)
+$(PROCESSED)/manifest.json: $(RAW_STAMP) $(ACCOUNTS_STAMP) $(INGEST_CODE) | $(ENV_STAMP)
 	@test -d $(RAW) || { echo "no raw data in $(RAW)/: put your exports there (see README.md)"; exit 1; }
-	$(BIN)/kommunsocial ingest $(RAW) --out $(PROCESSED)
+	$(BIN)/kommunsocial ingest $(RAW) --out $(PROCESSED)$(if $(ACCOUNTS), --account $(call quote,$(ACCOUNTS)))
 
 # an ingest swaps the whole dataset in at its end (Dataset.save): the manifest is never half-written,
 # so make must not delete it when interrupted
@@ -104,6 +111,9 @@ $(PROCESSED)/manifest.json: $(RAW_STAMP) $(INGEST_CODE) | $(ENV_STAMP)
 
 $(RAW_STAMP): | $(ENV_STAMP)
 	@$(BIN)/kommunsocial raw-digest '$(RAW)' --update '$@'
+
+$(ACCOUNTS_STAMP):
+	@$(call write_accounts,$@)
 
 ## reports   : run every notebook on $(DATASET) and write reports/$(DATASET)/index.html
 reports: reports/$(DATASET)/index.html
@@ -154,4 +164,4 @@ sample: | $(ENV_STAMP)
 ## clean     : remove data/processed/$(DATASET) and reports/$(DATASET) (raw data is never touched)
 clean:
 	rm -rf $(PROCESSED) data/processed/.$(DATASET).new-* data/processed/.$(DATASET).old-* reports/$(DATASET) \
-		$(RAW_STAMP) $(RAW_STAMP)-cache.json
+		$(RAW_STAMP) $(RAW_STAMP)-cache.json $(ACCOUNTS_STAMP)

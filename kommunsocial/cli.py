@@ -43,12 +43,18 @@ def _ingest(args):
     salt = get_salt(salt_file=args.salt_file) if args.salt_file else None
     with warnings.catch_warnings():  # what an export lacks is listed below, as plain lines
         warnings.simplefilter("ignore", MissingDataWarning)
+        accounts = [a.strip() for given in args.account or [] for a in given.split(",") if a.strip()]
         ds = ingest(args.raw, args.out, format=args.format, salt=salt, progress=not args.quiet,
-                    timezone=args.timezone)
+                    timezone=args.timezone, options={"account": accounts} if accounts else None)
     reasons = ds.manifest.get("quarantined_by_reason", {})
     print(f"{args.out}: {len(ds.pages)} pages, {len(ds.posts)} posts, {len(ds.comments)} comments, "
           f"{len(ds.quarantine)} quarantined" + (f" ({', '.join(f'{k}: {v}' for k, v in reasons.items())})"
                                                  if reasons else ""))
+    repeats = {t: ds.manifest.get("duplicates_dropped", {}).get(t, 0) + ds.manifest.get("merged_across_formats", {})
+               .get(t, 0) for t in ("posts", "comments")}
+    if any(repeats.values()):  # the same tweets saved twice, or as JSON and as CSV: one record each
+        print(f"  read more than once and merged into one record: {repeats['posts']} posts, "
+              f"{repeats['comments']} comments")
     for skipped in ds.manifest.get("skipped_files") or []:  # said here too: a file left out is easy to miss
         print(f"  not read: {skipped['file']} ({skipped['reason']})")
     for gap in ds.manifest.get("missing") or []:
@@ -170,6 +176,9 @@ def build_parser() -> argparse.ArgumentParser:
     # named exactly so that argparse does not take "--salt X" as an abbreviation of --salt-file
     p.add_argument("--salt", nargs="?", action=_RefuseSalt, help=argparse.SUPPRESS)
     p.add_argument("--timezone", default=None, help="zone of naive timestamps in CSV files (default UTC)")
+    p.add_argument("--account", action="append", metavar="HANDLE[,HANDLE…]",
+                   help="an X account that is a page (handle or user id; repeat it or separate by commas); "
+                        "without it an X search takes its authors as pages")
     p.add_argument("--quiet", action="store_true", help="no progress bars")
     p.set_defaults(func=_ingest)
 

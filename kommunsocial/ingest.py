@@ -16,7 +16,9 @@ from ._atomic import locked
 from .clean import clean_texts, detect_language, drop_exact_duplicates, text_features
 from .errors import LoadError
 from .io import list_inputs, read_file
+from .io._settings import folder_settings
 from .io._gaps import MissingDataWarning, describe, missing_parts
+from .io._accounts import check_accounts, name_handle_pages, read_pages_tables
 from .io._tables import Quarantine
 from .schema import PRIVATE_COLUMNS, Dataset, empty, isin, sha256_file
 
@@ -32,6 +34,11 @@ def load(paths, *, format=None, mapping=None, salt=None, progress=True, timezone
     which nothing can be read is an error. Texts are repaired and normalised, languages detected,
     commenters pseudonymised with ``salt`` (see :func:`kommunsocial.privacy.get_salt`) and e-mail
     addresses, phone numbers, personal identity numbers and commenters' names masked in text.
+
+    A folder may hold its own settings in ``kommunsocial.json`` (``mapping``, ``options``,
+    ``timezone``, ``format``) or ``mapping.json``: how ``make`` and the CLI, which pass only the
+    folder, load a CSV from anywhere (see :mod:`kommunsocial.io._settings`). Arguments given here
+    take precedence.
 
     Parameters
     ----------
@@ -61,13 +68,21 @@ def load(paths, *, format=None, mapping=None, salt=None, progress=True, timezone
         For each file that lacks post text, counts, follower counts or comment ids, saying what
         the reports cannot show; ``dataset.manifest["missing"]`` lists them.
     """
+    settings = folder_settings(paths)  # kommunsocial.json beside the exports: what make cannot pass
+    mapping = mapping if mapping is not None else settings.get("mapping")
+    options = {**settings.get("options", {}), **(options or {})}
+    timezone = timezone or settings.get("timezone")
+    format = format or settings.get("format")
     skipped = []
     files = list_inputs(paths, skipped=skipped)
     stage = _Stages(on_stage)
     stage("read")
     key = privacy.get_salt(salt)
     reader_options = dict(options or {})
-    parts, inputs, gaps = [], [], []
+    # a pages.csv read as the loop below would (no format forced, no mapping of its own)
+    plain = [(path, name) for path, name in files if format is None and _mapping_for(mapping, name, path) is None]
+    early = read_pages_tables(plain, reader_options)
+    parts, inputs, gaps, failed = [], [], [], None
     # one step per file, then deduplicate, clean, detect languages, pseudonymise (None: only on a terminal)
     bar = tqdm(total=len(files) + 4, unit="step", disable=None if progress else True, leave=False)
     for path, name in files:
@@ -79,12 +94,15 @@ def load(paths, *, format=None, mapping=None, salt=None, progress=True, timezone
             options["mapping"] = {"timezone": timezone}
         fmt = format or ("csv" if options["mapping"] and any(k in options["mapping"] for k in ("columns", "table"))
                          else None)
-        parsed = read_file(path, format=fmt, name=name, **options)
+        parsed = early[name] if name in early else read_file(path, format=fmt, name=name, **options)
         n_rows = sum(len(t) for t in (parsed.pages, parsed.posts, parsed.comments))
-        if n_rows == 0 and parsed.quarantine:
+        if n_rows == 0 and parsed.quarantine and not failed:
             first = parsed.quarantine[0]
-            raise LoadError(name, f"no record could be loaded ({len(parsed.quarantine)} quarantined); the first: "
-                                  f"{first['reason']}", row=first["source_row"], column=first["column"])
+            failed = LoadError(name, f"no record could be loaded ({len(parsed.quarantine)} quarantined); the first: "
+                                     f"{first['reason']}", row=first["source_row"], column=first["column"])
+            if not parsed.info.get("accounts_not_found"):
+                raise failed
+            # an account named but not in this file may be a typo: said first, if no file knows it
         parts.append(parsed)
         gaps.extend((item, parsed.posts.get("page_id")) for item in missing_parts(parsed, name))
         inputs.append({
@@ -94,9 +112,15 @@ def load(paths, *, format=None, mapping=None, salt=None, progress=True, timezone
             **{k: v for k, v in parsed.info.items() if k not in ("format", "columns")},
         })
         bar.update()
+    check_accounts(parts, inputs, reader_options)
+    name_handle_pages(early.values(), parts)
+    if failed:
+        raise failed
     try:
         dataset = _assemble(parts, inputs, key, bar, stage)
         dataset.manifest["skipped_files"] = skipped
+        if settings:
+            dataset.manifest["settings"] = {k: v for k, v in settings.items()}
         dataset.manifest["missing"] = _said_missing(gaps, dataset.pages)
         return dataset
     finally:
@@ -319,36 +343,56 @@ def _nothing_loaded(inputs, quarantine_rows):
     first = q.iloc[0]
     raise LoadError(files, f"nothing could be loaded: all {len(q)} records were quarantined; the most common "
                            f"reasons: {top}. The first: {first['source_file']} row {first['source_row']}, column "
-                           f"{first['column']}: {first['reason']}")
+                           f"{first['column']}: {first['reason']}{_fix_for(reasons.index[0])}")
+
+
+def _fix_for(reason: str) -> str:
+    """What to do when every record was quarantined for ``reason`` (empty when there is no one fix)."""
+    if reason.startswith("comment's post is not in the dataset"):
+        return (". Comments are kept only with their posts: add the export of the posts they answer (e.g. the "
+                "page's /posts response, or the CrowdTangle or Facepager file) to the same folder")
+    return ""
 
 
 #: When one post or comment comes from several formats, values are taken in this order (the Graph
 #: API is the platform's own record; CrowdTangle and MCL are snapshots; DYI has no counts).
 FORMAT_PRECEDENCE = ("graph_api", "facepager", "instagram", "x_v2", "twarc2", "crowdtangle", "mcl", "dyi", "csv")
+#: Formats whose record read again from another file of the same format is merged, not a conflict.
+MERGED_ACROSS_FILES = ("x_v2", "twarc2")
 
 
 def _deduplicate(frame, key, table, quarantine_rows):
     """Drop exact repeats, merge one record read from several formats, quarantine true conflicts.
 
     A record whose id repeats in the same format with different content is a conflict: the first
-    is kept and the other quarantined. The same id from different formats (CrowdTangle posts and
-    Graph API posts of the same page, say) is one record: each column takes the first value that
-    is not missing, formats ranked by :data:`FORMAT_PRECEDENCE`.
+    is kept and the other quarantined; for the formats of :data:`MERGED_ACROSS_FILES` only within
+    one file (another file of them is another snapshot of the same tweets, merged as below). The
+    same id from different formats (CrowdTangle posts and Graph API posts of the same page, say) is
+    one record: each column takes the first value that is not missing, formats ranked by
+    :data:`FORMAT_PRECEDENCE`, then files in the order read.
     Returns ``(frame, n_exact_duplicates, n_merged)``.
     """
-    frame, n_exact = drop_exact_duplicates(frame)
+    fmt = frame["source_format"].astype(str)
+    rank = fmt.map({f: i for i, f in enumerate(FORMAT_PRECEDENCE)}).fillna(len(FORMAT_PRECEDENCE))
+    # a tweet id is the platform's: in two files (the same search saved twice, counts grown in
+    # between) it is one tweet, merged; within one file, other content is a conflict
+    group = fmt.where(~fmt.isin(MERGED_ACROSS_FILES), fmt + "/" + frame["source_file"].astype(str))
+    frame = frame.assign(_rank=rank.to_numpy(), _pos=np.arange(len(frame)), _group=group.to_numpy())
+    # ranked first, so that of exact repeats the copy of the best-ranked format, then the first
+    # file, stays: the same choice as the merge below makes, whichever copies repeat exactly
+    frame = frame.sort_values(["_rank", "_pos"], kind="mergesort")
+    frame, n_exact = drop_exact_duplicates(frame, ignore=("source_file", "source_row", "source_format", "_rank",
+                                                          "_pos", "_group"))
     repeated = frame.duplicated(key, keep=False)
     if not repeated.any():
-        return frame, n_exact, 0
-    rank = frame["source_format"].astype(str).map({f: i for i, f in enumerate(FORMAT_PRECEDENCE)})
-    frame = frame.assign(_rank=rank.fillna(len(FORMAT_PRECEDENCE)).to_numpy(), _pos=np.arange(len(frame)))
-    frame = frame.sort_values(["_rank", "_pos"], kind="mergesort")
-    same = frame.duplicated([*key, "source_format"], keep="first")
+        frame = frame.sort_values("_pos", kind="mergesort")
+        return frame.drop(columns=["_rank", "_pos", "_group"]).reset_index(drop=True), n_exact, 0
+    same = frame.duplicated([*key, "_group"], keep="first")
     conflicts = frame[same]
     if len(conflicts):
-        first = frame[~same].drop_duplicates([*key, "source_format"]).set_index([*key, "source_format"])
+        first = frame[~same].drop_duplicates([*key, "_group"]).set_index([*key, "_group"])
         for _, row in conflicts.iterrows():
-            orig = first.loc[tuple(row[c] for c in [*key, "source_format"])]
+            orig = first.loc[tuple(row[c] for c in [*key, "_group"])]
             record = {c: (None if pd.isna(v) else str(v)) for c, v in row.items()
                       if c not in PRIVATE_COLUMNS and not c.startswith("_")}
             quarantine_rows.append({
@@ -363,7 +407,7 @@ def _deduplicate(frame, key, table, quarantine_rows):
     merged = frame[multi].groupby(key, sort=False, dropna=False).first().reset_index()
     n_merged = int(multi.sum() - len(merged))
     out = pd.concat([frame[~multi], merged], ignore_index=True).sort_values("_pos", kind="mergesort")
-    return out.drop(columns=["_rank", "_pos"]).reset_index(drop=True), n_exact, n_merged
+    return out.drop(columns=["_rank", "_pos", "_group"]).reset_index(drop=True), n_exact, n_merged
 
 
 def _complete_post_ids(refs: pd.Series, post_ids: pd.Series) -> pd.Series:

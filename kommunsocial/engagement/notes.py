@@ -5,10 +5,9 @@ from __future__ import annotations
 import pandas as pd
 
 from .models import NotEstimable, fit
-from .topics import MIN_TOPIC_POSTS
 
 __all__ = ["data_notes", "fit_or_explain", "NotFitted", "MIN_MODEL_POSTS", "has_followers", "prose",
-           "shown_page_metrics", "count_summary", "NO_TOPICS"]
+           "shown_page_metrics", "count_summary"]
 
 #: Fewer posts than this with every count are too few for the count model: with the tone, topic, post
 #: type and weekday terms it estimates a dozen or more coefficients, and the usual rule of thumb asks
@@ -90,31 +89,19 @@ class NotFitted:
         return pd.DataFrame([{"term": "", "note": note} for note in self.notes], columns=["term", "note"])
 
 
-def fit_or_explain(posts: pd.DataFrame, *, min_posts: int = 0, **kwargs):
+def fit_or_explain(posts: pd.DataFrame, *, min_posts: int = MIN_MODEL_POSTS, **kwargs):
     """:func:`~kommunsocial.engagement.fit` of ``posts``, or a :class:`NotFitted` saying why when
     nothing can be estimated from them (no post with every value the formula needs: no text and so
-    no tone, say) or fewer than ``min_posts`` posts have the outcome's count (a report passes
-    :data:`MIN_MODEL_POSTS`: a model of six posts gives ratios of 0 and infinity with intervals of
-    no width, which look like findings); errors in the formula or the data are still raised.
-
-    >>> fit_or_explain(pd.DataFrame({"comments": [1, 0, 2]}), formula="comments ~ 1", min_posts=30).reason
-    'only 3 posts have comments counts: the count model needs at least 30'
-    """
-    outcome = str(kwargs.get("formula", "")).split("~", 1)[0].strip()
-    if min_posts and outcome in posts:
-        counted = int(posts[outcome].notna().sum())
-        if counted < min_posts:
-            return NotFitted(f"only {counted:,} posts have {outcome} counts: the count model needs at least "
-                             f"{min_posts}")
+    no tone, say) or the fit rests on fewer than ``min_posts`` posts (its estimates would be noise
+    reported as results); errors in the formula or the data are still raised."""
     try:
-        return fit(posts, **kwargs)
+        model = fit(posts, **kwargs)
     except NotEstimable as exc:
         return NotFitted(str(exc))
-
-
-#: What the topics table says when no language has posts enough for topics of its own.
-NO_TOPICS = (f"No topics: a language needs at least {MIN_TOPIC_POSTS} posts for topics of its own, and none has "
-             f"that many here; every post is in the topic \"other\", so the model has no topic control.")
+    if model.nobs < min_posts:
+        return NotFitted(f"only {model.nobs:,} posts have every value the model needs; it needs at least "
+                         f"{min_posts}")
+    return model
 
 
 #: The paragraphs of the engagement report that depend on follower counts: with them, and without.

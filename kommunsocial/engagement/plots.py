@@ -7,7 +7,7 @@ from matplotlib.ticker import MaxNLocator
 import numpy as np
 import pandas as pd
 
-from ..report.style import MAX_PAGES_DRAWN, NEUTRAL, OTHER_COLOURS, TONE_COLOURS, empty, setup
+from ..report.style import MAX_PAGES_DRAWN, NEUTRAL, OTHER_COLOURS, TONE_COLOURS, empty, month_axis, setup
 
 __all__ = ["distributions", "by_tone", "by_municipality", "forest", "naive_vs_adjusted", "tone_share_vs_engagement",
            "trends"]
@@ -24,6 +24,16 @@ def _rate(m: pd.DataFrame, col: str) -> tuple[pd.Series, str]:
     if per.notna().any():
         return per, "per 1,000 followers"
     return m[col].astype(float), "per post (no follower counts)"
+
+
+def _no_interactions(m: pd.DataFrame) -> str:
+    """Why no post has interactions: the counts of the sum that the export lacks entirely."""
+    lacking = [col for col in OUTCOMES if col not in m or not m[col].notna().any()]
+    if lacking:
+        lacking = [col[:-1] for col in lacking]  # "share counts", as the data-quality report says
+        return (f"This export has no {' and no '.join(lacking)} counts, so interactions (reactions + comments + "
+                f"shares) cannot be summed for any post")
+    return "No post has reactions, comments and shares all counted, so interactions cannot be summed"
 
 
 def distributions(m: pd.DataFrame) -> plt.Figure:
@@ -86,11 +96,13 @@ def by_municipality(m: pd.DataFrame) -> plt.Figure:
     if "tone" not in m:
         return empty("No tone in this selection")
     rate, unit = _rate(m, "interactions")
+    if not rate.notna().any():
+        return empty(_no_interactions(m))
     med = (m.assign(v=rate)
            .groupby(["page_name", m["tone"].astype(str)], observed=True)["v"].median().unstack())
     med = med.dropna(how="all")  # pages whose posts lack a count (interactions need all three)
     if med.empty:
-        return empty("No interactions in this selection: no post has reactions, comments and shares all counted")
+        return empty(_no_interactions(m))
     if len(med) > MAX_PAGES_DRAWN:
         med = med.loc[med.mean(axis=1).sort_values(ascending=False).index[:MAX_PAGES_DRAWN]]
     med = med.loc[med.mean(axis=1).sort_values().index]
@@ -211,19 +223,16 @@ def trends(m: pd.DataFrame) -> plt.Figure:
         return empty("No tone in this selection")
     rate, unit = _rate(m, "interactions")
     if not rate.notna().any():
-        return empty("No interactions in this selection: no post has reactions, comments and shares all counted")
+        return empty(_no_interactions(m))
     d = (m.assign(v=rate, month=_month_start(m["month"]))
          .groupby(["month", m["tone"].astype(str)], observed=True)["v"].mean().unstack())
     fig, ax = plt.subplots(figsize=(10, 3.4))
     for tone in ("formal", "conversational"):
         if tone in d:
             ax.plot(d.index, d[tone], marker="o", ms=3, label=tone, color=TONE_COLOURS[tone])
-    if len(d) <= 12:
-        # a few months: one tick per month, named as the months are (a date locator would put days
-        # between two monthly points and crowd their labels)
-        ax.set_xticks(d.index, d.index.strftime("%Y-%m"))
-    ax.margins(x=0.05, y=0.12)  # no point on the frame
+    ax.margins(y=0.12)  # no point on the frame
     ax.set_ylabel(f"mean interactions\n{unit}")
+    month_axis(ax, d.index)
     ax.legend(frameon=False)
     fig.tight_layout()
     return fig

@@ -9,7 +9,7 @@ import warnings
 import numpy as np
 import pandas as pd
 
-__all__ = ["topics"]
+__all__ = ["topics", "TOPIC_MIN_POSTS"]
 
 _STOPWORD_LANG = {"sv": "sv", "nb": "no", "nn": "no", "da": "da", "en": "en", "fi": "fi"}
 #: A token: a whole word of three or more letters (no digit, no underscore).
@@ -78,12 +78,12 @@ def _as_is(tokens):
 #: posts are plenty to find a dozen topics.
 MAX_FIT_POSTS = 50_000
 
-#: A language needs at least this many posts for topics of its own (:func:`topics`' ``min_posts``).
-MIN_TOPIC_POSTS = 50
+#: A language needs this many posts with text for :func:`topics` to fit its own topics.
+TOPIC_MIN_POSTS = 50
 
 
 def topics(texts: pd.Series, *, lang: pd.Series | None = None, n_topics: int = 12, seed: int = 0,
-           min_posts: int = MIN_TOPIC_POSTS, n_words: int = 6,
+           min_posts: int = TOPIC_MIN_POSTS, n_words: int = 6,
            max_fit: int | None = MAX_FIT_POSTS) -> tuple[pd.Series, pd.DataFrame]:
     """Assign each post to one of ``n_topics`` topics found by NMF on TF-IDF, fitted per language.
 

@@ -1,4 +1,5 @@
-"""What an export lacks that the reports need: text, counts, follower counts, comment ids.
+"""What an export lacks that the reports need: text, counts, follower counts, comment ids, and
+for an X search the accounts that are the municipalities'.
 
 A format may simply not have a field (Facepager and the Graph API have no follower counts, a
 "Download your information" export has no counts); the reports then leave out what depends on it.
@@ -26,6 +27,14 @@ class MissingDataWarning(KommunsocialError, Warning):
     package's errors catch it."""
 
 
+#: Each kind of count, the columns that hold it, and what the reports lose without it.
+_COUNT_GAPS = (
+    ("reaction counts", ("n_reactions", "n_likes"), "reactions per post and popularity are not available"),
+    ("comment counts", ("n_comments",), "comments per post and commitment are not available"),
+    ("share counts", ("n_shares",), "shares per post and virality are not available"),
+)
+
+
 def _all_missing(frame: pd.DataFrame, columns) -> bool:
     """No value in any of ``columns`` (absent columns count as missing)."""
     present = [c for c in columns if c in frame]
@@ -44,9 +53,11 @@ def missing_parts(parsed: Parsed, name: str) -> list[dict]:
     need that it lacks entirely (a field that is only sometimes empty is counted in the
     missing-value table instead).
 
-    Posts: text, engagement counts, follower counts (on the posts or on the file's pages).
-    Comments: text, and the comment ids or post ids of records that had to be quarantined for
-    lack of them.
+    Posts: text, engagement counts, follower counts (on the posts or on the file's pages). X: the
+    municipalities' accounts, when the collection names none (a keyword search, whose authors
+    are then taken as pages).
+    Comments: text, authors, and the comment ids or post ids of records that had to be quarantined
+    for lack of them.
     """
     fmt = parsed.info.get("format") or "unknown"
     out = []
@@ -60,11 +71,23 @@ def missing_parts(parsed: Parsed, name: str) -> list[dict]:
             add("post text", "the tone of these posts cannot be scored")
         if _all_missing(posts, COUNT_COLUMNS):
             add("engagement counts", "reactions, comments and shares are not available")
+        else:  # some counts, not all: say which measure goes (Instagram has no shares; old Graph API
+            # responses list at most 25 likes and no total)
+            for what, columns, consequence in _COUNT_GAPS:
+                if _all_missing(posts, columns):
+                    add(what, consequence)
         followers_on_pages = len(pages) and not _all_missing(pages, ["followers"])
         if _all_missing(posts, ["followers_at_posting"]) and not followers_on_pages:
             add("follower counts", "per-follower rates are not available")
+    if parsed.info.get("pages_named") is False:  # an X collection that names no accounts
+        add("named accounts", "this is a keyword search: its authors were taken as pages; name the "
+                              "municipalities' accounts with ACCOUNTS= (make), --account (kommunsocial ingest) "
+                              "or a pages.csv")
     if len(comments) and _no_text(comments):
         add("comment text", "the tone of comments cannot be scored")
+    if len(comments) and _all_missing(comments, ["author_name", "author_platform_id"]):
+        add("comment authors", "who comments on and replies to whom cannot be drawn (the network has no "
+                               "commenters); threads, answers and reply times are still measured")
     lacking = {}
     for record in parsed.quarantine:
         if record.get("table") == "comments" and record.get("column") in ("comment_id", "post_id"):

@@ -4,6 +4,8 @@ data-model tables (see :mod:`.graph_api` for the mapping of fields)."""
 from __future__ import annotations
 
 import hashlib
+import re
+from urllib.parse import parse_qs, urlsplit
 
 import numpy as np
 import pandas as pd
@@ -30,6 +32,39 @@ _STATUS_TYPES = {
     "created_event": "event", "mobile_status_update": "status", "published_story": "status", "wall_post": "status",
     "created_note": "status", "created_group": "other", "approved_friend": "other",
 }
+_POST_IN_URL = re.compile(r"facebook\.com/(\d+)/(?:posts|videos|photos)/(?:[^/?#]+/)?(\d+)")
+
+
+def permalink_ids(url) -> tuple | None:
+    """``(page id, post id, comment id, parent comment id)`` from a comment's ``permalink_url``, or None.
+
+    Page Public Content Access gives no comment ids, but the permalink holds them:
+    ``…/19292868552/posts/10158407654328553/?comment_id=1015…73553`` is a top-level comment,
+    ``…&reply_comment_id=1015…43553`` a reply to ``comment_id``. Ids come back in the Graph API's
+    ``<post>_<comment>`` form; the parent is None for a top-level comment.
+
+    >>> permalink_ids("https://www.facebook.com/19292868552/posts/10158407654328553/?comment_id=2&reply_comment_id=3")
+    ('19292868552', '19292868552_10158407654328553', '10158407654328553_3', '10158407654328553_2')
+    """
+    if not isinstance(url, str) or "comment_id=" not in url:
+        return None
+    parts = urlsplit(url.strip())
+    query = parse_qs(parts.query)
+    found = _POST_IN_URL.search(url)
+    if found:
+        page, post = found.groups()
+    elif "story_fbid" in query and "id" in query:
+        page, post = query["id"][0], query["story_fbid"][0]
+    else:
+        return None
+    comment, reply = query.get("comment_id", [None])[0], query.get("reply_comment_id", [None])[0]
+    if not (comment or "").isdigit() or (reply is not None and not reply.isdigit()):
+        return None
+    if reply:
+        return page, f"{page}_{post}", f"{post}_{reply}", f"{post}_{comment}"
+    return page, f"{page}_{post}", f"{post}_{comment}", None
+
+
 _ABSENT = object()  # a post without ``shares``: 0 or missing, decided once the whole file is seen
 
 
@@ -240,6 +275,12 @@ class Reader(Walker):
                 else:
                     raise Bad("parent_id", f"'parent' should be an object with 'id', found {kind_of(given_parent)}")
             row_post, row_page = post_id, page_id
+            linked = None if cid else permalink_ids(get("permalink_url"))
+            if linked:  # no id, but the permalink names the comment, its thread and its post
+                cid, row_parent = linked[2], linked[3] or row_parent
+                if row_post is None:
+                    row_post = self._canonical(linked[1], None)
+                    row_page = self._page_of(row_post)
             if row_post is None and cid and "_" in cid:
                 row_post = self._canonical(cid.split("_", 1)[0], page_id)
                 row_page = self._page_of(row_post)

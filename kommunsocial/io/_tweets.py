@@ -10,13 +10,12 @@ from urllib.parse import parse_qs, urlparse
 
 import pandas as pd
 
-from ..errors import LoadError
 from ._csv import unreadable
 from ._tables import Parsed, Quarantine, finish_table
 from ._values import parse_counts, parse_times
 
 __all__ = ["PERSONAL_FIELDS", "TweetCollector", "normalise", "add_user", "add_user_object", "users_in_tweet", "listed",
-           "referenced_objects", "build"]
+           "referenced_objects", "build", "KEYWORD_RULE"]
 
 #: Raw fields that hold a private person's name or id; redacted in quarantined records.
 PERSONAL_FIELDS = ("author_id", "author", "in_reply_to_user_id", "in_reply_to_user", "entities",
@@ -115,7 +114,8 @@ def normalise(t, row: int, *, context: bool, media: dict, base: dict | None = No
     media_types = []
     expanded = attachments.get("media")
     if isinstance(expanded, list):
-        media_types = [m.get("type") for m in expanded if isinstance(m, dict)]
+        # ``twarc2 flatten`` leaves a referenced tweet's media as empty objects: their keys decide then
+        media_types = [m["type"] for m in expanded if isinstance(m, dict) and m.get("type")]
     keys = attachments.get("media_keys")
     if not media_types and isinstance(keys, list):
         media_types = [media.get(k) or key_media_type(k) for k in keys if isinstance(k, str)]
@@ -234,16 +234,19 @@ def _as_list(value) -> list:
     return [str(value)]
 
 
-def _resolve(accounts, users: dict) -> set:
+def _resolve(accounts, users: dict) -> tuple[dict, list]:
+    """The user id of each of ``accounts`` (handles or ids) this file knows, and those it does not."""
     by_handle = {u["username"].casefold(): uid for uid, u in users.items() if u.get("username")}
-    found = set()
+    found, unknown = {}, []
     for a in accounts:
         a = a.strip().lstrip("@")
         if _TWEET_ID.fullmatch(a):
-            found.add(a)
-        if a.casefold() in by_handle:
-            found.add(by_handle[a.casefold()])
-    return found
+            found[a] = a
+        elif a.casefold() in by_handle:
+            found[a] = by_handle[a.casefold()]
+        else:
+            unknown.append(a)
+    return found, unknown
 
 
 def _twarc_hint(urls, users: dict) -> set:
@@ -258,28 +261,33 @@ def _twarc_hint(urls, users: dict) -> set:
             ids.add(m.group(1))
         for q in parse_qs(parsed.query).get("query", []):
             handles.extend(_QUERY_USER.findall(q))
-    return ids | _resolve([h for h in handles if not _TWEET_ID.fullmatch(h)], users)
+    return ids | set(_resolve([h for h in handles if not _TWEET_ID.fullmatch(h)], users)[0].values())
 
 
-def find_pages(tweets: list, users: dict, urls, options: dict, name: str) -> tuple[set, str, bool]:
-    """The user ids of the pages, the rule that found them, and whether the rule is exact."""
+#: The rule of a collection that names no accounts: what ingest warns about (see :mod:`.x_v2`).
+KEYWORD_RULE = "authors of the original tweets the collection returned (no accounts named: a keyword search)"
+
+
+def find_pages(records: list, users: dict, urls, options: dict) -> tuple[set, str, bool, dict, list]:
+    """The user ids of the pages, the rule that found them, whether the rule is exact, and the
+    named accounts this file knows (account → user id) and does not know.
+
+    Decided from the collection's own tweets (``records``), never from the tweets that travel with
+    them as context, so that a raw response page, its flattened lines and its ``twarc2 csv`` rows
+    (which carry no context tweets) give the same pages.
+    """
     mapping = options.get("mapping") if isinstance(options.get("mapping"), dict) else {}
     accounts = _as_list(options.get("account") or mapping.get("account"))
     if accounts:
-        pages = _resolve(accounts, users)
-        if not pages:
-            raise LoadError(name, f"account {accounts} does not occur in this file (no tweet or user with that handle); "
-                                  f"give the numeric user id instead")
-        return pages, "account option", True
+        # none of them here is no error: a folder may hold other accounts' files (ingest checks that
+        # the named accounts occur somewhere)
+        found, unknown = _resolve(accounts, users)
+        return set(found.values()), "account option", True, found, unknown
     pages = _twarc_hint(urls, users)
     if pages:
-        return pages, "twarc query (from:/to: or user timeline)", True
-    originals = {t["id"]: t["author_id"] for t in tweets if not t["retweeted"] and not _is_reply(t)}
-    held = {t["conversation_id"] for t in tweets if _is_reply(t)}
-    pages = {a for tid, a in originals.items() if tid in held}
-    if pages:
-        return pages, "authors of original tweets whose conversations the file holds", False
-    return set(originals.values()), "authors of original tweets (no conversations in the file)", False
+        return pages, "twarc query (from:/to: or user timeline)", True, {}, []
+    originals = {t["author_id"] for t in records if not t["retweeted"] and not _is_reply(t)}
+    return originals, KEYWORD_RULE, False, {}, []
 
 
 def _is_reply(t: dict) -> bool:
@@ -319,17 +327,19 @@ def _url(username, tid) -> str:
 
 def build(col: TweetCollector, options: dict, *, text_unescape_newlines: bool = False) -> Parsed:
     """Classify the collected tweets and build the pages, posts and comments tables."""
-    name = col.name
+    pages, rule, exact, found, unknown = find_pages(col.records, col.users, col.urls, options)
     by_id = {}
     for t in col.records:
         by_id.setdefault(t["id"], t)
     context = []
-    for t in col.context:
+    # context tweets (a page's post that the collected replies answer) only when the accounts are
+    # known: under the keyword rule they would make pages of whoever was replied to or quoted, and
+    # only the JSON carries them, so the same search would give other pages as CSV
+    for t in col.context if exact else ():
         if t["id"] not in by_id:  # a record wins over an expansion copy of the same tweet
             by_id[t["id"]] = t
             context.append(t)
     everything = col.records + context
-    pages, rule, exact = find_pages(everything, col.users, col.urls, options, name)
 
     posts, comments = [], []
     counts = {"retweets": 0, "quotes": 0, "other_tweets": 0, "from_context": 0, "replies_root_not_in_file": 0}
@@ -353,20 +363,37 @@ def build(col: TweetCollector, options: dict, *, text_unescape_newlines: bool = 
                                                    "to its first tweet in this file", "conversation_id")
             continue
         first = by_id.get(root)
+        if first is not None and first["context"] and first["author_id"] not in pages:
+            # a thread started by someone else, known from context only: as if absent, which is
+            # what the CSV of the same tweets (without context) sees
+            if ctx:
+                continue
+            first = None
         if first is not None and first["author_id"] not in pages:
             if not ctx:
                 col.bad_record(t["row"], t["raw"], f"a reply in a conversation started by an account that is not a "
                                                    f"page (conversation_id {root})", "conversation_id")
             continue
         if first is None:
-            counts["replies_root_not_in_file"] += not ctx
-        is_page = True if by_page else (False if exact or first is not None else None)
+            if ctx:  # a context reply is read only into a thread the file holds: else it is no record's
+                continue
+            counts["replies_root_not_in_file"] += 1
+        # the page itself answering is its post's author; with the post in another file, the loader
+        # compares the author with the post's page
+        if first is not None:
+            is_page = t["author_id"] == first["author_id"]
+        elif by_page:
+            is_page = True if exact and len(pages) == 1 else None
+        else:
+            is_page = False if exact else None
         parent = t["replied_to"] if t["replied_to"] != root else None
         comments.append({**t, "post_id": root, "parent_id": parent, "is_page": is_page})
         counts["from_context"] += ctx
 
-    parsed = Parsed(info={"records": col.n_records, **counts, "pages_rule": rule,
+    parsed = Parsed(info={"records": col.n_records, **counts, "pages_rule": rule, "pages_named": exact,
                           "page_ids": sorted(pages), "api_errors": col.api_errors})
+    if found or unknown:
+        parsed.info["accounts_found"], parsed.info["accounts_not_found"] = found, unknown
     parsed.posts = _posts_table(posts, col, text_unescape_newlines)
     parsed.comments = _comments_table(comments, col, text_unescape_newlines)
     # pages that wrote something kept: a file whose every record was quarantined yields no rows at all,

@@ -1,4 +1,4 @@
-"""CrowdTangle "Historical Data" CSV exports of Facebook pages.
+"""CrowdTangle "Historical Data" CSV exports of Facebook pages and Instagram accounts.
 
 CrowdTangle (shut down in August 2024) e-mailed a CSV from *Settings → Historical Data*; it is still
 the most common archived Facebook dataset. Four header generations exist and all are read:
@@ -48,6 +48,14 @@ Mapping onto the data model (one CSV row = one post):
   has one (latest known), all other page fields from the page's latest post.
 
 CrowdTangle has no comments, so ``comments`` stays empty.
+
+**Instagram dashboards** export the same kind of CSV with ``Account`` instead of ``Page Name`` and no
+``Facebook Id``: ``platform`` is ``instagram``; ``page_id`` and ``handle`` ← ``User Name`` (the export
+has no numeric account id, so these pages do not join the Instagram Graph API's ids); ``page_name``
+← ``Account``; ``post_id`` ← the shortcode of ``URL`` (``instagram.com/p/<shortcode>/``, also
+``/reel/`` and ``/tv/``); ``text`` ← ``Description`` (the caption); ``n_likes`` and ``n_reactions``
+← ``Likes`` (likes are Instagram's only reaction); ``n_views`` ← ``Views`` (0 on a photo, where none
+are measured, becomes missing); no shares (missing).
 
 A CSV re-saved by Excel (Windows-1252, ``;``, dates reformatted as ``11/03/2024 08:15``) is
 read: the encoding and delimiter are detected, day-first or month-first order is decided from
@@ -104,6 +112,17 @@ _REACTIONS = ["n_likes", "n_love", "n_wow", "n_haha", "n_sad", "n_angry", "n_car
 _VIDEO_TYPES = {"video", "live", "reel"}
 #: values that identify real CrowdTangle headers; a file must have all of these
 _SIGNATURE = {"facebook id", "url", "type", "likes"}
+#: the same for an Instagram dashboard's export (no Facebook Id, the account's name in ``Account``)
+_IG_SIGNATURE = {"account", "user name", "url", "type", "likes"}
+#: data-model column -> header names of an Instagram export, where they differ from Facebook's
+_IG_COLUMNS = {"page_name": ["account"], "page_id": ["user name"], "text": ["description"],
+               "post_views": ["views"]}
+_IG_URL = re.compile(r"instagram\.com/(?:[^/?#]+/)?(?:p|reel|reels|tv)/([A-Za-z0-9_-]+)", re.IGNORECASE)
+
+
+def _is_ct(cols: set) -> bool:
+    """A CrowdTangle header (Facebook or Instagram dashboard) by its normalised column names."""
+    return (_SIGNATURE <= cols or _IG_SIGNATURE <= cols) and bool(cols & {"post created", "created"})
 
 
 def _norm(header: str) -> str:
@@ -131,8 +150,7 @@ def sniff(head: bytes, name: str) -> bool:
     header = _header_fields(head, name)
     if not header:
         return False
-    cols = set(header)
-    return _SIGNATURE <= cols and bool(cols & {"post created", "created"})
+    return _is_ct(set(header))
 
 
 def _layout(header_norm: list[str]) -> str:
@@ -232,14 +250,16 @@ def read(path, *, name: str, options: dict) -> Parsed:
     delimiter = sniff_delimiter(text.lstrip("\ufeff"))
     header, rows, bad = read_csv_records(text, name, delimiter=delimiter, strict_quotes=True)
     header_norm = [_norm(h) for h in header]
-    if not (_SIGNATURE <= set(header_norm) and set(header_norm) & {"post created", "created"}):
+    if not _is_ct(set(header_norm)):
         missing = sorted((_SIGNATURE | {"post created"}) - set(header_norm))
         raise LoadError(name, f"not a CrowdTangle Historical Data CSV: the columns {missing} are missing "
                               f"(the header is {header[:8]}…)", row=0, column=missing[0] if missing else None)
     index = {}
     for pos, h in enumerate(header_norm):
         index.setdefault(h, pos)
-    source = {model: next((index[c] for c in names if c in index), None) for model, names in _COLUMNS.items()}
+    instagram = "facebook id" not in index
+    columns = {**_COLUMNS, **_IG_COLUMNS} if instagram else _COLUMNS
+    source = {model: next((index[c] for c in names if c in index), None) for model, names in columns.items()}
 
     quarantine = Quarantine(name, FORMAT)
     for number, fields, reason in bad:
@@ -262,33 +282,11 @@ def read(path, *, name: str, options: dict) -> Parsed:
 
     # ---- ids: page id from Facebook Id (or the URL), post id from the URL ---------------------------------
     urls = col("url") if source["url"] is not None else pd.Series([None] * len(rows), dtype=object)
-    url_page, url_post = _split_urls(urls)
-    page_raw = col("page_id")
-    mangled = page_raw.fillna("").astype(str).str.strip().str.match(_SCIENTIFIC)
-    page_id = parse_ids(page_raw.where(~mangled, None)).astype(object)
-    page_id = page_id.where(page_id.notna(), url_page)
-    id_error = pd.Series(pd.NA, index=out.index, dtype="string")
-    lost = mangled & page_id.isna()
-    if lost.any():
-        id_error[lost] = [f"Facebook Id {v!r} was turned into a rounded number by a spreadsheet and the URL "
-                          "does not hold the page id" for v in page_raw[lost]]
-    if mangled.any():
-        info["page_id_repaired_from_url"] = int((mangled & ~lost).sum())
-    not_number = page_id.notna() & ~page_id.astype("string").str.fullmatch(r"\d+").fillna(False)
-    if not_number.any():
-        id_error[not_number] = [f"Facebook Id {v!r} is not a numeric page id" for v in page_id[not_number]]
-    no_page = page_id.isna() & ~lost
-    if no_page.any():
-        id_error[no_page] = [f"Facebook Id is empty and the URL {u!r} holds no numeric page id" for u in urls[no_page]]
-    errors["page_id"] = id_error
-    out["page_id"] = page_id.astype("string")
-    post = url_post.astype("string")
-    canonical = post.where(post.str.contains("_", regex=False).fillna(False), out["page_id"] + "_" + post)
-    out["post_id"] = canonical
-    post_error = pd.Series(pd.NA, index=out.index, dtype="string")
-    no_post = post.isna()
-    post_error[no_post] = [f"cannot derive a post id from URL {u!r}" for u in urls[no_post]]
-    errors["post_id"] = post_error
+    if instagram:
+        out["page_id"], out["post_id"], errors["page_id"], errors["post_id"] = _instagram_ids(col("page_id"), urls)
+        info["dashboard"] = "Instagram"
+    else:
+        _facebook_ids(out, errors, info, col("page_id"), urls)
 
     # ---- time ------------------------------------------------------------------------------------------------
     created = col("created_at")
@@ -339,7 +337,7 @@ def read(path, *, name: str, options: dict) -> Parsed:
     for model in ("page_name", "handle", "country"):
         if source[model] is not None:
             out[model] = _text_or_na(col(model))
-    out["platform"] = "facebook"
+    out["platform"] = "instagram" if instagram else "facebook"
     out["source_row"] = numbers
     out["source_format"] = FORMAT
     out["source_file"] = name
@@ -351,6 +349,48 @@ def read(path, *, name: str, options: dict) -> Parsed:
     posts = kept.drop(columns=[c for c in ("page_name", "handle", "country", "likes_at_posting", "post_views",
                                            "n_thankful") if c in kept])
     return Parsed(pages=_pages(kept), posts=posts, quarantine=quarantine.rows, info=info)
+
+
+def _facebook_ids(out, errors, info, page_raw, urls):
+    """``page_id`` from Facebook Id (or the URL), ``post_id`` ``<page>_<post>`` from the URL, into ``out``."""
+    url_page, url_post = _split_urls(urls)
+    mangled = page_raw.fillna("").astype(str).str.strip().str.match(_SCIENTIFIC)
+    page_id = parse_ids(page_raw.where(~mangled, None)).astype(object)
+    page_id = page_id.where(page_id.notna(), url_page)
+    id_error = pd.Series(pd.NA, index=urls.index, dtype="string")
+    lost = mangled & page_id.isna()
+    if lost.any():
+        id_error[lost] = [f"Facebook Id {v!r} was turned into a rounded number by a spreadsheet and the URL "
+                          "does not hold the page id" for v in page_raw[lost]]
+    if mangled.any():
+        info["page_id_repaired_from_url"] = int((mangled & ~lost).sum())
+    not_number = page_id.notna() & ~page_id.astype("string").str.fullmatch(r"\d+").fillna(False)
+    if not_number.any():
+        id_error[not_number] = [f"Facebook Id {v!r} is not a numeric page id" for v in page_id[not_number]]
+    no_page = page_id.isna() & ~lost
+    if no_page.any():
+        id_error[no_page] = [f"Facebook Id is empty and the URL {u!r} holds no numeric page id" for u in urls[no_page]]
+    errors["page_id"] = id_error
+    out["page_id"] = page_id.astype("string")
+    post = url_post.astype("string")
+    canonical = post.where(post.str.contains("_", regex=False).fillna(False), out["page_id"] + "_" + post)
+    out["post_id"] = canonical
+    post_error = pd.Series(pd.NA, index=urls.index, dtype="string")
+    no_post = post.isna()
+    post_error[no_post] = [f"cannot derive a post id from URL {u!r}" for u in urls[no_post]]
+    errors["post_id"] = post_error
+
+
+def _instagram_ids(handles, urls):
+    """``(page_id, post_id, page error, post error)`` of an Instagram export: the handle, and the URL's shortcode."""
+    page_id = _text_or_na(handles).str.lstrip("@")
+    post_id = urls.astype("string").str.extract(_IG_URL)[0].astype("string")
+    page_error = pd.Series(pd.NA, index=urls.index, dtype="string")
+    page_error[page_id.isna()] = "User Name is empty: the account cannot be told"
+    post_error = pd.Series(pd.NA, index=urls.index, dtype="string")
+    no_post = post_id.isna()
+    post_error[no_post] = [f"cannot derive a post id from URL {u!r}" for u in urls[no_post]]
+    return page_id, post_id, page_error, post_error
 
 
 class _LazyRecords:
@@ -377,12 +417,12 @@ def _pages(posts: pd.DataFrame) -> pd.DataFrame:
     if not len(posts):
         return pd.DataFrame(columns=cols)
     ordered = posts.sort_values(["page_id", "created_at"], kind="mergesort")
-    frame = pd.DataFrame({"page_id": ordered["page_id"], "platform": "facebook"})
+    frame = pd.DataFrame({"page_id": ordered["page_id"], "platform": ordered["platform"]})
     for c in ("page_name", "handle", "country"):
         frame[c] = ordered[c] if c in ordered else pd.Series(pd.NA, index=ordered.index, dtype="string")
     frame["followers"] = ordered["followers_at_posting"] if "followers_at_posting" in ordered else \
         pd.Series(pd.NA, index=ordered.index, dtype="Int64")
     # groupby().last() takes each column's last non-missing value: the latest known
-    pages = frame.groupby("page_id", sort=True).last().reset_index()
+    pages = frame.groupby(["platform", "page_id"], sort=True).last().reset_index()
     pages["page_name"] = pages["page_name"].fillna(pages["handle"]).fillna(pages["page_id"])
     return pages[cols]

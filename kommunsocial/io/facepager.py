@@ -272,6 +272,11 @@ def read(path, *, name: str, options: dict) -> Parsed:
         info["counts_missing"] = {what: cols for what, cols in absent.items() if cols}
     info["data_rows"] = int(sum(1 for k in nodes["kind"] if k in ("post", "comment", "page", "other")))
     info["page_rows"] = int(sum(1 for n in nodes["kind"] if n == "page"))
+    # not records, skipped by design; counted so that rows in = rows read + rows skipped
+    skipped = Counter((_clean(v) or "empty").lower() for v, k in zip(table.fixed("object_type"), nodes["kind"])
+                      if k not in ("post", "comment", "page", "other"))
+    if skipped:
+        info["rows_skipped"] = dict(sorted(skipped.items()))
     return Parsed(pages=_pages_table(table, nodes, pages, posts, comments), posts=posts, comments=comments,
                   quarantine=quarantine.rows, info=info)
 

@@ -11,8 +11,12 @@ settings::
      "dayfirst": True,                 # 03/04/2024 is 3 April (default) or March 4
      "columns": {"post_id": "Id", ...}}
 
+A pages table names X accounts by ``handle`` alone when their user ids are not at hand
+(``platform,handle,page_name,municipality_code``): ingest takes the ids from the tweets.
+
 Commenters' identities go in ``author_name`` / ``author_platform_id``; they are pseudonymised on
-load and never saved.
+load and never saved. On X and Instagram, where the like is the only reaction, mapped ``n_likes``
+are also the posts' ``n_reactions`` unless those are mapped too.
 """
 
 from __future__ import annotations
@@ -42,6 +46,8 @@ _TEXT = {"posts": ["text", "url", "page_name", "handle"], "comments": ["text", "
          "pages": ["page_name", "handle", "municipality_code", "country"]}
 _REQUIRED = {"posts": ["post_id", "page_id", "created_at"], "comments": ["comment_id", "post_id", "created_at"],
              "pages": ["page_id"]}
+#: Platforms whose only reaction is the like.
+LIKE_ONLY_PLATFORMS = ("x", "instagram")
 _SETTINGS = {"table", "platform", "timezone", "dayfirst", "columns"}
 
 
@@ -52,6 +58,8 @@ def _infer_table(columns) -> str | None:
     if "post_id" in cols:
         return "posts"
     if "page_id" in cols and cols & {"page_name", "municipality_code", "followers", "population"}:
+        return "pages"
+    if {"platform", "handle"} <= cols:  # X accounts named by handle: their ids come from the tweets
         return "pages"
     return None
 
@@ -130,7 +138,10 @@ def read(path, *, name: str, options: dict) -> Parsed:
     raw = pd.DataFrame([f for _, f in rows], columns=header, dtype=object)
     records = raw.to_dict("records")
     missing_required = [c for c in _REQUIRED[table] if c not in columns]
-    if missing_required and not (table == "posts" and missing_required == ["page_id"] and "page_name" in columns):
+    if missing_required == ["page_id"] and (table == "posts" and "page_name" in columns
+                                            or table == "pages" and "handle" in columns):
+        missing_required = []
+    if missing_required:
         raise LoadError(name, f"required column {missing_required[0]!r} is missing for a {table} table "
                               f"(the file's columns are {header}); map it with mapping={{'{missing_required[0]}': "
                               f"'<your column>'}}", column=missing_required[0])
@@ -162,6 +173,12 @@ def read(path, *, name: str, options: dict) -> Parsed:
         out["platform"] = src("platform").str.strip().str.lower().replace({"twitter": "x", "fb": "facebook"})
     elif table != "comments":
         out["platform"] = settings.get("platform", "facebook")
+    if table == "posts" and "n_likes" in out and "n_reactions" not in out:
+        # on X and Instagram the like is the only reaction: the likes are the reactions (as their own readers say)
+        only_like = out["platform"].isin(LIKE_ONLY_PLATFORMS)
+        out["n_reactions"] = out["n_likes"].where(only_like, pd.NA).astype("Int64")
+    if table == "pages" and "handle" in out:
+        out["page_id"] = _handle_ids(out.get("page_id"), out["handle"], out["platform"])
     if table == "pages" and "municipality_code" in out:
         out["municipality_code"] = _repair_codes(out["municipality_code"], out.get("country"))
     out["source_row"] = [n for n, _ in rows]
@@ -180,6 +197,18 @@ def read(path, *, name: str, options: dict) -> Parsed:
     else:
         parsed.comments = kept
     return parsed
+
+
+#: How a ``pages.csv`` row names an X account by its handle alone, until ingest puts the user id
+#: the tweets give in its place (an ``@`` is never part of an id).
+HANDLE_ID = "@"
+
+
+def _handle_ids(ids, handles: pd.Series, platform: pd.Series) -> pd.Series:
+    """``page_id``, with ``@handle`` for an X row that names its account by handle only."""
+    ids = pd.Series(pd.NA, index=handles.index, dtype="string") if ids is None else ids
+    x_handle = platform.eq("x").fillna(False) & ids.isna() & handles.notna()
+    return ids.where(~x_handle, HANDLE_ID + handles.str.strip().str.lstrip("@"))
 
 
 def _repair_codes(codes: pd.Series, country) -> pd.Series:

@@ -8,6 +8,10 @@ The same shapes as the Facebook Graph reader (:mod:`kommunsocial.io.graph_api`):
 
 * ``GET /{ig-user-id}/media?fields=...`` → media (posts);
 * ``GET /{ig-user-id}?fields=username,name,followers_count,media{...}`` → the account and its media;
+* ``GET /{your-ig-user-id}?fields=business_discovery.username(ACCOUNT){followers_count,media{...}}``
+  → another public professional account and its media (how researchers collect accounts they do
+  not manage): the ``business_discovery`` node is read as that account's user node, and the
+  requesting account's own ``id`` beside it is ignored;
 * ``GET /{ig-media-id}/comments?fields=...,replies{...}`` → comments with their replies nested;
 * ``GET /{ig-comment-id}/replies`` → replies of one comment;
 * ``GET /{ig-media-id}?fields=...,comments{...}`` → a media item and its comments.
@@ -102,7 +106,14 @@ def _post_type(rec) -> str | None:
     return None
 
 
+def _discovered(obj: dict) -> dict:
+    """The account node of a business discovery response; any other object as it is."""
+    node = obj.get("business_discovery")
+    return node if isinstance(node, dict) and isinstance(node.get("media"), dict) else obj
+
+
 def _is_wrapper(obj: dict) -> bool:
+    obj = _discovered(obj)
     if isinstance(obj.get("data"), list):
         return True
     if isinstance(obj.get("media"), dict) and isinstance(obj["media"].get("data"), list):
@@ -151,6 +162,9 @@ class _Reader:
         return units
 
     def _container(self, obj, line):
+        if obj.get("business_discovery") is not None:
+            self.layout.add("business discovery")
+        obj = _discovered(obj)
         error = obj.get("error")
         if isinstance(error, dict):
             raise LoadError(self.name, f"the file holds a Graph API error, not data: {error.get('message')}", row=line)

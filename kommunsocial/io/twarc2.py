@@ -2,9 +2,10 @@
 
 The rows are X API v2 tweets flattened by twarc-csv, so this reader turns each row back into the
 tweet fields it needs and shares everything else with :mod:`kommunsocial.io.x_v2`: which
-accounts are pages (``options["account"]``, else the ``__twarc.url`` query, else the
-conversation rule), what becomes a post, a comment, a kept-apart retweet or quote, the counts
-and the quarantine. Read that module's docstring for the rules.
+accounts are pages (``options["account"]``, else the ``__twarc.url`` query, else the authors of
+the original tweets of a keyword search), what becomes a post, a comment, a kept-apart retweet or
+quote, the counts and the quarantine. Read that module's docstring for the rules: the same tweets
+give the same pages, posts and comments as their JSON.
 
 Quirks of the CSV handled here:
 

@@ -21,19 +21,22 @@ carried them (for a page: its first tweet that references them, else the page's 
 
 Which accounts are pages
 ------------------------
-``options["account"]`` (a handle with or without ``@``, a numeric user id, or a list of them) names
-the pages; ``options["mapping"]["account"]`` is read too, because :func:`kommunsocial.load` only
-passes a mapping to readers. Without it, in this order:
+One rule for every file type (raw pages, flattened lines, ``twarc2 csv`` rows), decided from the
+records alone, never from context tweets, which a ``twarc2 csv`` file does not carry: the same
+tweets give the same pages, posts and comments whichever file they come in.
 
-1. the collection's own query, from ``__twarc.url``: ``from:handle`` / ``to:handle`` operators of a
-   search, or the user id of a ``/2/users/{id}/tweets|mentions|timelines`` request;
-2. authors of original tweets (not a reply, not a retweet) whose conversation the file holds, i.e.
-   at least one reply in the file has that tweet's id as ``conversation_id``;
-3. failing that, the authors of all original tweets (a timeline export without replies).
+1. ``options["account"]`` (a handle with or without ``@``, a numeric user id, or a list of them)
+   names the pages; ``options["mapping"]["account"]`` is read too, because :func:`kommunsocial.load`
+   only passes a mapping to readers. ``kommunsocial ingest --account``, ``make ACCOUNTS=`` and the X
+   rows of a ``pages.csv`` fill it. A named account that this file does not know is listed in
+   ``info["accounts_not_found"]``; one that no file of a load knows is an error there.
+2. Else the collection's own query, from ``__twarc.url``: ``from:handle`` / ``to:handle`` operators
+   of a search, or the user id of a ``/2/users/{id}/tweets|mentions|timelines`` request.
+3. Else (a keyword search): the authors of the original tweets (not a reply, not a retweet) among
+   the records. They are whoever wrote about the keyword, not municipalities: ingest warns, and
+   the manifest's ``missing`` and report 01 say so, until the accounts are named.
 
-``info["pages_rule"]`` says which rule decided. Rules 2–3 are heuristics: a citizen's tweet about
-the municipality with replies of its own makes the citizen a "page"; give ``account`` when exact
-results matter.
+``info["pages_rule"]`` says which rule decided, ``info["pages_named"]`` whether it was 1 or 2.
 
 What becomes what
 -----------------
@@ -44,8 +47,8 @@ What becomes what
 * **comment**: any reply (a ``replied_to`` reference, or a ``conversation_id`` other than its own
   id). ``post_id`` is the ``conversation_id`` (the thread's first tweet), ``parent_id`` the tweet
   replied to, or null when that is the post itself. A page's own replies are comments with
-  ``author_is_page`` True; other authors' with False (NA when the file cannot tell: the pages
-  were guessed and the thread's post is not in the file, so the loader decides by id).
+  ``author_is_page`` True when the author wrote the thread's post; others' False (NA when the
+  file cannot tell: the thread's post is not in the file, so the loader decides by id).
 * **kept apart**, counted in ``info`` and neither posts nor comments: retweets
   (``info["retweets"]``), quote tweets by other accounts that are not replies (``info["quotes"]``;
   they are shares, already in the quoted post's ``n_shares``), other original tweets by accounts
@@ -57,9 +60,12 @@ What becomes what
   ``conversation_id``, so the post can come from another file of the same load; if no file holds it
   the loader quarantines the comment ("comment's post is not in the dataset"). Their number is
   ``info["replies_root_not_in_file"]``.
-* Context tweets (see above) are used only when they are posts or comments the records do not
-  hold themselves (typically the page's post that the collected replies answer);
-  ``info["from_context"]`` counts them. So ``info["records"]`` = posts + comments
+* Context tweets (see above) are used only when the pages are named (rules 1–2), and only when
+  they are posts or comments the records do not hold themselves (typically the page's post that
+  the collected replies answer), a comment only in a thread whose post the file holds (else it
+  would be quarantined though it is no record of the file); ``info["from_context"]`` counts them. A ``twarc2 csv`` file has no
+  context tweets (unless written with ``--inline-referenced-tweets``, which makes them rows): such a
+  post is then read from the JSON only. So ``info["records"]`` = posts + comments
   − ``from_context`` + quarantined + retweets + quotes + other_tweets.
 
 Values

@@ -82,6 +82,10 @@ def responsiveness(resp: pd.DataFrame):
     """Dot plot per page: share of threads answered (with 95 % Wilson intervals) and hours to answer."""
     if resp.empty or resp["threads"].sum() == 0:
         return responsiveness_table(resp)
+    if resp.loc[resp["threads"] > 0, "answer_rate"].isna().all():
+        return _md("This export does not say who wrote the comments (no author names or ids), so the pages' "
+                   "answers cannot be told from the citizens' comments: answer rates and times to answer are "
+                   "not available.")
     if resp["answered_threads"].sum() == 0:
         # no answer, no time to answer: a log axis of hours would have nothing to show
         return _md(f"The pages never answered any of the citizens' {int(resp['threads'].sum()):,} threads here, "
@@ -139,6 +143,9 @@ def time_to_answer(thread_table: pd.DataFrame, names: pd.Series | None = None):
     answered = thread_table[thread_table["answered"]]
     if not len(thread_table):
         return _md(NO_COMMENTS)
+    if not len(answered) and thread_table["author_id"].isna().all():
+        return _md("This export does not say who wrote the comments, so the pages' answers, and the time they "
+                   "took, cannot be told.")
     if not len(answered):
         return _md("The pages answered none of the citizens' threads here, so there is no time to answer to show.")
     setup()

@@ -9,12 +9,15 @@ from ._threads import (_thread_counts, check_dataset, hours_between, links, post
                        take)
 from .questions import is_question
 
-__all__ = ["responsiveness", "COLUMNS"]
+__all__ = ["responsiveness", "COLUMNS", "AUTHOR_RATES"]
 
 #: Output columns of :func:`responsiveness`, in order (``page_name`` first when grouping by page).
 COLUMNS = ["citizen_comments", "page_comments", "threads", "answered_threads", "answer_rate", "questions",
            "answered_questions", "question_answer_rate", "median_hours_to_answer", "p90_hours_to_answer",
            "page_comment_share", "citizen_replies", "citizen_reply_share", "reciprocity", "dialogue"]
+#: The measures that need to know who wrote each comment (the page or a citizen).
+AUTHOR_RATES = ["answer_rate", "question_answer_rate", "median_hours_to_answer", "p90_hours_to_answer",
+                "page_comment_share", "citizen_reply_share", "reciprocity"]
 _BATCH = 1 << 18  # top-level comments tested for questions at a time
 _BY = {"page_id": ["page_id"], "month": ["month"], ("page_id", "month"): ["page_id", "month"], None: []}
 
@@ -149,7 +152,9 @@ def responsiveness(dataset, *, by="page_id", min_threads: int = 10, dialogue_rat
         communication models of Grunig & Hunt (1984) as used for municipal Facebook pages by
         Bonsón et al. (2015, *Government Information Quarterly* 32:52–62).
 
-    Rates are ``NaN`` when their denominator is 0.
+    Rates are ``NaN`` when their denominator is 0, and the rates of :data:`AUTHOR_RATES` (and
+    ``dialogue``) also when no comment of the group names its author: the export (Page Public
+    Content Access, some Facepager presets) cannot tell the page's answers from the citizens'.
 
     Examples
     --------
@@ -232,9 +237,13 @@ def responsiveness(dataset, *, by="page_id", min_threads: int = 10, dialogue_rat
     out["page_comment_share"] = np.divide(out["page_comments"].to_numpy(dtype=float), total.to_numpy(dtype=float),
                                           out=np.full(len(out), np.nan), where=total.to_numpy() > 0)
     out["citizen_reply_share"] = ratio("citizen_replies", "citizen_comments")
+    # an export that names no comment's author (Page Public Content Access, some Facepager presets)
+    # cannot tell the page's answers from the citizens' comments: those rates are unknown, not 0
+    unknown = _count(group, (node >= 0) | is_page, size) == 0
+    out.loc[unknown, AUTHOR_RATES] = np.nan
     is_dialogue = (out["answer_rate"] >= dialogue_rate) & (out["median_hours_to_answer"] <= dialogue_hours)
     label = pd.Series(np.where(is_dialogue, "dialogue", "one-way"), index=out.index, dtype="string")
-    out["dialogue"] = label.mask(out["threads"] < max(int(min_threads), 1))
+    out["dialogue"] = label.mask((out["threads"] < max(int(min_threads), 1)) | unknown)
     out = out[COLUMNS]
     if "page_id" in keys:
         names = ds.pages.drop_duplicates("page_id").set_index("page_id")["page_name"]

@@ -24,6 +24,8 @@ def overview(ds: Dataset) -> pd.DataFrame:
                                                  .nunique())),
         ("records quarantined", len(ds.quarantine)),
         ("exact duplicates dropped", sum((ds.manifest.get("duplicates_dropped") or {}).values())),
+        # the same record from two files that differ (two formats, or X counts grown between saves)
+        ("records read again and merged", sum((ds.manifest.get("merged_across_formats") or {}).values())),
     ]
     rows = [(what, f"{n:,}") for what, n in rows] + [("period (UTC)", period)]
     return pd.DataFrame(rows, columns=["", "value"]).set_index("")

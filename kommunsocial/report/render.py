@@ -89,8 +89,11 @@ def note(text: str):
     return markdown(f"*{body}*" if body else "")
 
 
-def show(table, *, empty: str):
+def show(table, *, empty: str, wrap=()):
     """``table`` for display, or the sentence ``empty`` (as an escaped note) when it has no rows.
+
+    ``wrap`` names text columns to show in full (see :func:`table`; the index is then left out),
+    for sentences that a plain table would cut after 50 characters.
 
     >>> show(pd.DataFrame({"n": [1]}), empty="none").shape
     (1, 1)
@@ -99,6 +102,8 @@ def show(table, *, empty: str):
     """
     if table is None or len(table) == 0:
         return note(empty)
+    if len(wrap):
+        return _styled(table, hide_index=True, wrap=wrap)
     return table
 
 
@@ -130,3 +135,6 @@ def table(frame: pd.DataFrame, *, precision: int | None = None, hide_index: bool
     if len(wrap):
         styler = styler.set_properties(subset=list(wrap), **{"white-space": "pre-wrap", "text-align": "left"})
     return styler
+
+
+_styled = table  # for show, whose argument has the name

@@ -20,7 +20,7 @@ import seaborn as sns
 
 from .._atomic import atomic_write
 
-__all__ = ["setup", "save", "empty", "tone_ramp", "TONE_COLOURS", "OTHER_COLOURS", "NEUTRAL", "MAX_PAGES_DRAWN"]
+__all__ = ["setup", "save", "empty", "month_axis", "tone_ramp", "TONE_COLOURS", "OTHER_COLOURS", "NEUTRAL", "MAX_PAGES_DRAWN"]
 
 #: Above this many pages, per-page panels give way to totals.
 MAX_PAGES_DRAWN = 40
@@ -57,6 +57,25 @@ def tone_ramp(n: int) -> list:
     anchors = np.array([to_rgb(TONE_COLOURS["conversational"]), to_rgb("#eeeeee"), to_rgb(TONE_COLOURS["formal"])])
     at = np.linspace(0.0, 2.0, n) if n > 1 else np.zeros(1)
     return [to_hex(np.array([np.interp(t, [0, 1, 2], anchors[:, c]) for c in range(3)])) for t in at]
+
+
+def month_axis(ax, months) -> None:
+    """A time axis of months that stays readable however few there are.
+
+    With one or two months matplotlib's automatic date axis spans years around the points; here
+    the axis covers the months with half a month either side, ticks on months (``2021-12``).
+    """
+    import matplotlib.dates as mdates
+    import pandas as pd
+
+    months = pd.DatetimeIndex(pd.to_datetime(pd.Index(months))).tz_localize(None).dropna()
+    if not len(months):
+        return
+    first, last = months.min(), months.max()
+    if (last - first).days < 92:
+        ax.set_xlim(first - pd.Timedelta(days=16), last + pd.Timedelta(days=16))
+        ax.xaxis.set_major_locator(mdates.MonthLocator())
+        ax.xaxis.set_major_formatter(mdates.DateFormatter("%Y-%m"))
 
 
 def empty(message: str, *, height: float = 2.0) -> plt.Figure:

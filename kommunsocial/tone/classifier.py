@@ -22,7 +22,6 @@ from sklearn.preprocessing import StandardScaler
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted, column_or_1d, validate_data
 
-from . import features as _features
 from . import index as _index
 from . import resources
 
@@ -37,7 +36,8 @@ class ToneClassifier(ClassifierMixin, BaseEstimator):
     lang : str or None
         Language of the texts (sv, nb, nn, da, en) for the index features; ``None`` detects it per
         text (:func:`kommunsocial.clean.detect_language`). A DataFrame ``X`` with a ``lang`` column
-        overrides it.
+        overrides it. A text in ``und`` or another language gets the index inputs averaged over the
+        five languages (:func:`kommunsocial.tone.index.design`), whatever the other texts are.
     C : float
         Inverse regularisation strength of the logistic regression.
     char_ngram_range, word_ngram_range : tuple
@@ -123,13 +123,12 @@ class ToneClassifier(ClassifierMixin, BaseEstimator):
             from ..clean import detect_language
 
             out = detect_language(pd.Series(texts, dtype=object)).astype(object)
-        known = out[out.isin(resources.LANGS)]
-        majority = known.value_counts().idxmax() if len(known) else _index.FALLBACK_LANG
-        return out.where(out.isin(resources.LANGS), majority).to_numpy()
+        # a text in und (too short to tell) or in a language without resources gets the index inputs
+        # pooled over the five languages (as the index scores it): never the other texts' language
+        return out.where(out.isin(resources.LANGS), _index.UND).to_numpy()
 
     def _index_block(self, texts, langs):
-        feats = _features.features(pd.Series(texts, dtype=object), lang=langs)
-        z = _index.design_matrix(feats, langs).to_numpy()
+        z = _index.design(pd.Series(texts, dtype=object), langs)[1].to_numpy()
         return sp.csr_matrix(z * self.index_scale)
 
     def _text_matrix(self, texts, langs, *, fit):

@@ -3,6 +3,9 @@
 >>> f = features(["Vederbörande anmodas att inkomma med ansökan.", "Hej! Vi ses på lördag 😊"], lang="sv")
 >>> f[["officialese", "s_passive", "greetings", "signoffs", "emoji"]].round(1).to_dict("list")
 {'officialese': [50.0, 0.0], 's_passive': [16.7, 0.0], 'greetings': [0.0, 1.0], 'signoffs': [0.0, 1.0], 'emoji': [0, 1]}
+
+Links, e-mail addresses, mentions, hashtags and HTML entities are dealt with first
+(:mod:`kommunsocial.tone.text`): a text without a word left has ``n_words`` 0.
 """
 
 from __future__ import annotations
@@ -18,8 +21,10 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from . import resources
+from .text import WORD, strip_noise
 
-__all__ = ["features", "FEATURES", "OVIX_MIN_WORDS", "LONG_WORD", "NOMINAL_SUFFIXES", "S_PASSIVE_RULES"]
+__all__ = ["features", "FEATURES", "OVIX_MIN_WORDS", "LONG_WORD", "NOMINAL_SUFFIXES", "S_PASSIVE_RULES",
+           "PERIPHRASTIC"]
 
 #: A word longer than this many letters is "long" (Björnsson's LIX).
 LONG_WORD = 6
@@ -29,26 +34,30 @@ OVIX_MIN_WORDS = 50
 
 #: The feature columns, in order, with what each one measures.
 FEATURES = {
-    "n_words": "words (runs of letters, with inner apostrophes or hyphens)",
+    "n_words": "words (runs of letters, with inner apostrophes or hyphens; links, addresses, mentions, hashtags "
+               "removed); 0: content-free",
     "n_sentences": "sentences: 1 + breaks (. ! ? … or a colon before a capital letter, line breaks)",
     "officialese": "officialese terms (lexicon, matched on lemmas, phrases included) per 100 words",
     "nominal": "nominalisations (-ning, -het, -else, -tion, -skap … per language) per 100 words",
-    "s_passive": "passive forms (s-passive; periphrastic in Nynorsk and English) per 100 words",
+    "s_passive": "passive forms (s-passive, and periphrastic: ble slått, er pågrepet, blev anholdt, is required) "
+                 "per 100 words",
     "long_words": "share of words longer than 6 letters (%)",
+    "word_length": "mean letters per word",
     "lix": "LIX readability: words per sentence + 100 × long words / words (Björnsson 1968)",
     "ovix": f"OVIX word variation (Hultman & Westman 1977); NA below {OVIX_MIN_WORDS} words",
     "address": "second-person address (du, dig, ni, dere, you …) per 100 words",
     "we": "first person plural (vi, oss, me, we …) per 100 words",
-    "questions": "questions (runs of ?)",
+    "questions": "questions (runs of ? outside links)",
     "exclamations": "exclamations (runs of !)",
-    "emoji": "emoji (a skin-toned or ZWJ emoji counts once)",
+    "emoji": "emoji (a skin-toned or ZWJ emoji counts once), bullets not included",
+    "bullets": "lines that begin with an emoji, in a text with two or more such lines (a list: layout, not tone)",
     "greetings": "greetings (hej, hei, god morgon, hello …); ambiguous markers count ½",
     "signoffs": "sign-offs and thanks (kram, ha det bra, mvh, cheers …); ambiguous markers count ½",
     "interjections": "interjections (oj, wow, jippi, heja …); ambiguous markers count ½",
     "colloquial": "colloquial spellings and slang (dom, mej, asså, typ, gonna …); ambiguous markers count ½",
 }
 
-_WORD = re.compile(r"[^\W\d_]+(?:['\-][^\W\d_]+)*")
+_WORD = WORD
 # a sentence boundary: . ! ? … before a capital, a colon before a capital, or a line break, i.e.
 #   [.!?…]+(?=\s+["“”«(]?CAP) | :(?=\s+CAP) | \n+      with CAP = [^\W\d_a-zäöåæøéüß]
 # written to begin with one character class (the regex engine then skips to the candidates
@@ -58,10 +67,6 @@ _CAPITAL = r"[^\W\d_a-zäöåæøéüß]"
 _SENTENCE_BREAK = re.compile(rf"[.!?…:\n](?:(?<=[.!?…])[.!?…]*(?=\s+[\"“”«(]?{_CAPITAL})|(?<=:)(?=\s+{_CAPITAL})"
                              r"|(?<=\n)\n*)")
 _PUNCT_RUN = re.compile(r"([?!])\1+")
-_URL = re.compile(r"https?://\S+|www\.\S+|\S+@\S+\.\w+", re.IGNORECASE)
-# the same without its last branch, which needs an "@": for texts without one (much faster, same matches)
-_URL_NO_AT = re.compile(r"https?://\S+|www\.\S+", re.IGNORECASE)
-_HASH_MENTION = re.compile(r"[#@]\w+")
 
 #: Nominalisation suffixes per language, matched at the end of a word (after an optional
 #: inflectional ending) on words of at least ``len(suffix) + 3`` letters. Known false positives:
@@ -83,7 +88,8 @@ NOMINAL_SUFFIXES = {
 S_PASSIVE_RULES = {
     "sv": "a word ending in -s whose lemma differs from it and ends in a vowel, -d or -t (meddelas, ombeds, "
           "görs, skickades, gjorts); deponent and reciprocal verbs (finns, hoppas, trivs, ses, träffas …) and "
-          "genitives in -ns / -ors are excluded. Known false positives: genitives of nouns in -a (skolas).",
+          "genitives in -ns / -ors and imperatives (läs, res: the lemma without its -a) are excluded. Known "
+          "false positives: genitives of nouns in -a (skolas).",
     "nb": "a word ending in -es whose lemma is the word without -s and ends in -e (meldes, rettes, anmodes); "
           "deponents (finnes, synes, trives, lykkes, ses …) excluded. False positives: genitives of nouns in "
           "-e (kommunes).",
@@ -95,7 +101,23 @@ S_PASSIVE_RULES = {
     "en": "a form of 'be' followed (optionally after an adverb in -ly or 'not') by a word in -ed or a common "
           "irregular participle (is required, will be given). False positives: adjectives in -ed "
           "(is closed, are excited).",
+    "periphrastic (sv, nb, nn, da)": "an auxiliary of PERIPHRASTIC, optionally one adverb of it, then a past "
+                                     "participle: a word in one of its endings whose lemma differs from it and ends "
+                                     "in a vowel (ble slått, er pågrepet, blev anholdt, har blivit gripen). False "
+                                     "positives: adjectival participles (er kjent), which are formal too.",
 }
+
+#: Periphrastic passives per language: (auxiliaries, adverbs allowed between, participle endings,
+#: words with those endings that are not participles although their lemma ends in a vowel).
+#: Swedish "är + participle" is left out: it is mostly stative (är stängd) and common in chat too.
+PERIPHRASTIC = {
+    "sv": ("blev blir bli blivit blivits blevo", "inte ej också redan nu ju väl aldrig", ("d", "t", "en", "na", "da",
+                                                                                         "ta", "de"), "näst"),
+    "nb": ("ble blir bli blitt er var vært", "ikke også nå allerede aldri nettopp", ("t", "d"), "mest fritt klart"),
+    "nn": ("blei blir bli blitt er var vore", "ikkje også no allereie aldri", ("t", "d", "a", "en", "ne"), "mest fritt"),
+    "da": ("blev bliver blive blevet er var været", "ikke også nu allerede aldrig netop", ("t", "d"), "godt frit fint"),
+}
+_LEMMA_ENDS_IN_VOWEL = re.compile(r"[^+]*[aeiouyæøåäöé](?:\+|$)")
 
 _DEPONENTS = {
     "sv": set("finns fanns funnits finnas hoppas hoppades hoppats lyckas lyckades lyckats trivs trivdes trivts "
@@ -187,6 +209,26 @@ def _count_emoji(raw: list) -> np.ndarray:
     return out
 
 
+@lru_cache(maxsize=1)
+def _bullet_regex():
+    """A line's leading emoji (one or more, before some letters on that line): a bullet point."""
+    return re.compile(rf"^[ \t]*(?:(?:{_emoji_regex().pattern})[ \t]*)+(?=[^\n]*[^\W\d_])", re.MULTILINE)
+
+
+def _bullets(raw: list) -> tuple:
+    """(texts without their bullet emoji, bullets per text). Emoji begin lines as bullets when at least two
+    lines of a text begin with one (a list); a single line opening with an emoji is a decoration, and stays."""
+    out, n = list(raw), np.zeros(len(raw), dtype=np.int64)
+    lead = _bullet_regex()
+    for i, t in enumerate(raw):
+        if "\n" in t and (_MAYBE_EMOJI.search(t) or "\u20e3" in t):
+            found = lead.findall(t)
+            if len(found) >= 2:
+                n[i] = len(found)
+                out[i] = lead.sub("", t)
+    return out, n
+
+
 def _pair_index(phrases):
     """The first two words of the multi-word ``phrases``: ({first word: id}, {second word: id}, sorted keys
     ``first id × len(second words) + second id``). A phrase can only match where such a pair of words starts."""
@@ -250,6 +292,9 @@ class _Lang:
         self.marker_pairs = _pair_index(self.usable_markers)
         suffixes, inflection = NOMINAL_SUFFIXES[lang]
         self.nominal_rx = re.compile("|".join(rf"^[^\W\d_]{{3,}}{s}{inflection}$" for s in suffixes))
+        aux, skip, endings, stop = PERIPHRASTIC.get(lang, ("", "", ("\0",), ""))
+        self.aux, self.skip, self.endings, self.not_participle = set(aux.split()), set(skip.split()), endings, \
+            set(stop.split())
         self.tokens: dict[str, tuple] = {}
 
     def lemma(self, token: str) -> str:
@@ -259,13 +304,16 @@ class _Lang:
         return token if token in self.single_terms else self.lemma(token)
 
     def token_info(self, token: str) -> tuple:
-        """(normal form for term matching, is_long, is_nominal, is_s_passive) of a lower-cased token, cached."""
+        """(normal form for term matching, is_long, is_nominal, is_s_passive, letters, is a passive auxiliary,
+        an adverb allowed after one, a past participle) of a lower-cased token, cached."""
         info = self.tokens.get(token)
         if info is None:
             lem = self.lemma(token)
             letters = sum(ch.isalpha() for ch in token)
+            participle = (len(token) >= 3 and token.endswith(self.endings) and lem != token and token not in self.aux
+                          and token not in self.not_participle and bool(_LEMMA_ENDS_IN_VOWEL.match(lem)))
             info = (self.norm(token), letters > LONG_WORD, bool(self.nominal_rx.match(token) or self.nominal_rx.match(lem)),
-                    self._s_passive(token, lem))
+                    self._s_passive(token, lem), letters, token in self.aux, token in self.skip, participle)
             if len(self.tokens) < 500_000:
                 self.tokens[token] = info
         return info
@@ -275,7 +323,7 @@ class _Lang:
         if lang == "sv":
             if len(t) < 3 or not t.endswith("s") or t.endswith("ss") or t in _DEPONENTS["sv"] or lem == t:
                 return False
-            if _SV_GENITIVE.search(t):
+            if _SV_GENITIVE.search(t) or t == lem[:-1]:  # "läs", "res": imperatives of läsa, resa
                 return False
             return lem[-1] in "aeiouyåäöd" or lem.endswith("t")
         if lang in ("nb", "da"):
@@ -313,9 +361,9 @@ def _features_one_language(texts: pd.Series, lang: str) -> pd.DataFrame:
     blocks = [_features_block(distinct[a:a + _BLOCK], L) for a in range(0, len(distinct), _BLOCK)] or \
         [_features_block([], L)]
     cols = {k: np.concatenate([b[k] for b in blocks]) for k in blocks[0]}
-    n_words, sentences, long, officialese, nominal, passive, types, questions, exclamations, n_emoji = (
-        cols[k][inverse] for k in ("n_words", "sentences", "long", "officialese", "nominal", "passive", "types",
-                                   "questions", "exclamations", "emoji"))
+    n_words, sentences, long, letters, officialese, nominal, passive, types, questions, exclamations, n_emoji, \
+        bullets = (cols[k][inverse] for k in ("n_words", "sentences", "long", "letters", "officialese", "nominal",
+                                              "passive", "types", "questions", "exclamations", "emoji", "bullets"))
     kinds = {k: cols[k][inverse] for k in _KINDS}
     with np.errstate(divide="ignore", invalid="ignore"):
         per100 = np.where(n_words > 0, 100.0 / n_words, np.nan)
@@ -330,6 +378,7 @@ def _features_one_language(texts: pd.Series, lang: str) -> pd.DataFrame:
         "nominal": nominal * per100,
         "s_passive": passive * per100,
         "long_words": long * per100,
+        "word_length": letters * per100 / 100.0,
         "lix": lix,
         "ovix": ovix,
         "address": kinds["address"] * per100,
@@ -337,6 +386,7 @@ def _features_one_language(texts: pd.Series, lang: str) -> pd.DataFrame:
         "questions": questions,
         "exclamations": exclamations,
         "emoji": n_emoji,
+        "bullets": bullets,
         "greetings": kinds["greeting"],
         "signoffs": kinds["signoff"],
         "interjections": kinds["interjection"],
@@ -344,6 +394,8 @@ def _features_one_language(texts: pd.Series, lang: str) -> pd.DataFrame:
         "_officialese_n": officialese,
         "_nominal_n": nominal,
         "_s_passive_n": passive,
+        "_long_n": long,
+        "_letters_n": letters,
         "_address_n": kinds["address"],
         "_we_n": kinds["we"],
     }, index=texts.index)
@@ -370,13 +422,10 @@ def _chunks(low: list) -> tuple:
 def _features_block(texts: list, L: _Lang) -> dict:
     """The raw counts of each text of ``texts`` (a list of str) in the language of ``L``."""
     n = len(texts)
-    # plain lists and compiled regexes: pandas' str accessor costs more than the matching here
-    raw = [t.replace("’", "'").strip() for t in texts]
+    # plain lists and compiled regexes: pandas' str accessor costs more than the matching here.
+    # Links, addresses, mentions, hashtags go and entities are read before anything is counted
+    raw = [strip_noise(t).replace("’", "'").strip() for t in texts]
     low = [t.lower() for t in raw]
-    url, url_no_at, hash_mention = _URL.sub, _URL_NO_AT.sub, _HASH_MENTION.sub
-    # links, hashtags and mentions are blanked where the text holds @, #, "www." or "http(s):"
-    low = [(hash_mention(" ", url(" ", t)) if "@" in t else hash_mention(" ", url_no_at(" ", t)))
-           if ("@" in t or "#" in t or "www." in t or "http:" in t or "https:" in t) else t for t in low]
     # Words. No word contains or reaches over white space, so the words of a text are those of its
     # white-space separated chunks, in order; a chunk of letters only is one word. Each distinct
     # chunk is read once, and each word is an integer code into the block's distinct words.
@@ -401,12 +450,20 @@ def _features_block(texts: list, L: _Lang) -> dict:
     words = uniques.tolist()
     info = [L.token_info(u) for u in words]
     norms = [i[0] for i in info]
-    flags = np.array([i[1:] for i in info], dtype=float).reshape(len(info), 3)
+    flags = np.array([i[1:] for i in info], dtype=float).reshape(len(info), 7)
 
     def per_text(weight_of_word: np.ndarray) -> np.ndarray:
         return np.bincount(text_of, weights=weight_of_word[codes], minlength=n).astype(float, copy=False)
 
-    long, nominal, passive = (per_text(flags[:, j]) for j in range(3))
+    long, nominal, passive, letters = (per_text(flags[:, j]) for j in range(4))
+    # periphrastic passives: a participle right after an auxiliary, or after an auxiliary and one adverb
+    aux, skip, part = (flags[:, j][codes] > 0 for j in (4, 5, 6))
+    if part.any():
+        same1 = np.r_[False, text_of[1:] == text_of[:-1]]
+        same2 = np.r_[False, False, text_of[2:] == text_of[:-2]]
+        after_aux = np.r_[False, aux[:-1]] & same1
+        after_adverb = np.r_[False, skip[:-1]] & np.r_[False, False, aux[:-2]] & same2
+        passive += np.bincount(text_of[part & (after_aux | after_adverb)], minlength=n)
     # word types, only where OVIX is reported: the distinct (text, word) pairs of those texts
     types = n_words.astype(float)
     ovix_texts = n_words >= OVIX_MIN_WORDS
@@ -459,9 +516,11 @@ def _features_block(texts: list, L: _Lang) -> dict:
     runs = [_PUNCT_RUN.sub(r"\1", t) if ("??" in t or "!!" in t) else t for t in raw]
     questions = np.fromiter((t.count("?") for t in runs), dtype=np.int64, count=n)
     exclamations = np.fromiter((t.count("!") for t in runs), dtype=np.int64, count=n)
-    return {"n_words": n_words, "sentences": sentences, "long": long, "officialese": officialese,
-            "nominal": nominal, "passive": passive, "types": types, "questions": questions,
-            "exclamations": exclamations, "emoji": _count_emoji(raw), **kinds}
+    unbulleted, bullets = _bullets(raw)
+    return {"n_words": n_words, "sentences": sentences, "long": long, "letters": letters,
+            "officialese": officialese, "nominal": nominal, "passive": passive, "types": types,
+            "questions": questions, "exclamations": exclamations, "emoji": _count_emoji(unbulleted),
+            "bullets": bullets, **kinds}
 
 
 def features(texts, *, lang) -> pd.DataFrame:
@@ -481,7 +540,8 @@ def features(texts, *, lang) -> pd.DataFrame:
 
     Notes
     -----
-    Words are runs of letters (numbers, links, hashtags and mentions are left out). Officialese
+    Words are runs of letters (numbers, links, e-mail addresses, hashtags and mentions are left
+    out, HTML entities read: :func:`kommunsocial.tone.text.strip_noise`). Officialese
     terms are lemmas: every word of a text and of a term is lemmatised with simplemma, and terms
     (phrases too) are matched as whole words, longest first, on the lemmatised text. Markers are
     matched as written, whole words, longest first (``hej hej`` is one greeting, not two).

@@ -32,14 +32,17 @@ def fit(devset: pd.DataFrame | None = None) -> dict:
     dev = resources.devset() if devset is None else devset
     train = dev[dev["split"] == "train"].reset_index(drop=True)
     feats = _features.features(train["text"], lang=train["lang"].to_numpy())
-    raw = _index._raw_design(feats)
-    center, scale = {}, {}
-    for code, rows in raw.groupby(train["lang"].to_numpy()):
+    langs = train["lang"].to_numpy()
+    center, scale, typical = {}, {}, {}
+    for code in sorted(set(langs)):
+        mine = feats[langs == code]
+        typical[code] = {k: round(v, 6) for k, v in _index.typical_values(mine).items()}
+        rows = _index._raw_design(mine, typical[code])
         mu = rows.mean()
         sd = rows.std(ddof=0).replace(0.0, 1.0).fillna(1.0)
         center[code] = {k: round(float(v), 6) for k, v in mu.items()}
         scale[code] = {k: round(float(v), 6) for k, v in sd.items()}
-    z = _index.design_matrix(feats, train["lang"].to_numpy(), center=center, scale=scale)
+    z = _index.design_matrix(feats, langs, center=center, scale=scale, typical=typical)
     y = (train["label"] == "formal").astype(int).to_numpy()
     model = LogisticRegression(C=C, max_iter=5000, tol=1e-10).fit(z.to_numpy(), y)
     digest = hashlib.sha256("\n".join(train["id"] + "\t" + train["text"] + "\t" + train["label"])
@@ -49,6 +52,7 @@ def fit(devset: pd.DataFrame | None = None) -> dict:
         "intercept": round(float(model.intercept_[0]), 6),
         "center": center,
         "scale": scale,
+        "typical": typical,
         "info": {"data": "kommunsocial/data/tone/devset_{sv,nb,nn,da,en}.csv, split == 'train'",
                  "n_train": int(len(train)),
                  "n_by_lang": {k: int(v) for k, v in train["lang"].value_counts().sort_index().items()},
@@ -72,6 +76,10 @@ def render(fitted: dict) -> str:
              "#: Per-language mean and standard deviation of each input on the train split.",
              "CENTER: dict = {\n" + "".join(f"    {k!r}: {fmt(v, 8)},\n" for k, v in fitted['center'].items()) + "}",
              "SCALE: dict = {\n" + "".join(f"    {k!r}: {fmt(v, 8)},\n" for k, v in fitted['scale'].items()) + "}",
+             "#: Per-language typical ratios (all counts over all words or sentences of the train split), which",
+             "#: short texts' ratios are shrunk towards.",
+             "TYPICAL: dict = {\n" + "".join(f"    {k!r}: {fmt(v, 8)},\n" for k, v in fitted['typical'].items())
+             + "}",
              "#: What the weights were fitted on and how to refit them.",
              f"FIT_INFO: dict = {fmt(fitted['info'])}",
              "# END FITTED WEIGHTS"]

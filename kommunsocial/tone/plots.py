@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 import seaborn as sns
 
-from ..report.style import MAX_PAGES_DRAWN, OTHER_COLOURS, TONE_COLOURS, empty, setup, tone_ramp
+from ..report.style import MAX_PAGES_DRAWN, OTHER_COLOURS, TONE_COLOURS, empty, month_axis, setup, tone_ramp
 from . import summaries
 
 __all__ = ["formality_distributions", "formality_by_month", "drivers"]
@@ -67,6 +67,7 @@ def formality_by_month(posts: pd.DataFrame) -> plt.Figure:
     ax.set_ylim(0, 100)
     ax.set_ylabel("% / index")
     ax.set_title("Tone per month, all pages")
+    month_axis(ax, monthly.index)
     ax.legend(loc="lower center", bbox_to_anchor=(0.5, 1.08), ncols=2, frameon=False)
     fig.autofmt_xdate()
     fig.tight_layout()

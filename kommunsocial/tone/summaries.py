@@ -30,12 +30,13 @@ def scored_posts(ds, *, tone_method: str = "index", threshold: float = 50.0) -> 
 
 
 def not_scored(posts: pd.DataFrame) -> str:
-    """A sentence on the posts tone did not score (no words: no message column, link-only posts),
-    per page when some pages have any; "" when every post was scored.
+    """A sentence on the posts tone did not score (content-free: no message column, or only links,
+    hashtags, mentions or emoji; :func:`kommunsocial.tone.text.has_words`), per page when some pages
+    have any; "" when every post was scored.
 
     >>> p = pd.DataFrame({"page": ["A", "A", "B"], "formality": [80.0, None, None]})
     >>> not_scored(p)
-    '2 of 3 posts have no text (the export has no message, or only a link) and are not scored: they count as neither formal nor conversational and are left out of the tables below (A: 1, B: 1).'
+    '2 of 3 posts have no text (the export has no message, or only links, hashtags, mentions or emoji) and are not scored: they count as neither formal nor conversational and are left out of the tables below (A: 1, B: 1).'
     """
     missing = posts["formality"].isna()
     if not missing.any():
@@ -43,8 +44,8 @@ def not_scored(posts: pd.DataFrame) -> str:
     per_page = posts.loc[missing, "page"].value_counts().sort_index()
     pages = ", ".join(f"{page}: {n}" for page, n in per_page.items())
     return (f"{int(missing.sum()):,} of {len(posts):,} posts have no text (the export has no message, or only "
-            f"a link) and are not scored: they count as neither formal nor conversational and are left out "
-            f"of the tables below ({pages}).")
+            f"links, hashtags, mentions or emoji) and are not scored: they count as neither formal nor "
+            f"conversational and are left out of the tables below ({pages}).")
 
 
 def by_group(posts: pd.DataFrame, by: str) -> pd.DataFrame:

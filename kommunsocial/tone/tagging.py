@@ -11,25 +11,24 @@ import pandas as pd
 
 from .._atomic import atomic_write
 from . import resources
-from .index import DEFAULT_THRESHOLD, score
+from .index import DEFAULT_THRESHOLD, UND, score
+from .text import has_words
 
 __all__ = ["add_tone", "check_tone_method", "has_text", "TONE_METHODS"]
 
-#: A web address: a post that is nothing but links has no words to score.
-_URL = r"(?:https?://|www\.)\S+"
-
-
 def has_text(texts: pd.Series) -> pd.Series:
-    """Whether each text has words to score: a letter or digit once web addresses are removed.
+    """Whether each text has words to score: :func:`kommunsocial.tone.text.has_words`, as a Series.
 
-    Exports without a message column and link-only posts have none; scoring them would give the
-    index's value of an empty text, so they get no score rather than a made-up one.
+    Exports without a message column, link-only posts and posts of only hashtags, mentions, emoji
+    or numbers have none (content-free); scoring them would give a made-up value, so they get no
+    score.
 
-    >>> has_text(pd.Series(["Hej!", "", "https://example.org/a", None, "🙂"])).tolist()
-    [True, False, False, False, False]
+    >>> has_text(pd.Series(["Hej!", "", "https://example.org/a", None, "🙂", "#snö @kommunen", "kommun.se/kf"])).tolist()
+    [True, False, False, False, False, False, False]
     """
-    words = texts.astype("string").fillna("").str.replace(_URL, " ", regex=True)
-    return words.str.contains(r"[^\W_]", regex=True).fillna(False).astype(bool)
+    texts = pd.Series(texts) if not isinstance(texts, pd.Series) else texts
+    values = texts.astype("string").fillna("").tolist()
+    return pd.Series(has_words(values), index=texts.index, dtype=bool)
 
 #: How posts get a tone; the keyword ``tone_method`` takes one of these in every function and notebook.
 TONE_METHODS = ("index", "classifier")
@@ -98,16 +97,18 @@ def add_tone(posts: pd.DataFrame, *, tone_method: str = "index", threshold: floa
         from .classifier import ToneClassifier
 
         model = classifier if classifier is not None else ToneClassifier.default()
-        langs = pd.Series(lang if lang is not None else [None] * len(out), index=out.index, dtype=object)
-        known = langs[langs.isin(resources.LANGS)]
-        majority = known.value_counts().idxmax() if len(known) else "sv"
-        langs = langs.where(langs.isin(resources.LANGS), majority)
-        frame = pd.DataFrame({"text": texts.astype(str), "lang": langs}, index=out.index)
+        # without a lang column the classifier detects each post's language; a post in und is read in
+        # all five languages, pooled (never in its neighbours' language)
+        frame = pd.DataFrame({"text": texts.astype(str)}, index=out.index)
+        if lang is not None:
+            frame["lang"] = lang
         classes = list(model.classes_)
         if "formal" not in classes:
             raise ValueError(f"the classifier's classes are {classes}; 'formal' is needed")
         proba = model.predict_proba(frame)[:, classes.index("formal")]
         formality = pd.Series(100.0 * proba, index=out.index)
+        if lang is not None:  # as the index: a language without resources (fi) gets no score
+            formality = formality.where(pd.Series(lang, index=out.index).isin((*resources.LANGS, UND)))
     # a post without words is not scored: no formality, no tone (neither formal nor conversational)
     out["formality"] = formality.astype(float).where(has_text(texts)).to_numpy()
     tone = pd.Series(pd.NA, index=out.index, dtype="string")
@@ -147,7 +148,7 @@ def _code_fingerprint() -> str:
 
     here = Path(__file__).resolve().parent
     digest = hashlib.sha256(__version__.encode())
-    scoring = [here / "index.py", here / "features.py", here / "resources.py"]  # what the scores come from
+    scoring = [here / "index.py", here / "features.py", here / "resources.py", here / "text.py"]  # the scores' code
     for path in sorted([*scoring, *(here.parent / "data" / "tone").rglob("*")]):
         if path.is_file():
             digest.update(path.name.encode() + path.read_bytes())

@@ -367,6 +367,9 @@ def test_command_line_exits_1_naming_the_file_when_nothing_loads(tmp_path, capsy
     err = capsys.readouterr().err
     assert err.startswith("kommunsocial: error: c.csv: nothing could be loaded: all 1 records were quarantined; "
                           "the most common reasons: comment's post is not in the dataset (1)")
+    assert err.rstrip().endswith("Comments are kept only with their posts: add the export of the posts they answer "
+                                 "(e.g. the page's /posts response, or the CrowdTangle or Facepager file) to the same "
+                                 "folder")
     assert not (tmp_path / "out").exists()
 
 

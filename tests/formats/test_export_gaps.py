@@ -14,6 +14,8 @@ from kommunsocial.report import quality
 POSTS = {"table": "posts", "columns": {"post_id": "id", "page_name": "page", "created_at": "time", "text": "text"}}
 COUNTED = {"table": "posts", "columns": {**POSTS["columns"], "n_likes": "likes",
                                          "followers_at_posting": "followers"}}
+FULL = {"table": "posts", "columns": {**COUNTED["columns"], "n_comments": "comments", "n_shares": "shares"}}
+FULL_CSV = "id,page,time,text,likes,comments,shares,followers\n3,Nesvik,2021-03-01 10:00,Hej!,4,0,1,900\n"
 COMMENTS = {"table": "comments", "columns": {"comment_id": "id", "post_id": "post", "created_at": "time",
                                              "text": "text", "author_is_page": "by_page"}}
 
@@ -26,9 +28,9 @@ def _load(tmp_path, files, mapping):
 
 def test_a_file_without_counts_followers_or_text_is_warned_and_listed(tmp_path):
     files = {"bare.csv": "id,page,time,text\n1,Älvby,2021-03-01 10:00,\n2,Älvby,2021-03-02 10:00, \n",
-             "full.csv": "id,page,time,text,likes,followers\n3,Nesvik,2021-03-01 10:00,Hej!,4,900\n"}
+             "full.csv": FULL_CSV}
     with pytest.warns(MissingDataWarning) as caught:
-        ds = _load(tmp_path, files, {"bare.csv": POSTS, "full.csv": COUNTED})
+        ds = _load(tmp_path, files, {"bare.csv": POSTS, "full.csv": FULL})
     said = sorted(str(w.message) for w in caught if issubclass(w.category, MissingDataWarning))
     assert said == ["bare.csv (csv): this export has no engagement counts: reactions, comments and shares are "
                     "not available",
@@ -42,10 +44,19 @@ def test_a_file_without_counts_followers_or_text_is_warned_and_listed(tmp_path):
 
 
 def test_nothing_is_listed_when_every_file_has_everything(tmp_path):
-    ds = _load(tmp_path, {"full.csv": "id,page,time,text,likes,followers\n3,Nesvik,2021-03-01 10:00,Hej!,4,900\n"},
-               {"full.csv": COUNTED})
+    ds = _load(tmp_path, {"full.csv": FULL_CSV}, {"full.csv": FULL})
     assert ds.manifest["missing"] == []
     assert quality.export_gaps(ds).empty
+
+
+def test_each_missing_kind_of_count_is_named(tmp_path):
+    # likes only (as Instagram: no shares; as an old Graph API response: shares only)
+    with pytest.warns(MissingDataWarning):
+        ds = _load(tmp_path, {"likes.csv": "id,page,time,text,likes,followers\n3,Nesvik,2021-03-01 10:00,Hej!,4,900\n"},
+                   {"likes.csv": COUNTED})
+    assert {g["what"]: g["consequence"] for g in ds.manifest["missing"]} == {
+        "comment counts": "comments per post and commitment are not available",
+        "share counts": "shares per post and virality are not available"}
 
 
 def test_per_file_quarantine_counts_equal_the_quarantine_table(tmp_path):
@@ -71,3 +82,17 @@ def test_comments_that_name_no_post_are_listed(folder, n):
     gaps = {g["what"]: g["consequence"] for g in missing_parts(read_file(path), path.name)}
     quarantined = "1 comment without a post id was" if n == 1 else f"{n} comments without a post id were"
     assert gaps == {"post ids of comments": f"{quarantined} quarantined"}
+
+
+def test_comments_without_authors_are_listed(tmp_path):
+    anonymous = {"table": "comments", "columns": {"comment_id": "id", "post_id": "post", "created_at": "time",
+                                                  "text": "text"}}
+    files = {"full.csv": FULL_CSV, "comments.csv": "id,post,time,text\nc1,3,2021-03-01 11:00,Tack\n"}
+    with pytest.warns(MissingDataWarning, match="comments.csv \\(csv\\): this export has no comment authors: who "
+                                                "comments on and replies to whom cannot be drawn"):
+        ds = _load(tmp_path, files, {"full.csv": FULL, "comments.csv": anonymous})
+    assert [(g["file"], g["what"]) for g in ds.manifest["missing"]] == [("comments.csv", "comment authors")]
+    named = _load(tmp_path, {**files, "comments.csv": "id,post,time,text,by\nc1,3,2021-03-01 11:00,Tack,Anna\n"},
+                  {"full.csv": FULL, "comments.csv": {"table": "comments",
+                                                     "columns": {**anonymous["columns"], "author_name": "by"}}})
+    assert named.manifest["missing"] == []

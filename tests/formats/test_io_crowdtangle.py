@@ -406,3 +406,28 @@ def test_an_export_rewritten_by_r_reads_the_same(tmp_path):
             "followers_at_posting", "url"]
     pd.testing.assert_frame_equal(original.posts[cols].reset_index(drop=True), from_r.posts[cols].reset_index(drop=True))
     assert from_r.quarantine == []
+
+
+# ---------------------------------------------------------------------------------------------
+# Instagram dashboards
+# ---------------------------------------------------------------------------------------------
+def test_instagram_dashboard_export():
+    path = DATA / "ct_instagram.csv"
+    assert detect(path) == "crowdtangle"
+    parsed = read_file(path)
+    assert parsed.info["dashboard"] == "Instagram"
+    p = by_id(parsed.posts)
+    assert list(p.index) == ["Cabc123", "Cdef456", "Cghi789"]
+    assert set(p["platform"]) == {"instagram"}
+    photo, reel, album = p.loc["Cabc123"], p.loc["Cdef456"], p.loc["Cghi789"]
+    assert (photo["page_id"], photo["created_at"], photo["text"]) == \
+        ("lyngstadkommune", utc("2023-03-01 09:00"), "Brøytinga startar i dag.\nKøyr varsamt!")
+    assert (photo["n_likes"], photo["n_reactions"], photo["n_comments"], photo["followers_at_posting"]) == (40, 40, 3, 5120)
+    assert "n_shares" not in p and pd.isna(photo["n_views"])  # no shares on Instagram; a photo's 0 views
+    assert (reel["post_type"], reel["n_views"], album["post_type"], album["text"]) == ("reel", 2400, "album", "")
+    pages = parsed.pages.set_index("page_id")
+    assert pages.loc["lyngstadkommune", ["page_name", "handle", "platform", "followers"]].tolist() == \
+        ["Lyngstad kommune", "lyngstadkommune", "instagram", 5133]
+    (bad,) = parsed.quarantine
+    assert (bad["source_row"], bad["column"]) == (4, "post_id")
+    assert bad["reason"] == "cannot derive a post id from URL 'https://example.org/not-a-post'"

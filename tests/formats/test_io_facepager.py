@@ -75,6 +75,8 @@ def test_all_nodes_posts():
     assert parsed.info["layout"] == "All nodes"
     assert parsed.info["delimiter"] == ";" and parsed.info["encoding"] == "utf-8"
     assert parsed.info["query_errors"] == {"Facebook:/<post-id>/comments": 1}  # the failed query is reported
+    # 11 rows: 7 data nodes read, the seed and 3 offcuts (paging) skipped and counted
+    assert parsed.info["data_rows"] == 7 and parsed.info["rows_skipped"] == {"offcut": 3, "seed": 1}
     posts = parsed.posts.set_index("post_id")
     assert list(posts.index) == [POST1, POST2]
     p1 = posts.loc[POST1]

@@ -372,3 +372,34 @@ def _mangled(draw):
 @given(doc=_mangled())
 def test_property_mangled_records(tmp_path_factory, doc):
     assert_every_record_counted(tmp_path_factory.mktemp("m"), "mangled.json", doc, "graph_api", len(_records(doc)))
+
+
+def test_comments_without_ids_take_them_from_their_permalinks(tmp_path):
+    # Page Public Content Access: no id, no from; the permalink names the post, the comment and its thread
+    base = "https://www.facebook.com/100064512345678/posts/805555123456789/?comment_id="
+    doc = {"data": [
+        {"created_time": "2024-03-11T12:00:00+0000", "message": "Når kommer brøytebilen?", "like_count": 2,
+         "comment_count": 1, "permalink_url": base + "2020202020202020"},
+        {"created_time": "2024-03-11T12:30:00+0000", "message": "I løpet av kvelden!", "like_count": 0,
+         "comment_count": 0, "permalink_url": base + "2020202020202020&reply_comment_id=3030303030303030"},
+        {"created_time": "2024-03-11T13:00:00+0000", "message": "Ingen lenke", "comment_count": 0},
+    ], "paging": {"cursors": {"after": "x"}}}
+    path = tmp_path / "comments_100064512345678_805555123456789.json"
+    path.write_text(json.dumps(doc), encoding="utf-8")
+    c = read_file(path).comments.set_index("source_row")
+    assert c.loc[1, ["comment_id", "post_id"]].tolist() == ["805555123456789_2020202020202020",
+                                                            "100064512345678_805555123456789"]
+    assert pd.isna(c.loc[1, "parent_id"])
+    assert c.loc[2, ["comment_id", "parent_id"]].tolist() == ["805555123456789_3030303030303030",
+                                                              "805555123456789_2020202020202020"]
+    assert c.loc[3, "comment_id"].startswith("805555123456789_noid")  # no permalink: the stand-in id
+
+
+def test_permalink_ids():
+    from kommunsocial.io._graph_rows import permalink_ids
+
+    assert permalink_ids("https://www.facebook.com/permalink.php?story_fbid=55&id=44&comment_id=66") == \
+        ("44", "44_55", "55_66", None)
+    assert permalink_ids("https://www.facebook.com/44/posts/55/") is None
+    assert permalink_ids("https://www.facebook.com/44/posts/55/?comment_id=abc") is None
+    assert permalink_ids(None) is None

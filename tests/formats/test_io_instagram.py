@@ -200,3 +200,22 @@ def _mangled(draw):
 def test_property_mangled_records(tmp_path_factory, doc):
     assert_every_record_counted(tmp_path_factory.mktemp("m"), "comments_17993456781234567.json", doc, "instagram",
                                 len(_records(doc)))
+
+
+def test_business_discovery_reads_the_discovered_account():
+    """``business_discovery`` is how a researcher reads an account they do not manage: the node inside it
+    is the account (the requesting account's ``id`` beside it is not a page)."""
+    path = DATA / "business_discovery.json"
+    assert detect(path) == "instagram"
+    parsed = read_file(path)
+    page = parsed.pages.iloc[0]
+    assert len(parsed.pages) == 1
+    assert (page["page_id"], page["page_name"], page["handle"], page["followers"]) == \
+        ("17841409876543210", "Lyngstad kommune", "lyngstadkommune", 5120)
+    p = by(parsed.posts, "post_id")
+    assert list(p.index) == ["17990000000000001", "17990000000000002"]
+    assert set(p["page_id"]) == {"17841409876543210"}
+    assert p["n_likes"].tolist() == [31, 12] and p["n_comments"].tolist() == [4, 0]
+    assert p["post_type"].tolist() == ["photo", "reel"]
+    assert p.loc["17990000000000002", "text"] == ""
+    assert str(p.loc["17990000000000001", "created_at"]) == "2024-01-15 06:10:00+00:00"

@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 import kommunsocial as ks
 from kommunsocial.errors import LoadError
 from kommunsocial.io import detect, read_file, x_v2
+from kommunsocial.io._tweets import KEYWORD_RULE
 from kommunsocial.schema import conform
 
 from ._helpers import (DATA, assert_not_claimed, assert_refused_as, kept_apart, mangle, other_formats, read_or_refused,
@@ -136,17 +137,20 @@ def flat():
     return read_file(X / "flat.jsonl")
 
 
-def test_flat_conversation_rule(flat):
-    assert flat.info["pages_rule"] == "authors of original tweets whose conversations the file holds"
+def test_flat_keyword_rule(flat):
+    # no account named, no from:/to: query: the authors of the original tweets (201, 204) are the pages
+    assert flat.info["pages_rule"] == KEYWORD_RULE and flat.info["pages_named"] is False
     assert flat.info["page_ids"] == [FJORDVIK]
     assert flat.pages.iloc[0]["page_name"] == "Fjordvik kommune" and flat.pages.iloc[0]["followers"] == 2100
 
 
 def test_flat_values(flat):
     p = flat.posts.set_index("post_id")
-    assert sorted(p.index) == ["1769000000000000200", "1769000000000000201", "1769000000000000204"]
+    # 200 is only the expanded replied_to tweet of line 6: under the keyword rule context tweets are
+    # not read (a twarc2 CSV of the same search does not have them)
+    assert sorted(p.index) == ["1769000000000000201", "1769000000000000204"]
     assert p.loc["1769000000000000201", "post_type"] == "photo"  # expanded attachments.media
-    assert p.loc["1769000000000000200", "source_row"] == 6  # from the expanded replied_to tweet of line 6
+    assert flat.info["from_context"] == 0 and flat.info["replies_root_not_in_file"] == 1
     c = flat.comments.set_index("comment_id")
     assert c.loc["1769000000000000202", "author_is_page"] == False  # noqa: E712
     assert c.loc["1769000000000000203", "author_is_page"] == True  # noqa: E712
@@ -169,9 +173,16 @@ def test_account_option_makes_other_authors_citizens():
     assert all("not a page" in q["reason"] for q in parsed.quarantine)
 
 
+def test_named_account_expands_context(flat):
+    # named, Fjordvik's post 200 that line 6 answers is read from the expanded replied_to tweet
+    p = read_file(X / "flat.jsonl", account="fjordvikkommune").posts.set_index("post_id")
+    assert p.loc["1769000000000000200", "source_row"] == 6
+
+
 def test_unknown_account_is_an_error():
-    with pytest.raises(LoadError, match=r"flat\.jsonl: account \['nobody_here'\] does not occur"):
-        read_file(X / "flat.jsonl", account="nobody_here")
+    assert read_file(X / "flat.jsonl", account="nobody_here").info["accounts_not_found"] == ["nobody_here"]
+    with pytest.raises(LoadError, match=r"flat\.jsonl: the account\(s\) nobody_here named as pages occur in no X"):
+        ks.load(X / "flat.jsonl", salt="test", progress=False, options={"account": ["nobody_here"]})
 
 
 def test_json_array_of_flat_tweets(tmp_path):
@@ -188,7 +199,7 @@ def test_fallback_rule_without_conversations(tmp_path):
     path = tmp_path / "one.jsonl"
     path.write_text(json.dumps(t) + "\n" + json.dumps({**t, "id": "1769000000000000299", "conversation_id": "1769000000000000299"}) + "\n", encoding="utf-8")
     parsed = read_file(path)
-    assert parsed.info["pages_rule"] == "authors of original tweets (no conversations in the file)"
+    assert parsed.info["pages_rule"] == KEYWORD_RULE
     assert len(parsed.posts) == 2
 
 

@@ -24,3 +24,22 @@ def test_data_quality_report_says_what_the_export_lacks(tmp_path):
     assert "per-follower rates are not available" in html
     assert "reactions, comments and shares are not available" in html
     assert len(ds.quarantine) == 1
+
+
+def test_data_quality_report_says_a_keyword_search_names_no_accounts(tmp_path):
+    import warnings
+
+    from kommunsocial.io._gaps import MissingDataWarning
+
+    raw = ROOT / "tests" / "data" / "twarc2" / "keyword_search.csv"
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", MissingDataWarning)
+        ks.ingest(raw, tmp_path / "processed", salt="x", progress=False)
+    nb = ROOT / "notebooks" / "01-data-quality.ipynb"
+    page = run_notebook(nb, tmp_path / "out", parameters={"dataset": "search", "data_dir": str(tmp_path / "processed")})
+    import html
+
+    shown = html.unescape(page.read_text())
+    # the whole sentence, where the table shows what each export lacks
+    assert ("this is a keyword search: its authors were taken as pages; name the municipalities' accounts "
+            "with ACCOUNTS= (make), --account (kommunsocial ingest) or a pages.csv") in shown

@@ -120,6 +120,25 @@ def test_make_sees_files_added_with_old_times_deleted_or_replaced_in_place(tmp_p
     assert "posts (1).json" not in (tmp_path / "Makefile").read_text()
 
 
+def test_accounts_reach_the_ingest_and_a_change_redoes_it(tmp_path):
+    raw, run = project(tmp_path)
+    out = subprocess.run(["make", "--no-print-directory", "-n", "-B", "data", "DATASET=x", "VENV=venv",
+                          "ACCOUNTS=sjovikskommun,fjordvik kommune"], cwd=tmp_path, capture_output=True, text=True,
+                         check=True).stdout
+    assert "kommunsocial ingest data/raw/x --out data/processed/x --account 'sjovikskommun,fjordvik kommune'" in out
+    assert run("-t", "data") == 0 and run("-q", "data") == 0  # without ACCOUNTS: built
+    stamp = tmp_path / ".make" / "x.accounts"
+    assert stamp.read_text() == "\n"
+    assert run("-q", "data", "ACCOUNTS=sjovikskommun") == 1  # named now: the ingest is redone
+    assert stamp.read_text() == "sjovikskommun\n"
+    run("-t", "data", "ACCOUNTS=sjovikskommun")
+    before = stamp.stat().st_mtime_ns
+    assert run("-q", "data", "ACCOUNTS=sjovikskommun") == 0 and stamp.stat().st_mtime_ns == before
+    assert run("-q", "data", "ACCOUNTS=sjovikskommun,fjordvikkommune") == 1
+    run("-t", "data", "ACCOUNTS=sjovikskommun,fjordvikkommune")
+    assert run("-q", "data") == 1  # no longer named: redone too
+
+
 def test_the_stamp_is_rewritten_only_when_the_content_changed(tmp_path):
     from kommunsocial.rawdigest import digest, update_stamp
 

@@ -126,7 +126,8 @@ def test_a_model_with_nothing_to_estimate_explains_itself():
     assert isinstance(model, engagement.NotFitted)
     assert engagement.irr_table(model).empty
     assert model.caveats()["note"].iloc[0].startswith("not estimated: no post has every value")
-    fitted = engagement.fit_or_explain(posts.assign(tone="formal"), formula="comments ~ 1", family="poisson")
+    fitted = engagement.fit_or_explain(posts.assign(tone="formal"), formula="comments ~ 1", family="poisson",
+                                       min_posts=3)
     assert np.isclose(np.exp(fitted.params["Intercept"]), 2.0)  # the mean count
 
 
@@ -184,10 +185,10 @@ def test_a_model_of_too_few_posts_is_not_shown_as_estimates():
     formula = "comments ~ C(tone, Treatment('formal'))"
     model = engagement.fit_or_explain(posts, formula=formula, family="poisson", min_posts=30)
     assert isinstance(model, engagement.NotFitted) and engagement.irr_table(model).empty
-    assert model.reason == "only 4 posts have comments counts: the count model needs at least 30"
+    assert model.reason == "only 4 posts have every value the model needs; it needs at least 30"
     # without the floor the same four posts give the ratio of the mean counts, 2 / 0 = infinity
     assert engagement.tone_effect(posts, formula=formula, family="poisson", exposure=None, min_posts=30).empty
-    fitted = engagement.fit_or_explain(posts, formula="comments ~ 1", family="poisson")
+    fitted = engagement.fit_or_explain(posts, formula="comments ~ 1", family="poisson", min_posts=0)
     assert np.isclose(np.exp(fitted.params["Intercept"]), 1.0)  # (0 + 0 + 1 + 3) / 4
 
 
@@ -201,13 +202,6 @@ def test_tone_share_falls_back_to_interactions_per_post_without_followers():
     fig = eplots.tone_share_vs_engagement(pm.assign(E=[2.0, 1.0]))
     assert fig.axes[0].get_ylabel() == "engagement E (per 1,000 followers)"
 
-
-def test_figures_of_interactions_say_so_when_no_post_has_all_three_counts():
-    m = _metrics([None] * 4, reactions=[1, 2, 3, 6], comments=[0, 0, 1, 1], shares=[None] * 4)
-    m["interactions"] = pd.array([None] * 4, dtype="Int64")
-    m["month"] = ["2024-03"] * 4
-    for figure in (eplots.by_municipality(m), eplots.trends(m)):
-        assert "No interactions in this selection" in figure.axes[0].texts[0].get_text()
 
 
 def test_the_comparison_speaks_of_followers_only_when_there_are_some():
@@ -241,20 +235,56 @@ def test_a_histogram_of_a_few_posts_counts_whole_posts():
         assert np.allclose(ticks, np.round(ticks))
 
 
-def test_too_few_posts_for_topics_is_said():
-    topic, table = engagement.topics(pd.Series(["Simhallen öppnar igen på måndag"] * 6), lang=pd.Series(["sv"] * 6))
-    assert table.empty and set(topic) == {"other"}
-    assert "at least 50 posts" in engagement.notes.NO_TOPICS
-
 
 def test_a_trend_of_two_months_has_a_tick_per_month_and_no_point_on_the_frame():
     m = _metrics([None] * 4, reactions=[1, 3, 5, 7], comments=[0, 0, 1, 1], shares=[0, 2, 1, 1])
     m["interactions"] = m["reactions"] + m["comments"] + m["shares"]  # 1, 5, 7, 9
     m["month"] = ["2024-03", "2024-04", "2024-03", "2024-03"]
-    ax = eplots.trends(m).axes[0]
+    fig = eplots.trends(m)
+    fig.canvas.draw()
+    ax = fig.axes[0]
     assert [t.get_text() for t in ax.get_xticklabels()] == ["2024-03", "2024-04"]
     lines = {line.get_label(): np.asarray(line.get_ydata(), dtype=float) for line in ax.get_lines()}
     np.testing.assert_array_equal(lines["formal"], [1.0, 5.0])
     np.testing.assert_array_equal(lines["conversational"], [8.0, np.nan])  # (7 + 9) / 2; none in April
     low, high = ax.get_ylim()
     assert low < 1.0 and high > 8.0
+
+
+def test_a_model_on_too_few_posts_is_not_reported():
+    posts = pd.DataFrame({"comments": [1, 2, 3, 0, pd.NA], "page_id": ["a", "a", "b", "b", "b"]})
+    few = engagement.fit_or_explain(posts, formula="comments ~ 1", family="poisson")
+    assert isinstance(few, engagement.NotFitted)
+    assert few.caveats()["note"].tolist() == [
+        f"not estimated: only 4 posts have every value the model needs; it needs at least {engagement.MIN_MODEL_POSTS}"]
+    enough = engagement.fit_or_explain(posts, formula="comments ~ 1", family="poisson", min_posts=4)
+    assert np.isclose(np.exp(enough.params["Intercept"]), 1.5)  # (1 + 2 + 3 + 0) / 4
+
+
+def test_comments_without_authors_give_unknown_answer_rates_not_zero():
+    from kommunsocial import network
+    from kommunsocial.network._example import example_dataset
+    from kommunsocial.network.responsiveness import AUTHOR_RATES
+
+    ds = example_dataset()
+    known = network.responsiveness(ds, min_threads=1)
+    assert known.loc["P", "answer_rate"] == 0.5  # the example: the page answered one of two threads
+    # the same comments as an export without authors shows them: nobody is known to be the page
+    ds.comments["author_id"] = pd.array([pd.NA] * len(ds.comments), dtype="string")
+    ds.comments["author_is_page"] = False
+    r = network.responsiveness(ds, min_threads=1)
+    assert r.loc["P", "threads"] == 2  # the threads are still counted
+    assert r.loc["P", AUTHOR_RATES].isna().all()
+    assert pd.isna(r.loc["P", "dialogue"])
+    assert "does not say who wrote the comments" in netplots.responsiveness(r).data
+    assert "does not say who wrote the comments" in netplots.time_to_answer(network.threads(ds)).data
+
+
+def test_interactions_without_share_counts_are_explained_not_drawn_empty():
+    m = pd.DataFrame({"page_name": ["A", "A"], "tone": ["formal", "conversational"], "reactions": [3, 5],
+                      "comments": [1, 0], "shares": pd.array([pd.NA, pd.NA], dtype="Int64"),
+                      "interactions": pd.array([pd.NA, pd.NA], dtype="Int64"),
+                      "month": pd.to_datetime(["2024-01-01", "2024-01-01"])})
+    for fig in (eplots.by_municipality(m), eplots.trends(m)):
+        assert fig.axes[0].texts[0].get_text() == ("This export has no share counts, so interactions (reactions + "
+                                                   "comments + shares) cannot be summed for any post")

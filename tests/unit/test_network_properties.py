@@ -163,7 +163,12 @@ def test_threads_are_answered_as_the_parent_chain_says():
             assert t.loc[i, "hours_to_answer"] == pytest.approx(hours, nan_ok=True)
         r = network.responsiveness(ds, min_threads=1)
         rate = t.groupby("page_id")["answered"].mean()
+        # a page none of whose comments names its author: who answered is unknown, not 0
+        page_of = ds.posts.set_index("post_id")["page_id"]
+        named = (c["author_id"].notna() | c["author_is_page"]).groupby(c["post_id"].map(page_of)).any()
+        rate = rate[rate.index.map(lambda p: bool(named.get(p, False)))]
         assert r["answer_rate"].dropna().to_dict() == pytest.approx(rate.to_dict())
+        assert r.loc[[p for p in r.index if not named.get(p, False)], "answer_rate"].isna().all()
 
     check()
 

@@ -58,12 +58,15 @@ def test_index_threshold_and_columns():
     assert out["tone"].iloc[0] == ("formal" if out["formality"].iloc[0] >= 99.99 else "conversational")
 
 
-def test_und_uses_the_batch_language_and_finnish_is_not_scored():
+def test_und_is_read_in_every_language_not_the_batchs_and_finnish_is_not_scored():
     texts = ["Kommunfullmäktige sammanträder i kommunhuset på torsdag kväll.",
              "Välkomna alla!", "Tervetuloa kaikki kirjastoon lauantaina kello kymmenen."]
     out = index.score(texts)
     assert out["lang_detected"].tolist()[1] == "und"
-    assert out["lang"].tolist()[:2] == ["sv", "sv"]
+    assert out["lang"].tolist()[:2] == ["sv", "und"]
+    # the und text's inputs are the mean of its inputs in the five languages: so is its logit
+    logits = [np.log(f / (100 - f)) for f in index.score(["Välkomna alla!"] * 5, lang=list(resources.LANGS))["formality"]]
+    assert np.log(out["formality"].iloc[1] / (100 - out["formality"].iloc[1])) == pytest.approx(np.mean(logits))
     assert out["lang"].iloc[2] == "fi" and pd.isna(out["formality"].iloc[2]) and pd.isna(out["tone"].iloc[2])
 
 
