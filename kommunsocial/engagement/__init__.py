@@ -4,9 +4,12 @@ from . import plots
 from .metrics import WEEKDAYS, page_metrics, post_metrics
 from .models import (MIN_CLUSTERS, TONE_TERM, CountModelResult, ModelError, NotEstimable, UnsupportedModel,
                      compare_models, fit, irr_table, tone_effect)
-from .notes import MIN_MODEL_POSTS, NotFitted, data_notes, fit_or_explain
+from .notes import MIN_MODEL_POSTS, NotFitted, count_summary, data_notes, fit_or_explain, has_followers, prose, \
+    shown_page_metrics
 from .topics import TOPIC_MIN_POSTS, topics
 
-__all__ = ["post_metrics", "page_metrics", "data_notes", "fit_or_explain", "NotFitted", "MIN_MODEL_POSTS", "TOPIC_MIN_POSTS", "fit", "irr_table", "compare_models", "tone_effect", "topics", "plots",
+__all__ = ["post_metrics", "page_metrics", "data_notes", "fit_or_explain", "NotFitted", "prose", "has_followers",
+           "shown_page_metrics", "count_summary", "MIN_MODEL_POSTS", "TOPIC_MIN_POSTS", "fit", "irr_table",
+           "compare_models", "tone_effect", "topics", "plots",
            "WEEKDAYS", "TONE_TERM", "MIN_CLUSTERS", "CountModelResult", "ModelError", "NotEstimable",
            "UnsupportedModel"]

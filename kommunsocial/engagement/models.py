@@ -219,14 +219,15 @@ TONE_TERM = "C(tone, Treatment('formal'))"
 
 
 def tone_effect(posts: pd.DataFrame, *, formula: str, outcomes=("comments", "reactions", "shares"),
-                exposure: str | None = "followers", fitted=(), **kwargs) -> pd.DataFrame:
+                exposure: str | None = "followers", fitted=(), min_posts: int = 0, **kwargs) -> pd.DataFrame:
     """The IRR of a conversational tone, naive and adjusted, for each outcome.
 
     The adjusted model is ``formula``'s right-hand side (which must contain the tone term
     :data:`TONE_TERM`) with ``exposure``; the naive model is the tone term alone, no exposure:
     the plain ratio of mean counts. One row per outcome and model. ``fitted``: results of
     :func:`fit` on the same ``posts`` (the report's adjusted model of one outcome, say), reused
-    where one is the same model (:func:`compare_models`).
+    where one is the same model (:func:`compare_models`). An outcome counted on fewer than
+    ``min_posts`` posts is left out (as :func:`~kommunsocial.engagement.fit_or_explain` does).
     """
     rhs = formula.split("~", 1)[1].strip() if "~" in formula else formula
     if TONE_TERM not in rhs:
@@ -235,7 +236,7 @@ def tone_effect(posts: pd.DataFrame, *, formula: str, outcomes=("comments", "rea
     for outcome in outcomes:
         if outcome not in posts.columns:
             raise UnsupportedModel(f"the outcome {outcome!r} is not a column of the posts table")
-        if posts[outcome].notna().sum() == 0:
+        if posts[outcome].notna().sum() < max(min_posts, 1):
             continue
         try:
             t = compare_models(posts, outcome=outcome, term="tone: conversational",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import matplotlib.pyplot as plt
+from matplotlib.ticker import MaxNLocator
 import numpy as np
 import pandas as pd
 
@@ -51,6 +52,7 @@ def distributions(m: pd.DataFrame) -> plt.Figure:
         ax.set_xscale("log")
         ax.set_xlabel(f"{col} per post (log scale)")
         ax.set_title(f"{col}: {int((values == 0).sum()):,} posts with none", fontsize=11)
+        ax.yaxis.set_major_locator(MaxNLocator(integer=True))  # posts are whole: no 0.2 of a post on a few posts
     axes[0].set_ylabel("posts")
     fig.tight_layout()
     return fig
@@ -76,8 +78,10 @@ def by_tone(m: pd.DataFrame) -> plt.Figure:
     x = np.arange(len(OUTCOMES))
     for i, tone in enumerate(("formal", "conversational")):
         d = data[data["tone"] == tone].set_index("outcome").reindex(OUTCOMES)
-        ax.bar(x + (i - 0.5) * width, d["mean"], width, yerr=1.96 * d["se"], capsize=3, label=tone,
-               color=TONE_COLOURS[tone])
+        half = 1.96 * d["se"]
+        # counts are never negative: a normal interval on few posts would reach below 0, so it stops there
+        ax.bar(x + (i - 0.5) * width, d["mean"], width, yerr=[np.minimum(half, d["mean"]), half], capsize=3,
+               label=tone, color=TONE_COLOURS[tone])
     ax.set_xticks(x, OUTCOMES)
     ax.set_ylabel(f"mean {unit}")
     ax.legend(frameon=False)
@@ -96,8 +100,9 @@ def by_municipality(m: pd.DataFrame) -> plt.Figure:
         return empty(_no_interactions(m))
     med = (m.assign(v=rate)
            .groupby(["page_name", m["tone"].astype(str)], observed=True)["v"].median().unstack())
+    med = med.dropna(how="all")  # pages whose posts lack a count (interactions need all three)
     if med.empty:
-        return empty("No interactions in this selection")
+        return empty(_no_interactions(m))
     if len(med) > MAX_PAGES_DRAWN:
         med = med.loc[med.mean(axis=1).sort_values(ascending=False).index[:MAX_PAGES_DRAWN]]
     med = med.loc[med.mean(axis=1).sort_values().index]
@@ -117,7 +122,7 @@ def forest(table: pd.DataFrame, *, title: str = "", planted: dict | None = None)
     """Incidence-rate ratios with 95 % CIs on a log axis; ``planted`` marks known true values."""
     setup()
     if table.empty:
-        return empty("No model terms")
+        return empty("No model terms: see the notes above")
     t = table.iloc[::-1].reset_index(drop=True)
     fig, ax = plt.subplots(figsize=(8, 0.32 * len(t) + 1.3))
     y = np.arange(len(t))
@@ -166,8 +171,15 @@ def naive_vs_adjusted(table: pd.DataFrame, *, planted: dict | None = None) -> pl
 
 
 def tone_share_vs_engagement(pm: pd.DataFrame) -> plt.Figure:
-    """Each municipality's share of conversational posts against its Bonsón engagement E."""
+    """Each municipality's share of conversational posts against its Bonsón engagement E, or against its
+    interactions per post (P2 + C2 + V2) when no page has follower counts, so no E."""
     setup()
+    pm = pm.copy()
+    if "E" in pm and pm["E"].notna().any():
+        label = "engagement E (per 1,000 followers)"
+    else:
+        pm["E"] = pm[["P2", "C2", "V2"]].sum(axis=1, min_count=3) if {"P2", "C2", "V2"} <= set(pm) else np.nan
+        label = "interactions per post (no follower counts)"
     d = pm.dropna(subset=["share_conversational", "E"]) if "share_conversational" in pm else pm.iloc[:0]
     if d.empty:
         return empty("No tone or engagement to compare")
@@ -176,7 +188,7 @@ def tone_share_vs_engagement(pm: pd.DataFrame) -> plt.Figure:
     if len(d) <= MAX_PAGES_DRAWN:
         _label_points(ax, d["share_conversational"].to_numpy() * 100, d["E"].to_numpy(), d["page_name"].astype(str))
     ax.set_xlabel("conversational posts (%)")
-    ax.set_ylabel("engagement E (per 1,000 followers)")
+    ax.set_ylabel(label)
     fig.tight_layout()
     return fig
 
@@ -218,6 +230,7 @@ def trends(m: pd.DataFrame) -> plt.Figure:
     for tone in ("formal", "conversational"):
         if tone in d:
             ax.plot(d.index, d[tone], marker="o", ms=3, label=tone, color=TONE_COLOURS[tone])
+    ax.margins(y=0.12)  # no point on the frame
     ax.set_ylabel(f"mean interactions\n{unit}")
     month_axis(ax, d.index)
     ax.legend(frameon=False)

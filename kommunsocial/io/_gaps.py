@@ -93,14 +93,18 @@ def missing_parts(parsed: Parsed, name: str) -> list[dict]:
         if record.get("table") == "comments" and record.get("column") in ("comment_id", "post_id"):
             lacking[record["column"]] = lacking.get(record["column"], 0) + 1
     if lacking.get("comment_id"):
-        add("comment ids", f"{lacking['comment_id']} comments without an id were quarantined")
+        add("comment ids", _quarantined(lacking["comment_id"], "without an id"))
     # "Download your information" comments name no post: the reader gives them a placeholder
     untied = int(comments["post_id"].astype("string").str.endswith(":unknown-post").sum()) \
         if len(comments) and "post_id" in comments else 0
     if lacking.get("post_id", 0) + untied:
-        add("the post of each comment",
-            f"{lacking.get('post_id', 0) + untied} comments without a post id were quarantined")
+        add("post ids of comments", _quarantined(lacking.get("post_id", 0) + untied, "without a post id"))
     return out
+
+
+def _quarantined(n: int, which: str) -> str:
+    """``"1 comment <which> was quarantined"``, or ``"2 comments <which> were quarantined"``."""
+    return f"1 comment {which} was quarantined" if n == 1 else f"{n:,} comments {which} were quarantined"
 
 
 def describe(item: dict) -> str:

@@ -14,7 +14,7 @@ from . import render
 from ..schema import Dataset
 
 __all__ = ["municipality_table", "comments_not_collected", "readable", "sortable", "Sortable", "caveats",
-           "correlations", "save_table", "COLUMNS", "SMALL_PAGE_POSTS"]
+           "follower_prose", "correlations", "save_table", "COLUMNS", "SMALL_PAGE_POSTS"]
 
 #: Columns of :func:`municipality_table`, in order (the index is ``page_id``).
 COLUMNS = ["page_name", "municipality_code", "country", "source_format", "followers", "followers_at_posting",
@@ -474,6 +474,45 @@ def caveats(table: pd.DataFrame, *, small_posts: int = SMALL_PAGE_POSTS, min_cov
                      f"(formal at formality ≥ {t.attrs.get('threshold', 50):g}); misclassified posts blur the "
                      f"differences between pages. See the tone report's agreement with human coders.")
     return render.markdown("\n".join(f"- {n}" for n in notes))
+
+
+#: The comparison report's paragraphs on followers and the per-follower rates: with follower counts, and without.
+_FOLLOWER_PROSE = {
+    "columns": (
+        "**Followers** are the latest known count; **followers at posting** the mean over the page's posts, the "
+        "denominator of the per-follower rates (*followers counted* says whether the export had followers at "
+        "posting or the latest count stands in). **P3**, **C3**, **V3**: reactions, comments and shares per post "
+        "per 1,000 followers; **E** = P3 + C3 + V3 (Bonsón et al. 2015).",
+        "This export has no follower counts, so the followers columns and the per-follower rates **P3**, **C3**, "
+        "**V3** (reactions, comments and shares per post per 1,000 followers) and **E** = P3 + C3 + V3 (Bonsón "
+        "et al. 2015) are empty (–), and so are the figures and correlations of E below."),
+    "caveats": (
+        "- **Page size.** P3, C3, V3 and E are per 1,000 followers so that pages of different size can be "
+        "compared, but a small page's rates rest on few posts and comments and vary a lot by chance; large "
+        "differences between small pages may be noise.\n"
+        "- **Followers at posting vs latest followers.** Followers at posting are the right denominator. Where an "
+        "export lacks them, the page's latest count is used: a page that grew during the period has its early "
+        "rates understated.",
+        "- **No follower counts.** This export has no follower counts: engagement per 1,000 followers (P3, C3, "
+        "V3, E) is not available, and counts per post grow with a page's audience, so pages of different size "
+        "are not comparable on engagement. Add a `pages.csv` with each page's followers, or an export that has "
+        "them (CrowdTangle, X), to compare engagement."),
+}
+
+
+def follower_prose(section: str, table: pd.DataFrame):
+    """The comparison report's paragraph ``section`` ("columns": what the follower columns mean;
+    "caveats": the cautions on page size and the denominator) worded for whether any page of
+    ``table`` (of :func:`municipality_table`) has follower counts; ``IPython.display.Markdown``.
+
+    >>> t = pd.DataFrame({"followers": [float("nan")], "followers_at_posting": [float("nan")]})
+    >>> "no follower counts" in follower_prose("caveats", t).data
+    True
+    """
+    if section not in _FOLLOWER_PROSE:
+        raise ValueError(f"section must be one of {sorted(_FOLLOWER_PROSE)}")
+    known = any(c in table and table[c].notna().any() for c in ("followers", "followers_at_posting"))
+    return render.markdown(_FOLLOWER_PROSE[section][0 if known else 1])
 
 
 def correlations(table: pd.DataFrame, *, against: str = "E",

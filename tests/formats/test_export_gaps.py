@@ -80,7 +80,8 @@ def test_comments_that_name_no_post_are_listed(folder, n):
 
     (path,) = (Path(__file__).parents[1] / "data" / "dyi" / folder).glob("**/comments.json")
     gaps = {g["what"]: g["consequence"] for g in missing_parts(read_file(path), path.name)}
-    assert gaps == {"the post of each comment": f"{n} comments without a post id were quarantined"}
+    quarantined = "1 comment without a post id was" if n == 1 else f"{n} comments without a post id were"
+    assert gaps == {"post ids of comments": f"{quarantined} quarantined"}
 
 
 def test_comments_without_authors_are_listed(tmp_path):

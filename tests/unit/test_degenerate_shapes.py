@@ -131,6 +131,126 @@ def test_a_model_with_nothing_to_estimate_explains_itself():
     assert np.isclose(np.exp(fitted.params["Intercept"]), 2.0)  # the mean count
 
 
+def _metrics(followers, **columns):
+    """Four posts of one page, two formal and two conversational, with these counts."""
+    m = pd.DataFrame({"page_id": ["a"] * 4, "page_name": ["A"] * 4, "tone": ["formal", "formal", "conversational",
+                                                                                "conversational"],
+                      "followers": pd.array(followers, dtype="Int64"), "formality": [70.0, 60.0, 20.0, 30.0]})
+    for name, values in columns.items():
+        m[name] = pd.array(values, dtype="Int64")
+    return m
+
+
+def test_engagement_prose_speaks_of_followers_only_when_there_are_some():
+    without, with_ = _metrics([None] * 4), _metrics([None, 2000, None, None])
+    for section in ("by_tone", "by_municipality", "bonson", "naive_vs_adjusted", "tone_share", "denominator"):
+        assert "no follower counts" in engagement.prose(section, without)
+        assert "no follower counts" not in engagement.prose(section, with_)
+    assert engagement.prose("by_tone", with_).startswith("Mean counts per 1,000 followers")
+    assert engagement.prose("by_tone", without).startswith("Mean counts per post")
+    assert "with followers as exposure" in engagement.prose("naive_vs_adjusted", with_)
+    assert "without exposure" in engagement.prose("naive_vs_adjusted", without)
+    assert not engagement.has_followers(_metrics([0, 0, None, None]))  # 0 followers give no rate either
+
+
+def test_the_summary_and_bonsons_table_leave_out_what_the_export_lacks():
+    m = _metrics([None] * 4, reactions=[1, 2, 3, 6], comments=[0, 0, 1, 1], shares=[None] * 4)
+    m["interactions"] = pd.array([None] * 4, dtype="Int64")
+    m["interactions_per_1000"] = pd.array([None] * 4, dtype="Float64")
+    summary = engagement.count_summary(m)
+    assert list(summary.columns) == ["reactions", "comments"]  # no shares, so no interactions; no followers
+    assert summary.loc["mean", "reactions"] == 3.0 and summary.loc["count", "comments"] == 4
+    assert engagement.count_summary(m.assign(reactions=pd.array([None] * 4, dtype="Int64"),
+                                             comments=pd.array([None] * 4, dtype="Int64"))).empty
+    bonson = pd.DataFrame({"P1": [100.0], "P2": [3.0], "followers": [np.nan], "P3": [np.nan], "V3": [np.nan],
+                           "E": [np.nan]})
+    assert list(engagement.shown_page_metrics(bonson).columns) == ["P1", "P2"]
+    assert list(engagement.shown_page_metrics(bonson.assign(followers=500.0, P3=6.0)).columns) == \
+        ["P1", "P2", "followers", "P3"]
+    assert list(engagement.shown_page_metrics(bonson.assign(V1=[np.nan], V2=[np.nan])).columns) == ["P1", "P2"]
+
+
+def test_data_notes_name_the_counts_an_export_lacks():
+    shares_missing = _metrics([None] * 4, reactions=[1, 2, 3, 6], comments=[0, 0, 1, 1], shares=[None] * 4)
+    notes = engagement.data_notes(shares_missing)
+    assert "This export has no share counts: shares, the interactions that include them" in notes
+    none = _metrics([None] * 4, reactions=[None] * 4, comments=[None] * 4, shares=[None] * 4)
+    notes = engagement.data_notes(none)
+    assert notes.startswith("This export has no engagement counts (reactions, comments, shares)")
+    assert "Only 0 posts" not in notes  # said once, not again as too few for the model
+
+
+def test_a_model_of_too_few_posts_is_not_shown_as_estimates():
+    posts = _metrics([None] * 4, comments=[0, 0, 1, 3], reactions=[1, 2, 3, 6], shares=[0, 0, 0, 1])
+    formula = "comments ~ C(tone, Treatment('formal'))"
+    model = engagement.fit_or_explain(posts, formula=formula, family="poisson", min_posts=30)
+    assert isinstance(model, engagement.NotFitted) and engagement.irr_table(model).empty
+    assert model.reason == "only 4 posts have every value the model needs; it needs at least 30"
+    # without the floor the same four posts give the ratio of the mean counts, 2 / 0 = infinity
+    assert engagement.tone_effect(posts, formula=formula, family="poisson", exposure=None, min_posts=30).empty
+    fitted = engagement.fit_or_explain(posts, formula="comments ~ 1", family="poisson", min_posts=0)
+    assert np.isclose(np.exp(fitted.params["Intercept"]), 1.0)  # (0 + 0 + 1 + 3) / 4
+
+
+def test_tone_share_falls_back_to_interactions_per_post_without_followers():
+    pm = pd.DataFrame({"page_name": ["A", "B"], "share_conversational": [0.25, 0.5], "P2": [3.0, 5.0],
+                       "C2": [1.0, 0.5], "V2": [0.5, 0.25], "E": [np.nan, np.nan]})
+    fig = eplots.tone_share_vs_engagement(pm)
+    ax = fig.axes[0]
+    assert ax.get_ylabel() == "interactions per post (no follower counts)"
+    assert ax.collections[0].get_offsets().tolist() == [[25.0, 4.5], [50.0, 5.75]]
+    fig = eplots.tone_share_vs_engagement(pm.assign(E=[2.0, 1.0]))
+    assert fig.axes[0].get_ylabel() == "engagement E (per 1,000 followers)"
+
+
+
+def test_the_comparison_speaks_of_followers_only_when_there_are_some():
+    from kommunsocial.report import compare
+
+    none = pd.DataFrame({"followers": [np.nan, np.nan], "followers_at_posting": [np.nan, np.nan]})
+    assert "**No follower counts.**" in compare.follower_prose("caveats", none).data
+    assert "are empty (–)" in compare.follower_prose("columns", none).data
+    some = none.assign(followers_at_posting=[np.nan, 1200.0])
+    assert "Page size" in compare.follower_prose("caveats", some).data
+    assert "no follower counts" not in compare.follower_prose("columns", some).data.lower()
+
+
+def test_mean_counts_of_a_few_posts_have_intervals_that_stop_at_zero():
+    # formal shares 0 and 2: mean 1, se = sd / sqrt(2) = 1.414 / 1.414 = 1, so 1.96 above and 1 (not 1.96) below
+    m = _metrics([None] * 4, reactions=[1, 3, 5, 7], comments=[0, 0, 1, 1], shares=[0, 2, 1, 1])
+    fig = eplots.by_tone(m)
+    ax = fig.axes[0]
+    lows = [seg[0][1] for coll in ax.collections for seg in coll.get_segments()]
+    assert min(lows) == 0.0
+    shares_formal = [seg for coll in ax.collections for seg in coll.get_segments()
+                     if np.isclose(seg[0][0], 2 - 0.19)][0]
+    np.testing.assert_allclose([shares_formal[0][1], shares_formal[1][1]], [0.0, 1 + 1.96])
+
+
+def test_a_histogram_of_a_few_posts_counts_whole_posts():
+    m = _metrics([None] * 4, reactions=[1, 3, 5, 7], comments=[0, 0, 1, 1], shares=[0, 2, 1, 1])
+    fig = eplots.distributions(m)
+    for ax in fig.axes:
+        ticks = ax.get_yticks()
+        assert np.allclose(ticks, np.round(ticks))
+
+
+
+def test_a_trend_of_two_months_has_a_tick_per_month_and_no_point_on_the_frame():
+    m = _metrics([None] * 4, reactions=[1, 3, 5, 7], comments=[0, 0, 1, 1], shares=[0, 2, 1, 1])
+    m["interactions"] = m["reactions"] + m["comments"] + m["shares"]  # 1, 5, 7, 9
+    m["month"] = ["2024-03", "2024-04", "2024-03", "2024-03"]
+    fig = eplots.trends(m)
+    fig.canvas.draw()
+    ax = fig.axes[0]
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["2024-03", "2024-04"]
+    lines = {line.get_label(): np.asarray(line.get_ydata(), dtype=float) for line in ax.get_lines()}
+    np.testing.assert_array_equal(lines["formal"], [1.0, 5.0])
+    np.testing.assert_array_equal(lines["conversational"], [8.0, np.nan])  # (7 + 9) / 2; none in April
+    low, high = ax.get_ylim()
+    assert low < 1.0 and high > 8.0
+
+
 def test_a_model_on_too_few_posts_is_not_reported():
     posts = pd.DataFrame({"comments": [1, 2, 3, 0, pd.NA], "page_id": ["a", "a", "b", "b", "b"]})
     few = engagement.fit_or_explain(posts, formula="comments ~ 1", family="poisson")
