@@ -40,7 +40,8 @@ def post_metrics(dataset, *, tone_method: str | None = "index", threshold: float
     ``"page"``: the page's latest known count), ``reactions_per_1000``, ``comments_per_1000``,
     ``shares_per_1000``, ``interactions_per_1000``; ``local_time`` and its ``weekday`` (Mon–Sun),
     ``hour``, ``month`` in the page's time zone; ``post_type``, ``text_length`` (characters),
-    ``n_words``, ``has_link``, ``has_media``; ``formality`` and ``tone``.
+    ``n_words``, ``has_link``, ``has_media``; ``lang`` (when the posts have it); ``formality`` and
+    ``tone``.
 
     Missing counts stay missing: nothing is treated as zero.
 
@@ -89,6 +90,8 @@ def post_metrics(dataset, *, tone_method: str | None = "index", threshold: float
     out["n_words"] = pd.array([len(t.split()) for t in text.tolist()], dtype="Int64")
     out["has_link"] = (posts["n_urls"].fillna(0) > 0) | posts["post_type"].eq("link").to_numpy()
     out["has_media"] = posts["post_type"].astype(str).isin(_MEDIA).to_numpy()
+    if "lang" in posts:  # why a post has no tone: no text, or a language the index cannot read
+        out["lang"] = posts["lang"]
     if {"formality", "tone"} <= set(posts.columns):
         out["formality"], out["tone"] = posts["formality"], posts["tone"]
     elif tone_method is not None and len(posts):

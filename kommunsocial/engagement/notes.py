@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from ..tone.resources import LANGS
 from .models import NotEstimable, fit
 
 __all__ = ["data_notes", "fit_or_explain", "NotFitted", "MIN_MODEL_POSTS", "has_followers", "prose",
@@ -50,7 +51,11 @@ def data_notes(metrics: pd.DataFrame) -> str:
         notes.append("This export has no follower counts: per-follower rates are not available, so the figures "
                      "show counts per post and the model has no exposure.")
     if "formality" in metrics:
-        unscored = int(metrics["formality"].isna().sum())
+        missing = metrics["formality"].isna()
+        # a post with a language the index has no resources for (fi, other) has text, just no tone
+        foreign = missing & ~metrics["lang"].astype("string").fillna("und").isin((*LANGS, "und")) \
+            if "lang" in metrics else pd.Series(False, index=metrics.index)
+        unscored, n_foreign = int((missing & ~foreign).sum()), int(foreign.sum())
         if n and unscored == n:
             notes.append(f"No post has text ({n:,} posts), so tone cannot be scored: the tone figures and the "
                          f"tone estimates are not available; an export with the posts' message column is needed.")
@@ -58,8 +63,14 @@ def data_notes(metrics: pd.DataFrame) -> str:
             verb = "has" if unscored == 1 else "have"
             notes.append(f"{unscored:,} of {n:,} posts {verb} no text and no tone: they are left out of every "
                          f"comparison of tones.")
+        if n_foreign:
+            verb = "is" if n_foreign == 1 else "are"
+            notes.append(f"{n_foreign:,} of {n:,} posts {verb} in a language the tone index cannot read (it reads "
+                         f"{', '.join(LANGS)}): they have no tone and are left out of every comparison of tones.")
     counted = int(metrics["comments"].notna().sum()) if "comments" in metrics else 0
-    if counted < MIN_MODEL_POSTS and not no_counts:
+    if counted == 0 and not no_counts:
+        notes.append("No post has a comment count, so the count model cannot be fitted.")
+    elif 0 < counted < MIN_MODEL_POSTS and not no_counts:
         notes.append(f"Only {counted:,} posts have comment counts: too few posts for the count model, which "
                      f"needs at least {MIN_MODEL_POSTS}.")
     pages = metrics["page_id"].nunique() if "page_id" in metrics else 0

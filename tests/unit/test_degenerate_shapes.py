@@ -288,3 +288,21 @@ def test_interactions_without_share_counts_are_explained_not_drawn_empty():
     for fig in (eplots.by_municipality(m), eplots.trends(m)):
         assert fig.axes[0].texts[0].get_text() == ("This export has no share counts, so interactions (reactions + "
                                                    "comments + shares) cannot be summed for any post")
+
+
+def test_posts_in_other_languages_are_not_said_to_have_no_text():
+    m = pd.DataFrame({"page_id": ["a"] * 4, "followers": pd.array([100] * 4, dtype="Int64"),
+                      "formality": [80.0, None, None, None], "lang": ["sv", "other", "fi", "und"],
+                      "comments": [1, 2, 0, 3], "reactions": [1, 1, 1, 1], "shares": [0, 0, 0, 0]})
+    notes = engagement.data_notes(m)
+    assert "1 of 4 posts has no text and no tone" in notes
+    assert ("2 of 4 posts are in a language the tone index cannot read (it reads sv, nb, nn, da, en): they have no "
+            "tone and are left out of every comparison of tones.") in notes
+
+
+def test_no_comment_counts_at_all_is_said_once_for_the_model():
+    m = pd.DataFrame({"page_id": ["a", "b"], "comments": pd.array([pd.NA, pd.NA], dtype="Int64"),
+                      "reactions": [1, 2], "shares": [0, 1]})
+    notes = engagement.data_notes(m)
+    assert "No post has a comment count, so the count model cannot be fitted." in notes
+    assert "Only 0 posts" not in notes
