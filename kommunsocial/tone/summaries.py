@@ -69,6 +69,8 @@ def not_scored(posts: pd.DataFrame) -> str:
     >>> p = pd.DataFrame({"page": ["A", "A", "B"], "formality": [80.0, None, None]})
     >>> not_scored(p)
     '2 of 3 posts have no text (the export has no message, or only links, hashtags, mentions or emoji) and are not scored: they count as neither formal nor conversational and are left out of the tables below (A: 1, B: 1).'
+    >>> not_scored(p.iloc[:2])
+    '1 of 2 posts has no text (the export has no message, or only links, hashtags, mentions or emoji) and is not scored: it counts as neither formal nor conversational and is left out of the tables below (A: 1).'
     >>> p = pd.DataFrame({"page": ["A", "A", "B"], "formality": [80.0, None, None], "lang": ["sv", "other", "fi"],
     ...                   "text": ["Hej på er", "Olá a todos", "Hei kaikki"]})
     >>> not_scored(p)
@@ -87,9 +89,11 @@ def not_scored(posts: pd.DataFrame) -> str:
         return languages
     per_page = posts.loc[missing, "page"].value_counts().sort_index()
     pages = ", ".join(f"{page}: {n}" for page, n in per_page.items())
-    no_text = (f"{int(missing.sum()):,} of {len(posts):,} posts have no text (the export has no message, or only "
-               f"links, hashtags, mentions or emoji) and are not scored: they count as neither formal nor "
-               f"conversational and are left out of the tables below ({pages}).")
+    one = int(missing.sum()) == 1
+    no_text = (f"{int(missing.sum()):,} of {len(posts):,} posts {'has' if one else 'have'} no text (the export has no "
+               f"message, or only links, hashtags, mentions or emoji) and {'is' if one else 'are'} not scored: "
+               f"{'it counts' if one else 'they count'} as neither formal nor conversational and "
+               f"{'is' if one else 'are'} left out of the tables below ({pages}).")
     return " ".join(x for x in (no_text, languages) if x)
 
 
