@@ -174,7 +174,7 @@ def test_posts_in_other_languages_and_finnish_are_counted_not_dropped(method):
                                      ["fi", "no tone resources for the language", 1],
                                      ["sv", "no text", 1]]
     sentence = summaries.not_scored(scored)
-    assert sentence.startswith("1 of 6 posts have no text")
+    assert sentence.startswith("1 of 6 posts has no text")
     assert sentence.endswith("2 posts in other languages and 1 in Finnish were not scored: the index has "
                              "resources for sv, nb, nn, da and en.")
 
