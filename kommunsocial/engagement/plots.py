@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import matplotlib.pyplot as plt
-from matplotlib.ticker import MaxNLocator
+from matplotlib.ticker import FuncFormatter, MaxNLocator
 import numpy as np
 import pandas as pd
 
-from ..report.style import MAX_PAGES_DRAWN, NEUTRAL, OTHER_COLOURS, TONE_COLOURS, empty, month_axis, setup
+from ..report.style import (MAX_PAGES_DRAWN, NEUTRAL, OTHER_COLOURS, TONE_COLOURS, empty, month_axis, ratio_axis,
+                            setup)
 
 __all__ = ["distributions", "by_tone", "by_municipality", "forest", "naive_vs_adjusted", "tone_share_vs_engagement",
            "trends"]
@@ -50,8 +51,10 @@ def distributions(m: pd.DataFrame) -> plt.Figure:
         bins = np.logspace(0, np.log10(max(positive.max(), 10)) + 0.05, 25) if len(positive) else 10
         ax.hist(positive, bins=bins, color=OTHER_COLOURS[0])
         ax.set_xscale("log")
+        ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:,.0f}"))  # 1, 10, 1,000: not 10⁰, 10³
         ax.set_xlabel(f"{col} per post (log scale)")
-        ax.set_title(f"{col}: {int((values == 0).sum()):,} posts with none", fontsize=11)
+        zeros = int((values == 0).sum())
+        ax.set_title(f"{col}: {zeros:,} {'post' if zeros == 1 else 'posts'} with none", fontsize=11)
         ax.yaxis.set_major_locator(MaxNLocator(integer=True))  # posts are whole: no 0.2 of a post on a few posts
     axes[0].set_ylabel("posts")
     fig.tight_layout()
@@ -136,6 +139,7 @@ def forest(table: pd.DataFrame, *, title: str = "", planted: dict | None = None)
         ax.legend(frameon=False, loc="lower right")
     ax.axvline(1, color=NEUTRAL, ls="--", lw=1)
     ax.set_xscale("log")
+    ratio_axis(ax)
     ax.set_yticks(y, t["term"])
     ax.set_xlabel("incidence-rate ratio (log scale)")
     if title:

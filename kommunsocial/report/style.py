@@ -20,7 +20,7 @@ import seaborn as sns
 
 from .._atomic import atomic_write
 
-__all__ = ["setup", "save", "empty", "month_axis", "tone_ramp", "TONE_COLOURS", "OTHER_COLOURS", "NEUTRAL", "MAX_PAGES_DRAWN"]
+__all__ = ["setup", "save", "empty", "month_axis", "ratio_axis", "tone_ramp", "TONE_COLOURS", "OTHER_COLOURS", "NEUTRAL", "MAX_PAGES_DRAWN"]
 
 #: Above this many pages, per-page panels give way to totals.
 MAX_PAGES_DRAWN = 40
@@ -76,6 +76,31 @@ def month_axis(ax, months) -> None:
         ax.set_xlim(first - pd.Timedelta(days=16), last + pd.Timedelta(days=16))
         ax.xaxis.set_major_locator(mdates.MonthLocator())
         ax.xaxis.set_major_formatter(mdates.DateFormatter("%Y-%m"))
+
+
+#: Ticks of a log axis of ratios, as readers of incidence-rate ratios expect them (not 10⁰, 2×10⁰).
+RATIO_TICKS = (0.05, 0.1, 0.2, 0.3, 0.5, 0.7, 0.8, 1, 1.25, 1.5, 2, 3, 5, 10, 20, 50, 100)
+
+
+def ratio_axis(ax, axis: str = "x") -> None:
+    """A log axis of ratios labelled 0.5, 0.8, 1, 1.5, 2, 3 … within its limits, no minor labels.
+
+    Call it after the data are drawn (the limits decide which ticks show); at least the two
+    ticks nearest the limits are kept, so a narrow interval still has labels.
+    """
+    from matplotlib.ticker import FixedLocator, FuncFormatter, NullFormatter
+
+    which = ax.xaxis if axis == "x" else ax.yaxis
+    low, high = (ax.get_xlim() if axis == "x" else ax.get_ylim())
+    ticks = [t for t in RATIO_TICKS if low <= t <= high]
+    if len(ticks) < 2:
+        below = [t for t in RATIO_TICKS if t <= low][-1:] or [RATIO_TICKS[0]]
+        above = [t for t in RATIO_TICKS if t >= high][:1] or [RATIO_TICKS[-1]]
+        ticks = sorted(set(below + ticks + above))
+        (ax.set_xlim if axis == "x" else ax.set_ylim)(min(low, ticks[0]), max(high, ticks[-1]))
+    which.set_major_locator(FixedLocator(ticks))
+    which.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}"))
+    which.set_minor_formatter(NullFormatter())
 
 
 def empty(message: str, *, height: float = 2.0) -> plt.Figure:

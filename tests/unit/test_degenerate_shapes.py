@@ -306,3 +306,16 @@ def test_no_comment_counts_at_all_is_said_once_for_the_model():
     notes = engagement.data_notes(m)
     assert "No post has a comment count, so the count model cannot be fitted." in notes
     assert "Only 0 posts" not in notes
+
+
+def test_log_axes_are_labelled_as_readers_say_the_numbers():
+    irr = pd.DataFrame({"term": ["tone: conversational", "post type: video"], "irr": [1.55, 0.9],
+                        "ci_low": [1.4, 0.7], "ci_high": [1.7, 1.2]})
+    labels = [x.get_text() for x in eplots.forest(irr).axes[0].get_xticklabels()]
+    assert labels == ["0.7", "0.8", "1", "1.25", "1.5"]
+    narrow = irr.iloc[:1].assign(irr=1.1, ci_low=1.05, ci_high=1.15)  # only 1 inside: widened to a tick each side
+    assert [x.get_text() for x in eplots.forest(narrow).axes[0].get_xticklabels()] == ["0.8", "1", "1.25"]
+    resp = pd.DataFrame({"page_name": [f"p{i}" for i in range(45)], "threads": [3] * 45, "answered_threads": [1] * 45,
+                         "answer_rate": [1 / 3] * 45, "median_hours_to_answer": np.linspace(3.4, 4.4, 45),
+                         "p90_hours_to_answer": [5.0] * 45, "dialogue": [None] * 45, "citizen_comments": [5] * 45})
+    assert [x.get_text() for x in netplots.responsiveness(resp).axes[1].get_xticklabels()] == ["1 h", "6 h"]
