@@ -16,7 +16,7 @@ from ._atomic import locked
 from .clean import clean_texts, drop_exact_duplicates, text_features
 from .errors import LoadError
 from .io import list_inputs, read_file
-from .io._settings import folder_settings
+from .io._settings import as_settings, folder_settings, mapping_for
 from .io._gaps import MissingDataWarning, describe, missing_parts
 from .io._accounts import check_accounts, name_handle_pages, read_pages_tables
 from .io._tables import Quarantine
@@ -82,16 +82,16 @@ def load(paths, *, format=None, mapping=None, salt=None, progress=True, timezone
     key = privacy.get_salt(salt)
     reader_options = dict(options or {})
     # a pages.csv read as the loop below would (no format forced, no mapping of its own)
-    plain = [(path, name) for path, name in files if format is None and _mapping_for(mapping, name, path) is None]
+    plain = [(path, name) for path, name in files if format is None and mapping_for(mapping, name, path) is None]
     early = read_pages_tables(plain, reader_options)
     parts, inputs, gaps, failed = [], [], [], None
     # one step per file, then deduplicate, clean, detect languages, pseudonymise (None: only on a terminal)
     bar = tqdm(total=len(files) + 4, unit="step", disable=None if progress else True, leave=False)
     for path, name in files:
         bar.set_description(f"reading {name}")
-        options = {**reader_options, "mapping": _mapping_for(mapping, name, path)}
+        options = {**reader_options, "mapping": mapping_for(mapping, name, path)}
         if timezone and options["mapping"] is not None:
-            options["mapping"] = {"timezone": timezone, **_as_settings(options["mapping"])}
+            options["mapping"] = {"timezone": timezone, **as_settings(options["mapping"])}
         elif timezone:
             options["mapping"] = {"timezone": timezone}
         fmt = format or ("csv" if options["mapping"] and any(k in options["mapping"] for k in ("columns", "table"))
@@ -195,22 +195,6 @@ class _Texts:
             out.append(rows.iloc[start:start + n].reset_index(drop=True))
             start += n
         return out
-
-
-def _as_settings(mapping):
-    if mapping and not (set(mapping) & {"table", "platform", "timezone", "dayfirst", "columns"}):
-        return {"columns": mapping}
-    return dict(mapping)
-
-
-def _mapping_for(mapping, name, path):
-    if not mapping:
-        return None
-    if name in mapping or path.name in mapping:
-        return _as_settings(mapping.get(name, mapping.get(path.name)))
-    if all(isinstance(v, dict) for v in mapping.values()) and not (set(mapping) & {"columns"}):
-        return None  # a per-file mapping that does not name this file
-    return _as_settings(mapping)
 
 
 def _concat(frames, table):

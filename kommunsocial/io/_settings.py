@@ -24,7 +24,7 @@ from pathlib import Path
 
 from ..errors import LoadError
 
-__all__ = ["SETTINGS_FILES", "folder_settings"]
+__all__ = ["SETTINGS_FILES", "folder_settings", "mapping_for", "as_settings"]
 
 #: The settings files a raw folder may hold, in the order they are looked for.
 SETTINGS_FILES = ("kommunsocial.json", "mapping.json")
@@ -71,3 +71,22 @@ def folder_settings(paths) -> dict:
         if key in doc and not isinstance(doc[key], kind):
             raise LoadError(name, f"'{key}' must be a JSON {'object' if kind is dict else 'string'}", column=key)
     return {**doc, "file": name}
+
+
+def as_settings(mapping: dict) -> dict:
+    """A mapping in its long form: a flat ``{model column: file column}`` becomes ``{"columns": …}``."""
+    if mapping and not (set(mapping) & {"table", "platform", "timezone", "dayfirst", "columns"}):
+        return {"columns": mapping}
+    return dict(mapping)
+
+
+def mapping_for(mapping, name: str, path: Path):
+    """The mapping of one file (by its name relative to the folder, or its file name), in the long form;
+    None when there is none, or when ``mapping`` is one per file and does not name this one."""
+    if not mapping:
+        return None
+    if name in mapping or path.name in mapping:
+        return as_settings(mapping.get(name, mapping.get(path.name)))
+    if all(isinstance(v, dict) for v in mapping.values()) and not (set(mapping) & {"columns"}):
+        return None  # a per-file mapping that does not name this file
+    return as_settings(mapping)
