@@ -9,10 +9,9 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 from matplotlib.lines import Line2D
-from matplotlib.ticker import NullFormatter
 
 from ..report.render import note as _md
-from ..report.style import MAX_PAGES_DRAWN, NEUTRAL, OTHER_COLOURS, setup
+from ..report.style import MAX_PAGES_DRAWN, NEUTRAL, OTHER_COLOURS, log_axis, setup
 from .measures import community_table, degrees, page_measures, top_actors
 from .summary import comment_overview
 from .tables import GraphTables
@@ -107,15 +106,7 @@ def responsiveness(resp: pd.DataFrame):
         axes[1].hist(hours, bins=np.geomspace(max(hours.min(), 0.05), hours.max() + 1, 20) if len(hours) else 10,
                      color=colours["one-way"])
         axes[1].set_xscale("log")
-        low, high = axes[1].get_xlim()  # hours as people say them, not 3.4×10⁰
-        shown = [(t, lab) for t, lab in _HOUR_TICKS if low <= t <= high]
-        if len(shown) < 2:  # a narrow range: widened to the nearest ticks either side
-            below = [tl for tl in _HOUR_TICKS if tl[0] <= low][-1:] or _HOUR_TICKS[:1]
-            above = [tl for tl in _HOUR_TICKS if tl[0] >= high][:1] or _HOUR_TICKS[-1:]
-            shown = sorted(set(below + shown + above))
-            axes[1].set_xlim(min(low, shown[0][0]), max(high, shown[-1][0]))
-        axes[1].set_xticks([t for t, _ in shown], [lab for _, lab in shown])
-        axes[1].xaxis.set_minor_formatter(NullFormatter())
+        log_axis(axes[1], [t for t, _ in _HOUR_TICKS], [lab for _, lab in _HOUR_TICKS])  # 1 h, not 3.4×10⁰
         axes[1].set_xlabel("median hours to the page's first answer")
         fig.suptitle(f"Responsiveness of {len(data)} pages")
         return _done(fig)

@@ -20,7 +20,7 @@ import seaborn as sns
 
 from .._atomic import atomic_write
 
-__all__ = ["setup", "save", "empty", "month_axis", "ratio_axis", "tone_ramp", "TONE_COLOURS", "OTHER_COLOURS", "NEUTRAL", "MAX_PAGES_DRAWN"]
+__all__ = ["setup", "save", "empty", "month_axis", "log_axis", "ratio_axis", "tone_ramp", "TONE_COLOURS", "OTHER_COLOURS", "NEUTRAL", "MAX_PAGES_DRAWN"]
 
 #: Above this many pages, per-page panels give way to totals.
 MAX_PAGES_DRAWN = 40
@@ -82,25 +82,32 @@ def month_axis(ax, months) -> None:
 RATIO_TICKS = (0.05, 0.1, 0.2, 0.3, 0.5, 0.7, 0.8, 1, 1.25, 1.5, 2, 3, 5, 10, 20, 50, 100)
 
 
-def ratio_axis(ax, axis: str = "x") -> None:
-    """A log axis of ratios labelled 0.5, 0.8, 1, 1.5, 2, 3 … within its limits, no minor labels.
+def log_axis(ax, ticks, labels=None, axis: str = "x") -> None:
+    """Label a log axis with the ``ticks`` that fall within its limits (``labels`` for them, else
+    the numbers as ``1.25``), no minor labels: not matplotlib's 10⁰ and 3.4×10⁰.
 
-    Call it after the data are drawn (the limits decide which ticks show); at least the two
-    ticks nearest the limits are kept, so a narrow interval still has labels.
+    Call it after the data are drawn (the limits decide which ticks show); a range holding fewer
+    than two ticks is widened to the nearest tick on either side, so a narrow one still has labels.
     """
     from matplotlib.ticker import FixedLocator, FuncFormatter, NullFormatter
 
+    labels = dict(zip(ticks, labels)) if labels is not None else {t: f"{t:g}" for t in ticks}
     which = ax.xaxis if axis == "x" else ax.yaxis
     low, high = (ax.get_xlim() if axis == "x" else ax.get_ylim())
-    ticks = [t for t in RATIO_TICKS if low <= t <= high]
-    if len(ticks) < 2:
-        below = [t for t in RATIO_TICKS if t <= low][-1:] or [RATIO_TICKS[0]]
-        above = [t for t in RATIO_TICKS if t >= high][:1] or [RATIO_TICKS[-1]]
-        ticks = sorted(set(below + ticks + above))
-        (ax.set_xlim if axis == "x" else ax.set_ylim)(min(low, ticks[0]), max(high, ticks[-1]))
-    which.set_major_locator(FixedLocator(ticks))
-    which.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}"))
+    shown = [t for t in ticks if low <= t <= high]
+    if len(shown) < 2:
+        below = [t for t in ticks if t <= low][-1:] or [ticks[0]]
+        above = [t for t in ticks if t >= high][:1] or [ticks[-1]]
+        shown = sorted(set(below + shown + above))
+        (ax.set_xlim if axis == "x" else ax.set_ylim)(min(low, shown[0]), max(high, shown[-1]))
+    which.set_major_locator(FixedLocator(shown))
+    which.set_major_formatter(FuncFormatter(lambda v, _: labels.get(v, f"{v:g}")))
     which.set_minor_formatter(NullFormatter())
+
+
+def ratio_axis(ax, axis: str = "x") -> None:
+    """A log axis of ratios labelled 0.5, 0.8, 1, 1.5, 2, 3 … (:func:`log_axis` with :data:`RATIO_TICKS`)."""
+    log_axis(ax, list(RATIO_TICKS), axis=axis)
 
 
 def empty(message: str, *, height: float = 2.0) -> plt.Figure:
