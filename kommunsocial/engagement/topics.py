@@ -2,10 +2,10 @@
 
 Three methods (:data:`METHODS`), each per language:
 
-* ``"seeded"`` (the default): the municipal service area a post is about, from the shipped word
-  list (:mod:`.service_areas`: snow and roads, water and waste, schools …), and for the posts no
-  area claims, NMF over their content words;
-* ``"nmf"``: NMF over the content words of every post;
+* ``"nmf"`` (the default): NMF over the content words of every post;
+* ``"seeded"``: the municipal service area a post is about, from the shipped word list
+  (:mod:`.service_areas`: snow and roads, water and waste, schools …), and for the posts no area
+  claims, NMF over their content words;
 * ``"nmf-all-words"``: NMF over every word but stop words, the former behaviour, for comparison.
 
 Content words (:mod:`.content`) leave out the tone measure's own vocabulary, so that a topic
@@ -27,8 +27,8 @@ from .service_areas import TopicError
 
 __all__ = ["topics", "topic_tone_table", "METHODS", "TOPIC_MIN_POSTS", "MAX_FIT_POSTS", "REGISTER_WARNING"]
 
-#: The ways :func:`topics` finds topics.
-METHODS = ("seeded", "nmf", "nmf-all-words")
+#: The ways :func:`topics` finds topics, the default first.
+METHODS = ("nmf", "seeded", "nmf-all-words")
 
 #: :func:`topics` fits each language's model on at most this many posts (a seeded random sample)
 #: and then assigns every post: a country's 400,000 Swedish posts take a minute less, and 50,000
@@ -123,7 +123,7 @@ def _area_rows(code: str, words: content.Words, area_of_text: np.ndarray, areas:
     return rows
 
 
-def topics(texts: pd.Series, *, lang: pd.Series | None = None, method: str = "seeded", n_topics: int = 12,
+def topics(texts: pd.Series, *, lang: pd.Series | None = None, method: str = "nmf", n_topics: int = 12,
            seed: int = 0, min_posts: int = TOPIC_MIN_POSTS, n_words: int = 6, max_fit: int | None = MAX_FIT_POSTS,
            min_hits: int = 1, areas=None) -> tuple[pd.Series, pd.DataFrame]:
     """Assign each post a topic, per language: a service area (``method="seeded"``) or an NMF topic.
@@ -135,12 +135,12 @@ def topics(texts: pd.Series, *, lang: pd.Series | None = None, method: str = "se
 
     ``method`` (:data:`METHODS`):
 
+    * ``"nmf"``: ``n_topics`` NMF topics over the content words of every post (:mod:`.content`).
     * ``"seeded"``: a post's service area is the one whose terms its content words hit most (ties:
       the area hit first in the post; fewer than ``min_hits`` hits: no area; see
       :mod:`.service_areas`; ``areas`` is the path of another word list in the same format). The
       posts with no area, if at least ``min_posts``, get ``n_topics`` NMF topics over their
       content words; else ``"<lang>:none"``. A language the list lacks gets NMF alone.
-    * ``"nmf"``: ``n_topics`` NMF topics over the content words of every post (:mod:`.content`).
     * ``"nmf-all-words"``: the same over every word but stop words, tone vocabulary included.
 
     NMF: TF-IDF with sublinear term frequencies; a word must be in at least 3 and at most half of
