@@ -64,6 +64,8 @@ class _Tone:
 
     L: object | None  # the features module's compiled language (None: a language without tone resources)
     max_words: int  # words in the longest phrase
+    term_starts: frozenset = frozenset()  # the first two words of each multi-word term
+    marker_starts: frozenset = frozenset()  # … and of each multi-word marker
 
     def is_tone_word(self, word: str) -> bool:
         L = self.L
@@ -79,7 +81,11 @@ def _tone(lang: str) -> _Tone:
 
     L = _language(lang)
     longest = max(len(t.split(" ")) for t in chain(L.terms, L.usable_markers))
-    return _Tone(L, longest)
+
+    def starts(phrases):
+        return frozenset(" ".join(p.split(" ")[:2]) for p in phrases if " " in p)
+
+    return _Tone(L, longest, starts(L.terms), starts(L.usable_markers))
 
 
 @dataclass
@@ -115,6 +121,10 @@ def _phrase_spans(words: list, norms: list, codes: np.ndarray, text_of: np.ndarr
         n = [norms[c] for c in codes[a:b].tolist()]
         at = 0
         while at < len(w) - 1:
+            # a phrase can only start where two words begin one (most positions: one look-up each)
+            if (n[at] + " " + n[at + 1]) not in tone.term_starts and (w[at] + " " + w[at + 1]) not in tone.marker_starts:
+                at += 1
+                continue
             for size in range(min(tone.max_words, len(w) - at), 1, -1):
                 if " ".join(n[at:at + size]) in terms or " ".join(w[at:at + size]) in markers:
                     covered[a + at:a + at + size] = True
