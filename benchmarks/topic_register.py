@@ -48,7 +48,8 @@ def register_summary(topic: pd.Series, register: pd.Series, min_posts: int) -> d
     one = np.maximum(big["conversational"], 1 - big["conversational"])
     pure = one >= 0.9
     return {"topics": len(big), "max_one_register": round(float(one.max()), 3) if len(big) else np.nan,
-            "topics_90": int(pure.sum()), "posts_in_90": round(float(big["posts"][pure].sum() / table["posts"].sum()), 3)}
+            "topics_90": int(pure.sum()),
+            "posts_in_90": round(float(big["posts"][pure].sum() / table["posts"].sum()), 3)}
 
 
 def compare(name: str, texts: pd.Series, lang: pd.Series, register: pd.Series, min_posts: int) -> list[dict]:

@@ -122,7 +122,8 @@ def _phrase_spans(words: list, norms: list, codes: np.ndarray, text_of: np.ndarr
         at = 0
         while at < len(w) - 1:
             # a phrase can only start where two words begin one (most positions: one look-up each)
-            if (n[at] + " " + n[at + 1]) not in tone.term_starts and (w[at] + " " + w[at + 1]) not in tone.marker_starts:
+            if (n[at] + " " + n[at + 1] not in tone.term_starts
+                    and w[at] + " " + w[at + 1] not in tone.marker_starts):
                 at += 1
                 continue
             for size in range(min(tone.max_words, len(w) - at), 1, -1):

@@ -56,7 +56,8 @@ def test_shipped_list_covers_every_area_and_language_with_content_words():
     assert sizes.between(30, 80).all(), sizes[~sizes.between(30, 80)]
     # a plain term that is a stop word or a tone word could never be hit
     plain = terms[~terms["term"].str.contains("*", regex=False)]
-    unhittable = [(lang, t) for lang, t in zip(plain["lang"], plain["term"]) if engagement.content_words(t, lang) != [t]]
+    unhittable = [(lang, t) for lang, t in zip(plain["lang"], plain["term"])
+                  if engagement.content_words(t, lang) != [t]]
     assert unhittable == []
 
 
@@ -119,8 +120,8 @@ def test_a_word_list_without_its_columns_is_an_error(tmp_path):
 def corpus():
     texts = (["Snöröjning på gatan i natt", "Plogbilen kör på gatorna", "Snö och halka på gatan"] * 10
              + ["Biblioteket har nya böcker", "Låna böcker på biblioteket", "Nya böcker i biblioteket"] * 10
-             + ["Hej! Glassen smakar gott 😊", "Tack alla, solnedgången var vacker!", "Kaffet doftar starkt, hej hej"]
-             * 10)
+             + ["Hej! Glassen smakar gott 😊", "Tack alla, solnedgången var vacker!",
+                "Kaffet doftar starkt, hej hej"] * 10)
     return pd.Series(texts), pd.Series(["sv"] * len(texts))
 
 
