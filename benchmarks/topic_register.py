@@ -20,6 +20,31 @@ Then an engagement model with seeded topics is fitted on a Swedish + Norwegian c
 one language) to check that the per-language topics do not break it::
 
     python benchmarks/topic_register.py [--data DIR] [--n 2000] [--min-posts 20]
+
+Results (2026-12-07; topics of at least 20 posts judged; register: the planted tone on the
+sample, the source on the real corpus):
+
+==========  =============  ======  ====================  =================  ============  ==============
+corpus      method         topics  largest one-register  topics ≥ 90 % one  their posts   seeded share
+==========  =============  ======  ====================  =================  ============  ==============
+sample      nmf                31  1.00                  24                 73.0 %        —
+sample      seeded             33  1.00                   4                  3.8 %        93.7 %
+sample      nmf-all-words      31  1.00                  23                 62.1 %        —
+sv-real     nmf                13  1.00                  10                 40.8 %        —
+sv-real     seeded             23  1.00                  17                 70.4 %        48.1 %
+sv-real     nmf-all-words      13  1.00                  10                 41.6 %        —
+==========  =============  ======  ====================  =================  ============  ==============
+
+On the sample, whose phrase banks are written per topic and tone, NMF separates the banks even
+on content words; the seeded areas do not, and agree with the planted topics for 58–93 % of each
+topic's posts (events and leisure both go to culture_leisure, road works to traffic). On the real
+corpus every method has topics of one source, because press releases and tweets differ in subject
+too; the seeded areas hold the press releases' subjects (business, security, care, politics),
+which tweets rarely name, and leave the tweets to NMF. The planted tone ratios on the processed
+sample (comments 1.6, reactions 1.4), adjusted with each method's topics: nmf 1.64 and 1.39,
+nmf-all-words 1.59 and 1.43, seeded 1.29 and 1.30. The Swedish + Norwegian model (8 pages, one
+language each, 937 posts) fits with every method; with nmf one "sv:none" topic of a single post
+without comments diverges (the report names it), the others do not.
 """
 
 from __future__ import annotations
