@@ -12,7 +12,8 @@ since most of them may not be redistributed. Put the raw files in a local folder
 (default ``benchmarks/data/real-devset/<source>/``); :func:`load` reads them, finds each labelled
 text by its key and checks it is the text that was labelled (``text_sha1``).
 
-    python -m realdev --data DIR         # from benchmarks/: which sources are present, texts per label
+    python -m realdev --data DIR                 # from benchmarks/: which sources are present, texts per label
+    python -m realdev --data DIR --export FILE   # the labelled texts as one CSV, for fit_weights --extra
 """
 
 from __future__ import annotations
@@ -128,6 +129,7 @@ def main(argv=None):
 
     parser = argparse.ArgumentParser(description="What of the real development set is present locally.")
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
+    parser.add_argument("--export", type=Path, help="write id, lang, text, label, formality, split, source here")
     args = parser.parse_args(argv)
     texts, absent = extract(args.data)
     lab = labels()
@@ -136,6 +138,10 @@ def main(argv=None):
     print(f"labelled: {len(lab)}, found locally: {len(got)}")
     if len(got):
         print(got.groupby(["lang", "source", "label"]).size().unstack(fill_value=0).to_string())
+    if args.export:
+        got.rename(columns={"key": "id"})[["id", "lang", "text", "label", "formality", "split", "source"]].to_csv(
+            args.export, index=False)
+        print(f"written {len(got)} texts to {args.export}")
 
 
 if __name__ == "__main__":

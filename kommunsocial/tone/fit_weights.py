@@ -2,6 +2,9 @@
 
 ``python -m kommunsocial.tone.fit_weights`` prints the constants; ``--write`` replaces the block
 between ``# BEGIN FITTED WEIGHTS`` and ``# END FITTED WEIGHTS`` in ``kommunsocial/tone/index.py``.
+``--extra FILE`` adds labelled texts that are not shipped (a CSV with ``id``, ``lang``, ``text``,
+``label`` and ``split``: the real development set, written by ``python -m realdev --export FILE``
+from ``benchmarks/``); their train split joins the fit, and :data:`FIT_INFO` records its digest.
 The fit is deterministic (L-BFGS on a convex objective, no randomness): the same data gives the
 same constants. Only the train split is used; the test split stays untouched for evaluation.
 """
@@ -25,11 +28,23 @@ __all__ = ["fit", "render", "C"]
 C = 1.0
 
 
-def fit(devset: pd.DataFrame | None = None) -> dict:
-    """Centre / scale per language and logistic-regression weights, from the train split only."""
+def fit(devset: pd.DataFrame | None = None, *, extra: pd.DataFrame | None = None,
+        extra_name: str = "") -> dict:
+    """Centre / scale per language and logistic-regression weights, from the train split only.
+
+    ``extra``: more labelled texts (``id``, ``lang``, ``text``, ``label``, ``split``), whose train
+    split is fitted on beside the development set's; ``extra_name`` says where they come from.
+    """
     from sklearn.linear_model import LogisticRegression
 
     dev = resources.devset() if devset is None else devset
+    columns = ["id", "lang", "text", "label", "split"]
+    if extra is not None:
+        missing = set(columns) - set(extra.columns)
+        if missing:
+            raise ValueError(f"the extra texts lack columns {sorted(missing)}")
+        extra = extra[extra["lang"].isin(resources.LANGS)]
+        dev = pd.concat([dev[columns], extra[columns]], ignore_index=True)
     train = dev[dev["split"] == "train"].reset_index(drop=True)
     feats = _features.features(train["text"], lang=train["lang"].to_numpy())
     langs = train["lang"].to_numpy()
@@ -53,12 +68,14 @@ def fit(devset: pd.DataFrame | None = None) -> dict:
         "center": center,
         "scale": scale,
         "typical": typical,
-        "info": {"data": "kommunsocial/data/tone/devset_{sv,nb,nn,da,en}.csv, split == 'train'",
+        "info": {"data": "kommunsocial/data/tone/devset_{sv,nb,nn,da,en}.csv"
+                 + (f" and {extra_name}" if extra is not None else "") + ", split == 'train'",
                  "n_train": int(len(train)),
                  "n_by_lang": {k: int(v) for k, v in train["lang"].value_counts().sort_index().items()},
                  "train_sha256": digest,
                  "model": f"sklearn LogisticRegression(C={C}, L2), inputs standardised per language",
-                 "script": "python -m kommunsocial.tone.fit_weights --write"},
+                 "script": "python -m kommunsocial.tone.fit_weights --write"
+                           + (" --extra FILE" if extra is not None else "")},
     }
 
 
@@ -89,8 +106,12 @@ def render(fitted: dict) -> str:
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--write", action="store_true", help="write the constants into tone/index.py")
+    parser.add_argument("--extra", type=Path, help="CSV of more labelled texts (id, lang, text, label, split)")
+    parser.add_argument("--extra-name", default="the real development set (benchmarks/realdev)",
+                        help="where the extra texts come from, for FIT_INFO")
     args = parser.parse_args(argv)
-    block = render(fit())
+    extra = pd.read_csv(args.extra, dtype=str, keep_default_na=False) if args.extra else None
+    block = render(fit(extra=extra, extra_name=args.extra_name))
     print(block)
     if args.write:
         path = Path(_index.__file__)
