@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+from scipy.special import expit
 
 from . import features as _features
 from . import resources
@@ -491,7 +492,7 @@ def score(texts, *, lang=None, threshold: float = DEFAULT_THRESHOLD) -> pd.DataF
         # depends on the batch): the same text gets bit-for-bit the same score in any batch
         w = pd.Series(WEIGHTS)[list(MODEL_FEATURES)].to_numpy()
         logit = INTERCEPT + np.ascontiguousarray(z.to_numpy()[scored] * w).sum(axis=1)
-        formality[scored] = 100.0 / (1.0 + np.exp(-logit))
+        formality[scored] = 100.0 * expit(logit)  # no overflow warning for a text far out on either side
     tone = np.where(formality >= threshold, "formal", "conversational").astype(object)
     tone[~content] = UND
     tone[supported & content & np.isnan(formality)] = None
