@@ -114,6 +114,19 @@ def _g0vse(folder: Path, kind: str) -> pd.DataFrame:
     return _frame(rows)
 
 
+def _g0vse_source(sid: str, kind: str, what: str) -> Source:
+    """A source of one kind of item of the g0vse snapshot (same repository, commit and licence)."""
+    return Source(
+        id=sid,
+        lang="sv",
+        description=what + " Data licence unstated (public documents), code AGPL-3.0.",
+        recipe=("git clone --branch data https://github.com/civictechsweden/g0vse && cd g0vse && "
+                "git checkout b9e34cec61a3e35d81bde27a417a269945487a37 && "
+                f"mkdir -p DIR/{sid} && cp -r {kind} DIR/{sid}/"),
+        extract=lambda folder: _g0vse(folder, kind),
+    )
+
+
 # --- Citizens' tweets and YouTube comments ------------------------------------------------------------
 
 def _swe_sentiment(folder: Path) -> pd.DataFrame:
@@ -131,6 +144,7 @@ SOURCES = [
                      "Public authority's notices; the saving repository has no licence."),
         recipe=("git clone https://github.com/DaniloButtafoco/fe19tp2_Mango && cd fe19tp2_Mango && "
                 "git checkout 72e5b61b62ef8b01bee87ffd9bfaefb995a5afee && "
+                "mkdir -p DIR/sv-polisen-events && "
                 "cp src/components/Home/response.js DIR/sv-polisen-events/"),
         extract=_polisen_events,
     ),
@@ -142,31 +156,17 @@ SOURCES = [
                      "(package.json); the texts are the authority's."),
         recipe=("git clone https://github.com/Haugen/polis && cd polis && "
                 "git checkout d1801a5449536e7a1f4922c35c0cdfb845c14da7 && "
-                "cp example-data.js DIR/sv-polisen-summaries/"),
+                "mkdir -p DIR/sv-polisen-summaries && cp example-data.js DIR/sv-polisen-summaries/"),
         extract=_polisen_summaries,
     ),
-    Source(
-        id="sv-regeringen-artiklar",
-        lang="sv",
-        description=("The Swedish Government Offices' short web articles (regeringen.se/artiklar), "
-                     "2014–2026, as Markdown from g0vse; first paragraphs. Data licence unstated "
-                     "(public documents), code AGPL-3.0."),
-        recipe=("git clone --branch data https://github.com/civictechsweden/g0vse && cd g0vse && "
-                "git checkout b9e34cec61a3e35d81bde27a417a269945487a37 && "
-                "cp -r artiklar DIR/sv-regeringen-artiklar/"),
-        extract=lambda folder: _g0vse(folder, "artiklar"),
-    ),
-    Source(
-        id="sv-regeringen-debatt",
-        lang="sv",
-        description=("Debate articles by Swedish ministers as republished on regeringen.se "
-                     "(debattartiklar), 2022–2026, as Markdown from g0vse; first paragraphs after "
-                     "the byline. Data licence unstated (public documents), code AGPL-3.0."),
-        recipe=("git clone --branch data https://github.com/civictechsweden/g0vse && cd g0vse && "
-                "git checkout b9e34cec61a3e35d81bde27a417a269945487a37 && "
-                "cp -r debattartiklar DIR/sv-regeringen-debatt/"),
-        extract=lambda folder: _g0vse(folder, "debattartiklar"),
-    ),
+    _g0vse_source(
+        "sv-regeringen-artiklar", "artiklar",
+        "The Swedish Government Offices' short web articles (regeringen.se/artiklar), 2014–2026, "
+        "as Markdown from g0vse; first paragraphs."),
+    _g0vse_source(
+        "sv-regeringen-debatt", "debattartiklar",
+        "Debate articles by Swedish ministers as republished on regeringen.se (debattartiklar), "
+        "2022–2026, as Markdown from g0vse; first paragraphs after the byline."),
     Source(
         id="sv-swe-sentiment",
         lang="sv",
@@ -175,7 +175,7 @@ SOURCES = [
                      "No licence file; the README invites reuse."),
         recipe=("git clone https://github.com/lovisaberggren/swe-sentiment-dataset && "
                 "cd swe-sentiment-dataset && git checkout a134f023f7436e414f62498735152fa4ca7e0528 && "
-                "cp swe-sentiment-dataset.csv DIR/sv-swe-sentiment/"),
+                "mkdir -p DIR/sv-swe-sentiment && cp swe-sentiment-dataset.csv DIR/sv-swe-sentiment/"),
         extract=_swe_sentiment,
     ),
 ]
