@@ -31,9 +31,13 @@ SEED = 20261207
 
 
 def _politi(folder: Path) -> pd.DataFrame:
-    """``totalt.csv``: one row per tweet (created, screenName, text, id); key = the tweet id."""
+    """``totalt.csv``: one row per tweet (created, screenName, text, id); key = the tweet id.
+
+    The file holds some tweets twice (its collections overlap); the first row of each id is kept.
+    """
     raw = pd.read_csv(folder / "totalt.csv", dtype=str, keep_default_na=False)
-    return pd.DataFrame({"key": raw["id"].str.strip(), "text": raw["text"].str.strip()})
+    out = pd.DataFrame({"key": raw["id"].str.strip(), "text": raw["text"].str.strip()})
+    return out.drop_duplicates("key")
 
 
 # NorDial's categories: only the two written standards are kept; "dialectal" and "mixed" tweets
