@@ -128,7 +128,11 @@ def real_devset(root: Path, clf: ToneClassifier) -> pd.DataFrame | None:
 def real_tables(dev: pd.DataFrame) -> dict:
     """Per source, per language and overall: agreement with the coder, for the index and the classifier."""
     rows = []
+    import realdev
+
+    publisher = np.where(dev["source"].isin(realdev.PUBLIC_BODIES), "public bodies", "citizens and politicians")
     groups = ([("source", k, g) for k, g in dev.groupby("source")] + [("lang", k, g) for k, g in dev.groupby("lang")]
+              + [("publisher", k, g) for k, g in dev.groupby(publisher)]
               + [("split", k, g) for k, g in dev.groupby("split")] + [("all", "all", dev)])
     for level, key, g in groups:
         for m in ("index", "classifier"):
