@@ -172,7 +172,7 @@ def main(argv=None):
         print("## Calibration of the index on the real development set\n")
         print(tables["calibration"].round(3).to_string())
         print(f"\nlogistic calibration: a = {tables['fit']['a']:.3f}, b = {tables['fit']['b']:.3f} "
-              f"(n = {tables['fit']['n']}); 20–80 % coded formal between index {tables['band'][0]:g} and "
+              f"(n = {tables['fit']['n']}); a third to two thirds coded formal between index {tables['band'][0]:g} and "
               f"{tables['band'][1]:g}\n")
         print(tables["bands"].to_string(), "\n")
         out.update(tables)

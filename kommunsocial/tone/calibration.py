@@ -25,7 +25,7 @@ __all__ = ["DEFAULT_MIXED", "BAND_LABELS", "bands", "calibration", "fit_calibrat
 #: The mixed band the package uses when none is given: index scores where, on the real development
 #: set (``benchmarks/realdev``: 624 texts in sv, nb, nn and da, train and test), between a third and
 #: two thirds of the texts were coded formal by a person (:func:`mixed_band` of
-#: :func:`fit_calibration`: 40.1–70.9, rounded to whole points; ``benchmarks/tone_validity.py``).
+#: :func:`fit_calibration`: 40.0–70.5, rounded outwards to whole points; ``benchmarks/tone_validity.py``).
 DEFAULT_MIXED: tuple[float, float] = (40.0, 71.0)
 BAND_LABELS = ("conversational", "mixed", "formal")
 
