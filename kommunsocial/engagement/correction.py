@@ -1,0 +1,397 @@
+"""The tone effect corrected for errors in the measured tone: design-based supervised learning (DSL).
+
+The tone of a post is measured by the formality index, a classifier or another coder, and is
+wrong on some posts. Measurement error in a regressor biases its coefficient (towards 1 on the
+IRR scale when the errors are independent of everything else: attenuation), and the confidence
+interval of the naive fit is around the biased value. A random sample of posts coded by hand
+with known inclusion probabilities (:func:`kommunsocial.tone.coding.inclusion_probabilities`)
+corrects it: the DSL estimator of Egami et al. (2023) solves, for the model's coefficients β,
+
+    Σ_i [ m(x̂_i; β) + (R_i / π_i) · ( m(x_i; β) − m(x̂_i; β) ) ] = 0,
+
+with m the model's score for one post evaluated with the predicted tone x̂_i (every post) and
+with the gold tone x_i (coded posts, R_i = 1, drawn with probability π_i). The second term has
+expectation 0 over the random draw of the coded sample whatever the errors of the prediction,
+so the estimating equation is unbiased for the score of the gold tone: β is consistent and its
+sandwich variance valid however good or bad the predicted tone is (a better one gives a
+narrower interval, never a biased one).
+
+References
+----------
+Egami, N., Hinck, M., Stewart, B. M. & Wei, H. (2023). Using imperfect surrogates for downstream
+inference: design-based supervised learning for social science applications of large language
+models. *Advances in Neural Information Processing Systems 36* (NeurIPS 2023).
+Cameron, A. C. & Trivedi, P. K. (2013). *Regression Analysis of Count Data*, 2nd ed., Cambridge
+University Press (NB2 score with α fixed, cluster-robust sandwich).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from ._countfit import fit_count
+from ._design import ModelError, NotEstimable, UnsupportedModel, build
+from ._result import CountModelResult
+from .models import prepare
+
+__all__ = ["corrected_fit", "Moments"]
+
+
+class Moments:
+    """The DSL estimating equation of a count model on fixed design matrices, solved by Newton.
+
+    Rows are stacked: every post with its predicted tone (weight 1 − R/π), then every coded post
+    with its gold tone (weight R/π). The page effects are absorbed: their equations are solved
+    with β by a Schur complement, never as n × G dummies, so a few thousand pages cost a
+    G-vector and a G × k matrix. Built once, solved for many outcomes (:func:`recovery_check`).
+
+    Parameters
+    ----------
+    X_pred : ndarray (n, k)
+        Design with the predicted tone.
+    X_gold : ndarray (m, k)
+        Design of the coded posts with their gold tone.
+    coded : ndarray of int (m,)
+        Row of each coded post in ``X_pred``.
+    weight : ndarray (m,)
+        R/π of the coded posts (1/π).
+    g : ndarray of int (n,) or None
+        Absorbed level (page) of each post, 0..G−1.
+    offset : ndarray (n,)
+    """
+
+    def __init__(self, X_pred, X_gold, coded, weight, g, n_levels, offset):
+        n = len(X_pred)
+        self.n, self.k = n, X_pred.shape[1]
+        self.X = np.ascontiguousarray(np.vstack([X_pred, X_gold]))
+        w = np.ones(n)
+        w[coded] -= weight
+        self.w = np.concatenate([w, weight])
+        self.post = np.concatenate([np.arange(n), coded])
+        self.G = int(n_levels) if g is not None else 0
+        self.g = np.concatenate([g, g[coded]]) if g is not None else None
+        self.offset = np.concatenate([offset, offset[coded]])
+
+    def _pieces(self, beta, delta, y, alpha, keep):
+        eta = self.X[keep] @ beta + self.offset[keep] + (delta[self.g[keep]] if self.G else 0.0)
+        mu = np.exp(eta)
+        q = 1.0 + alpha * mu
+        return (y - mu) / q * self.w[keep], mu * (1.0 + alpha * y) / q ** 2 * self.w[keep]
+
+    def _blocks(self, ws, wv, keep):
+        """Score (β part, level part) and the blocks A = X'VX, B (G × k), D (G) of minus its Jacobian."""
+        X = self.X[keep]
+        S_b = X.T @ ws
+        A = X.T @ (X * wv[:, None])
+        if not self.G:
+            return S_b, None, A, None, None
+        g = self.g[keep]
+        S_d = np.bincount(g, weights=ws, minlength=self.G)
+        B = np.stack([np.bincount(g, weights=wv * X[:, j], minlength=self.G) for j in range(self.k)], axis=1)
+        D = np.bincount(g, weights=wv, minlength=self.G)
+        return S_b, S_d, A, B, D
+
+    def active_levels(self, y):
+        """Levels with a count above 0: the others' effect is −∞ and their rows add nothing."""
+        if not self.G:
+            return None
+        return np.bincount(self.g[: self.n], weights=y, minlength=self.G) > 0
+
+    def solve(self, y, *, alpha: float, beta, delta=None, maxiter: int = 100, tol: float = 1e-10):
+        """β and the level effects solving the summed moments, from the start ``beta`` (the naive fit's).
+
+        ``alpha`` is NB2's dispersion, held fixed (0 for Poisson). Levels without a count above 0
+        are set aside (effect −∞). Returns ``beta, delta, converged, iterations``.
+        """
+        ys = y[self.post]
+        active = self.active_levels(y)
+        keep = active[self.g] if self.G else np.ones(len(ys), dtype=bool)
+        yk = ys[keep]
+        beta = np.asarray(beta, dtype=float).copy()
+        if self.G:  # start the level effects at their rate given β: exact for Poisson, close for NB
+            ex = np.exp(self.X[keep] @ beta + self.offset[keep]) * self.w[keep]
+            num = np.bincount(self.g[keep], weights=self.w[keep] * yk, minlength=self.G)
+            den = np.bincount(self.g[keep], weights=ex, minlength=self.G)
+            with np.errstate(divide="ignore", invalid="ignore"):
+                delta = np.where(active & (num > 0) & (den > 0), np.log(num / den), -np.inf)
+            delta[active & ~np.isfinite(delta)] = 0.0
+        else:
+            delta = np.zeros(0)
+        converged, it = False, 0
+        norm = np.inf
+        for it in range(1, maxiter + 1):
+            ws, wv = self._pieces(beta, np.where(np.isfinite(delta), delta, 0.0), yk, alpha, keep)
+            S_b, S_d, A, B, D = self._blocks(ws, wv, keep)
+            d_beta, d_delta = self._newton_step(S_b, S_d, A, B, D, active)
+            new_norm = float(np.sqrt(S_b @ S_b + (S_d[active] @ S_d[active] if self.G else 0.0)))
+            step = max(float(np.max(np.abs(d_beta), initial=0.0)),
+                       float(np.max(np.abs(d_delta[active]), initial=0.0)) if self.G else 0.0)
+            if not np.isfinite(step):
+                break
+            if step < tol:
+                converged = True
+                break
+            # a full step from the start (the naive fit, close by); halved if the moments grew a lot
+            t = 1.0 if new_norm <= 10 * norm or not np.isfinite(norm) else 0.5
+            norm = min(norm, new_norm)
+            beta = beta + t * d_beta
+            if self.G:
+                delta = np.where(active, delta + t * d_delta, -np.inf)
+        return beta, delta, converged, it
+
+    def _newton_step(self, S_b, S_d, A, B, D, active):
+        if not self.G:
+            return np.linalg.solve(A, S_b), None
+        Dinv = np.where(active & (D != 0), 1.0 / np.where(D != 0, D, 1.0), 0.0)
+        schur = A - B.T @ (B * Dinv[:, None])
+        d_beta = np.linalg.solve(schur, S_b - B.T @ (S_d * Dinv))
+        return d_beta, (S_d - B @ d_beta) * Dinv
+
+    def covariance(self, y, *, alpha, beta, delta, clusters, cov_type: str, n_params: int):
+        """Sandwich covariance of β: J⁻¹ (Σ_c U_c U_cᵀ) J⁻¹ with the level effects profiled out.
+
+        ``cov_type="cluster"``: U_c sums the moments of cluster c's posts, with statsmodels'
+        factor C/(C−1) · (N−1)/(N−K), as :func:`~kommunsocial.engagement.fit` does; otherwise
+        (``HC1``, ``nonrobust``) U sums each post's moments, without a factor (the model-based
+        variance is not valid for the corrected moments).
+        """
+        ys = y[self.post]
+        active = self.active_levels(y)
+        keep = active[self.g] if self.G else np.ones(len(ys), dtype=bool)
+        ws, wv = self._pieces(beta, np.where(np.isfinite(delta), delta, 0.0), ys[keep], alpha, keep)
+        _, _, A, B, D = self._blocks(ws, wv, keep)
+        X = self.X[keep]
+        if self.G:
+            Dinv = np.where(active & (D != 0), 1.0 / np.where(D != 0, D, 1.0), 0.0)
+            bread = A - B.T @ (B * Dinv[:, None])
+            U = (X - (B * Dinv[:, None])[self.g[keep]]) * ws[:, None]  # β's moments, level effects profiled out
+        else:
+            bread, U = A, X * ws[:, None]
+        by = clusters[self.post[keep]] if cov_type == "cluster" else self.post[keep]
+        size = int(by.max()) + 1 if len(by) else 0
+        meat_rows = np.stack([np.bincount(by, weights=U[:, j], minlength=size) for j in range(self.k)], axis=1)
+        inv = np.linalg.inv(bread)
+        cov = inv @ (meat_rows.T @ meat_rows) @ inv
+        if cov_type == "cluster":
+            n_c, n = len(np.unique(clusters)), self.n
+            cov = cov * (n_c / (n_c - 1.0) * (n - 1.0) / (n - n_params))
+        return (cov + cov.T) / 2
+
+
+def _labels(data: pd.DataFrame, rows) -> str:
+    ids = data["post_id"] if "post_id" in data.columns else pd.Series(data.index, index=data.index)
+    shown = [str(v) for v in ids.iloc[rows][:5]]
+    return ", ".join(shown) + (f" and {len(rows) - 5} more" if len(rows) > 5 else "")
+
+
+class Setup:
+    """What the corrected fit and the recovery check share: rows, matrices, the naive fit, the moments."""
+
+    def __init__(self, posts, formula, *, tone, gold, probability, family, cluster, exposure, maxiter=200):
+        import patsy
+
+        if family not in ("negbin", "poisson"):
+            raise UnsupportedModel("family must be 'negbin' or 'poisson'")
+        for col in (tone, gold, probability):
+            if col not in posts.columns:
+                raise UnsupportedModel(f"column {col!r} is not in the posts table (tone: the predicted tone, "
+                                       f"gold: the coded tone, probability: each post's inclusion probability)")
+        if not posts.index.is_unique:
+            raise UnsupportedModel("the posts table's index has repeated labels; reset it first")
+        data, notes, exposure, clusters, cov_type, n_clusters = prepare(posts, formula, cluster=cluster,
+                                                                        exposure=exposure)
+        if tone not in data.columns:
+            raise UnsupportedModel(f"the formula {formula!r} does not use the tone column {tone!r}")
+        m = build(formula, data, cluster=cluster, eval_env=patsy.EvalEnvironment.capture(2))
+        offset = np.log(data[exposure].to_numpy(dtype=float)) if exposure else np.zeros(len(data))
+        naive = fit_count(m, family=family, offset=offset, clusters=clusters, cov_type=cov_type, index=data.index,
+                          maxiter=maxiter)
+        naive.notes[:0] = notes
+        naive.kommunsocial = {"formula": formula, "family": family, "exposure": exposure, "cluster": cluster,
+                              "maxiter": maxiter, "n_clusters": n_clusters, "cov_type": naive.cov_type}
+        self.posts, self.data, self.m, self.naive, self.notes = posts, data, m, naive, list(notes)
+        self.offset, self.clusters, self.cov_type = offset, clusters, naive.cov_type
+        self.family, self.exposure, self.tone = family, exposure, tone
+
+        # the coded posts among the rows used, and their weights R/π
+        gold_values = posts.loc[data.index, gold]
+        is_coded = gold_values.notna().to_numpy() & (gold_values.astype("string").str.strip() != "").fillna(False) \
+            .to_numpy(dtype=bool)
+        coded = np.flatnonzero(is_coded)
+        if not len(coded):
+            raise NotEstimable(f"no post used by the model has a gold tone in column {gold!r}: the correction needs "
+                               f"a coded sample")
+        n_outside = int(posts[gold].notna().sum()) - len(coded)
+        if n_outside > 0:
+            self.notes.append(f"{n_outside} coded posts are not in the model (a missing value in a column it "
+                              f"uses): the correction uses the other {len(coded)}")
+        p = pd.to_numeric(posts.loc[data.index, probability], errors="coerce").to_numpy(dtype=float)[coded]
+        bad = np.flatnonzero(~(np.isfinite(p) & (p > 0) & (p <= 1)))
+        if len(bad):
+            raise ModelError(f"column {probability!r}: coded posts need an inclusion probability above 0 and at "
+                             f"most 1; post(s) {_labels(data, coded[bad])} have "
+                             f"{', '.join(str(v) for v in p[bad][:5])} (a post with probability 0 could not "
+                             f"have been drawn)")
+        self.coded, self.weight = coded, 1.0 / p
+        self.gold_labels = gold_values.iloc[coded].astype(object).to_numpy()
+
+        diverged = [name for name in naive.diverged if name in m.dense]
+        if diverged:
+            raise NotEstimable(f"the naive fit has no finite estimate of {', '.join(diverged)} (every post with it "
+                               f"has zero {m.endog_name}): leave the term out to correct the tone effect")
+        dropped = set(naive.dropped)
+        self.keep_cols = [j for j, name in enumerate(m.dense) if name not in dropped]
+        self.names = [m.dense[j] for j in self.keep_cols]
+        self.X_pred = m.X[:, self.keep_cols]
+        self.X_gold, self.tone_cols = self._gold_design(gold)
+        g = m.codes if m.absorbed is not None else None
+        n_levels = len(m.absorbed.levels) if m.absorbed is not None else 0
+        self.moments = Moments(self.X_pred, self.X_gold, coded, self.weight, g, n_levels, offset)
+        self.n_params = len(naive.params)  # as fit counts them: α included for NB
+        self.alpha = float(naive.params["alpha"]) if family == "negbin" else 0.0
+
+    def tone_term(self):
+        """The main-effect term of the tone column (None when patsy built the formula)."""
+        terms = [t for t in self.m.terms if t.column == self.tone]
+        if self.m.absorbed is not None and self.m.absorbed.column == self.tone:
+            raise UnsupportedModel(f"the tone column {self.tone!r} is the absorbed term: it cannot be corrected")
+        return terms[0] if terms else None
+
+    def _gold_design(self, gold):
+        """The design of the coded posts with their gold tone, and the columns the tone enters."""
+        m, data = self.m, self.data
+        term = self.tone_term()
+        if m.patsy_info is None:
+            if term is None:
+                raise UnsupportedModel(f"the formula has no term of the tone column {self.tone!r}")
+            full = m.X[self.coded].copy()
+            cols = [m.dense.index(name) for name in term.names]
+            full[:, cols] = term.columns(self.gold_labels)
+            unknown = np.flatnonzero(np.isnan(full[:, cols]).any(axis=1))
+            if len(unknown):
+                raise ModelError(f"column {gold!r}: post(s) {_labels(data, self.coded[unknown])} have a gold tone "
+                                 f"({', '.join(map(repr, sorted(set(map(str, self.gold_labels[unknown])))))}) that "
+                                 f"no post has as predicted tone (levels {term.levels})")
+        else:  # interactions and transformations: patsy builds the same columns from the gold tone
+            import patsy
+
+            frame = data.iloc[self.coded].copy()
+            frame[self.tone] = pd.Series(self.gold_labels, index=frame.index, dtype=object)
+            for col in frame.columns:
+                if isinstance(frame[col].dtype, pd.StringDtype):
+                    frame[col] = frame[col].astype(object)
+            try:
+                (built,) = patsy.build_design_matrices([m.patsy_info], frame, NA_action="raise")
+            except patsy.PatsyError as exc:
+                raise ModelError(f"column {gold!r}: the gold tone cannot enter the formula: {exc}") from None
+            full = np.asarray(built, dtype=float)
+            cols = [j for j, name in enumerate(m.dense) if self.tone in name]
+        X_gold = full[:, self.keep_cols]
+        tone_cols = [self.keep_cols.index(j) for j in cols if j in self.keep_cols]
+        return X_gold, tone_cols
+
+    def start(self):
+        """The naive fit's dense coefficients: the start of Newton."""
+        return self.naive.params[self.names].to_numpy(dtype=float)
+
+    def result(self, beta, delta, cov, *, alpha, converged, iterations) -> CountModelResult:
+        """The corrected estimates as a :class:`CountModelResult` under the naive fit's names."""
+        m, naive = self.m, self.naive
+        names = [name for name in naive.params.index]
+        params = pd.Series(np.nan, index=names, dtype=float)
+        params[self.names] = beta
+        cov_out = pd.DataFrame(np.nan, index=names, columns=names)
+        cov_out.loc[self.names, self.names] = cov
+        notes = list(self.notes)
+        if m.absorbed is not None:
+            ref = delta[0]
+            params["Intercept"] = ref
+            with np.errstate(invalid="ignore"):
+                for j, name in enumerate(m.absorbed.names, start=1):
+                    if name in params.index:
+                        params[name] = delta[j] - ref if np.isfinite(ref) else (np.inf if np.isfinite(delta[j])
+                                                                                else np.nan)
+            notes.append(f"the intercept and the effects of {m.absorbed.name} are estimated but get no standard "
+                         f"errors (absorbed)")
+        if self.family == "negbin":
+            params["alpha"] = alpha
+            notes.append(f"NB2 with α fixed at {alpha:.4g} (the naive fit's): the corrected moments are the "
+                         f"scores of β")
+        if not converged:
+            notes.append("Newton did not converge on the corrected moments: the estimates are not reliable")
+        return CountModelResult(params=params, cov=cov_out, llf=np.nan, nobs=naive.nobs, converged=converged,
+                                iterations=iterations, cov_type=self.cov_type, family=self.family, matrices=m,
+                                absorbed=naive.absorbed, n_clusters=naive.n_clusters,
+                                alpha_at_floor=naive.mle_retvals["alpha_at_floor"],
+                                rows_at_limit=naive.rows_at_limit, dropped=naive.dropped, notes=notes)
+
+
+def corrected_fit(posts: pd.DataFrame, formula: str, *, tone: str = "tone", gold: str = "gold_tone",
+                  probability: str = "p_coded", family: str = "negbin", cluster: str | None = "page_id",
+                  exposure: str | None = None, alpha: float | None = None, maxiter: int = 200) -> CountModelResult:
+    """A count model of engagement with the tone effect corrected for errors in the measured tone (DSL).
+
+    Parameters
+    ----------
+    posts : DataFrame
+        As for :func:`~kommunsocial.engagement.fit`, with the predicted tone in ``tone`` (every
+        post: the index's, a classifier's, another coder's), the gold tone in ``gold`` (the coded
+        posts; missing elsewhere, e.g. ``posts["post_id"].map(reliability.gold_labels(coded))``),
+        and each post's inclusion probability in ``probability`` (e.g. ``posts["post_id"].map(
+        coding.design_probabilities(ds, sheet))``; ``n / N`` for a simple random sample).
+    formula, family, cluster, exposure, maxiter
+        As for :func:`~kommunsocial.engagement.fit`; the formula must use the ``tone`` column. The
+        naive fit (the formula with the predicted tone) is the start and gives NB2's α.
+    alpha : float, optional
+        NB2's α to hold fixed; by default the naive fit's.
+
+    Returns
+    -------
+    CountModelResult
+        The corrected coefficients under the naive fit's names; :func:`irr_table` gives the IRRs.
+        Standard errors (and intervals) for the dense coefficients: the sandwich of the corrected
+        moments, clustered as ``fit`` clusters them (≥ :data:`MIN_CLUSTERS` clusters), else per
+        post. The intercept and the absorbed page effects get none. ``llf`` is NaN (the moments are
+        no likelihood); ``result.naive`` is the naive fit; ``result.kommunsocial`` records the
+        specification with ``estimator="dsl"`` and ``n_coded``.
+
+    Raises
+    ------
+    ModelError
+        For a coded post whose probability is missing, 0 or above 1, or whose gold tone is a level
+        no post has as predicted tone (naming the posts and the column); :class:`NotEstimable` for
+        no coded post among the rows used, or a naive fit with an infinite coefficient.
+
+    Notes
+    -----
+    For post i the moment is m_i = s(x̂_i) + (R_i/π_i)(s(x_i) − s(x̂_i)), s the score in β of
+    Poisson, x (y − μ), or of NB2 with α fixed, x (y − μ)/(1 + αμ); page fixed effects are
+    parameters of the same moments, absorbed. With every post coded and π = 1 the estimate is the
+    fit on the gold tone; with gold = predicted it is the naive fit. Valid when π is the design's
+    probability, every post has π > 0 (posts that could never be coded, such as those under
+    ``min_words``, are not represented: leave them out of ``posts`` for an estimate about the
+    others) and the coded sample is large enough for the sandwich (a few hundred posts).
+
+    Limits: the level effects are solved through a G-vector and a G × k matrix, so tens of
+    thousands of pages are fine; the dense columns (controls, the tone) are an n × k matrix,
+    stacked once more for the coded posts.
+
+    Egami, N., Hinck, M., Stewart, B. M. & Wei, H. (2023). Using imperfect surrogates for
+    downstream inference: design-based supervised learning for social science applications of
+    large language models. *NeurIPS 36*.
+    """
+    setup = Setup(posts, formula, tone=tone, gold=gold, probability=probability, family=family, cluster=cluster,
+                  exposure=exposure, maxiter=maxiter)
+    a = setup.alpha if alpha is None else float(alpha)
+    if family == "poisson":
+        a = 0.0
+    y = setup.m.y
+    beta, delta, converged, iterations = setup.moments.solve(y, alpha=a, beta=setup.start(), maxiter=maxiter)
+    cov = setup.moments.covariance(y, alpha=a, beta=beta, delta=delta, clusters=setup.clusters,
+                                   cov_type=setup.cov_type, n_params=setup.n_params)
+    result = setup.result(beta, delta, cov, alpha=a, converged=converged, iterations=iterations)
+    result.naive = setup.naive
+    result.kommunsocial = {**setup.naive.kommunsocial, "estimator": "dsl", "tone": tone, "gold": gold,
+                           "probability": probability, "n_coded": int(len(setup.coded)), "alpha_fixed": a}
+    return result
