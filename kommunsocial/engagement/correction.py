@@ -179,8 +179,9 @@ class Moments:
         return (cov + cov.T) / 2
 
 
-def _labels(data: pd.DataFrame, rows) -> str:
-    ids = data["post_id"] if "post_id" in data.columns else pd.Series(data.index, index=data.index)
+def _labels(posts: pd.DataFrame, index: pd.Index, rows) -> str:
+    """The posts at positions ``rows`` of ``index``: their ``post_id`` (their index label without one)."""
+    ids = posts.loc[index, "post_id"] if "post_id" in posts.columns else pd.Series(index, index=index)
     shown = [str(v) for v in ids.iloc[rows][:5]]
     return ", ".join(shown) + (f" and {len(rows) - 5} more" if len(rows) > 5 else "")
 
@@ -230,7 +231,7 @@ class Setup:
         bad = np.flatnonzero(~(np.isfinite(p) & (p > 0) & (p <= 1)))
         if len(bad):
             raise ModelError(f"column {probability!r}: coded posts need an inclusion probability above 0 and at "
-                             f"most 1; post(s) {_labels(data, coded[bad])} have "
+                             f"most 1; post(s) {_labels(posts, data.index, coded[bad])} have "
                              f"{', '.join(str(v) for v in p[bad][:5])} (a post with probability 0 could not "
                              f"have been drawn)")
         self.coded, self.weight = coded, 1.0 / p
@@ -270,7 +271,7 @@ class Setup:
             full[:, cols] = term.columns(self.gold_labels)
             unknown = np.flatnonzero(np.isnan(full[:, cols]).any(axis=1))
             if len(unknown):
-                raise ModelError(f"column {gold!r}: post(s) {_labels(data, self.coded[unknown])} have a gold tone "
+                raise ModelError(f"column {gold!r}: post(s) {_labels(self.posts, data.index, self.coded[unknown])} have a gold tone "
                                  f"({', '.join(map(repr, sorted(set(map(str, self.gold_labels[unknown])))))}) that "
                                  f"no post has as predicted tone (levels {term.levels})")
         else:  # interactions and transformations: patsy builds the same columns from the gold tone
