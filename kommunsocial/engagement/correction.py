@@ -29,8 +29,9 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+from scipy import sparse
 
-from ._countfit import fit_count
+from ._countfit import _one_blas_thread, fit_count
 from ._design import ModelError, NotEstimable, UnsupportedModel, build
 from ._result import CountModelResult
 from .models import prepare
@@ -72,59 +73,63 @@ class Moments:
         self.G = int(n_levels) if g is not None else 0
         self.g = np.concatenate([g, g[coded]]) if g is not None else None
         self.offset = np.concatenate([offset, offset[coded]])
+        self._all = None
 
-    def _pieces(self, beta, delta, y, alpha, keep):
-        eta = self.X[keep] @ beta + self.offset[keep] + (delta[self.g[keep]] if self.G else 0.0)
-        mu = np.exp(eta)
-        q = 1.0 + alpha * mu
-        return (y - mu) / q * self.w[keep], mu * (1.0 + alpha * y) / q ** 2 * self.w[keep]
+    def _rows(self, y):
+        """The stacked rows of the levels with a count above 0 (all rows, cached, when every level has one).
 
-    def _blocks(self, ws, wv, keep):
+        A level whose posts all have 0 has the effect −∞ and its rows add nothing to the moments.
+        """
+        active = np.bincount(self.g[: self.n], weights=y, minlength=self.G) > 0 if self.G else None
+        if self.G and not active.all():
+            keep = active[self.g]
+            rows = _Rows(self.X[keep], self.g[keep], self.offset[keep], self.w[keep], self.post[keep], self.G)
+        else:
+            if self._all is None:
+                self._all = _Rows(self.X, self.g, self.offset, self.w, self.post, self.G)
+            rows = self._all
+        return rows, y[rows.post], active
+
+    def _pieces(self, beta, delta, y, alpha, rows):
+        """Weighted score in η and weighted −∂score/∂η of each stacked row."""
+        eta = rows.X @ beta + rows.offset + (delta[rows.g] if self.G else 0.0)
+        with np.errstate(over="ignore", invalid="ignore"):
+            mu = np.exp(eta)
+            q = 1.0 + alpha * mu
+            return (y - mu) / q * rows.w, mu * (1.0 + alpha * y) / q ** 2 * rows.w
+
+    def _score(self, ws, rows):
+        return rows.X.T @ ws, (rows.ind @ ws if self.G else None)
+
+    def _blocks(self, ws, wv, rows):
         """Score (β part, level part) and the blocks A = X'VX, B (G × k), D (G) of minus its Jacobian."""
-        X = self.X[keep]
-        S_b = X.T @ ws
-        A = X.T @ (X * wv[:, None])
+        S_b, S_d = self._score(ws, rows)
+        XV = rows.X * wv[:, None]
+        A = rows.X.T @ XV
         if not self.G:
             return S_b, None, A, None, None
-        g = self.g[keep]
-        S_d = np.bincount(g, weights=ws, minlength=self.G)
-        B = np.stack([np.bincount(g, weights=wv * X[:, j], minlength=self.G) for j in range(self.k)], axis=1)
-        D = np.bincount(g, weights=wv, minlength=self.G)
-        return S_b, S_d, A, B, D
+        return S_b, S_d, A, np.asarray(rows.ind @ XV), rows.ind @ wv
 
-    def active_levels(self, y):
-        """Levels with a count above 0: the others' effect is −∞ and their rows add nothing."""
-        if not self.G:
-            return None
-        return np.bincount(self.g[: self.n], weights=y, minlength=self.G) > 0
-
-    def solve(self, y, *, alpha: float, beta, delta=None, maxiter: int = 100, tol: float = 1e-10):
+    def solve(self, y, *, alpha: float, beta, maxiter: int = 100, tol: float = 1e-10):
         """β and the level effects solving the summed moments, from the start ``beta`` (the naive fit's).
 
         ``alpha`` is NB2's dispersion, held fixed (0 for Poisson). Levels without a count above 0
         are set aside (effect −∞). Returns ``beta, delta, converged, iterations``.
         """
-        ys = y[self.post]
-        active = self.active_levels(y)
-        keep = active[self.g] if self.G else np.ones(len(ys), dtype=bool)
-        yk = ys[keep]
+        rows, yk, active = self._rows(y)
         beta = np.asarray(beta, dtype=float).copy()
+        delta = np.zeros(self.G)
         if self.G:  # start the level effects at their rate given β: exact for Poisson, close for NB
-            ex = np.exp(self.X[keep] @ beta + self.offset[keep]) * self.w[keep]
-            num = np.bincount(self.g[keep], weights=self.w[keep] * yk, minlength=self.G)
-            den = np.bincount(self.g[keep], weights=ex, minlength=self.G)
+            num = rows.ind @ (rows.w * yk)
+            den = rows.ind @ (np.exp(rows.X @ beta + rows.offset) * rows.w)
             with np.errstate(divide="ignore", invalid="ignore"):
-                delta = np.where(active & (num > 0) & (den > 0), np.log(num / den), -np.inf)
-            delta[active & ~np.isfinite(delta)] = 0.0
-        else:
-            delta = np.zeros(0)
+                delta = np.where(active & (num > 0) & (den > 0), np.log(num / den), 0.0)
+            delta[~active] = -np.inf
         converged, it = False, 0
-        norm = np.inf
         for it in range(1, maxiter + 1):
-            ws, wv = self._pieces(beta, np.where(np.isfinite(delta), delta, 0.0), yk, alpha, keep)
-            S_b, S_d, A, B, D = self._blocks(ws, wv, keep)
+            S_b, S_d, A, B, D = self._blocks(*self._pieces(beta, delta, yk, alpha, rows), rows)
+            norm = self._norm(S_b, S_d, active)
             d_beta, d_delta = self._newton_step(S_b, S_d, A, B, D, active)
-            new_norm = float(np.sqrt(S_b @ S_b + (S_d[active] @ S_d[active] if self.G else 0.0)))
             step = max(float(np.max(np.abs(d_beta), initial=0.0)),
                        float(np.max(np.abs(d_delta[active]), initial=0.0)) if self.G else 0.0)
             if not np.isfinite(step):
@@ -132,13 +137,26 @@ class Moments:
             if step < tol:
                 converged = True
                 break
-            # a full step from the start (the naive fit, close by); halved if the moments grew a lot
-            t = 1.0 if new_norm <= 10 * norm or not np.isfinite(norm) else 0.5
-            norm = min(norm, new_norm)
-            beta = beta + t * d_beta
-            if self.G:
-                delta = np.where(active, delta + t * d_delta, -np.inf)
+            # damped Newton on the norm of the moments: with the negative weights of the corrected
+            # posts the moments need not be monotone, and a full step can leap to a far root
+            t = 1.0
+            for _ in range(40):
+                b_new = beta + t * d_beta
+                d_new = np.where(active, delta + t * d_delta, -np.inf) if self.G else delta
+                S_b, S_d = self._score(self._pieces(b_new, d_new, yk, alpha, rows)[0], rows)
+                if self._norm(S_b, S_d, active) <= (1.0 - 1e-4 * t) * norm:
+                    break
+                t /= 2
+            else:  # no step lowers the moments: at the root up to rounding, or stuck
+                converged = step < 1e-6
+                break
+            beta, delta = b_new, d_new
         return beta, delta, converged, it
+
+    def _norm(self, S_b, S_d, active) -> float:
+        with np.errstate(invalid="ignore", over="ignore"):
+            total = float(S_b @ S_b) + (float(S_d[active] @ S_d[active]) if self.G else 0.0)
+        return np.sqrt(total) if np.isfinite(total) else np.inf
 
     def _newton_step(self, S_b, S_d, A, B, D, active):
         if not self.G:
@@ -156,27 +174,33 @@ class Moments:
         (``HC1``, ``nonrobust``) U sums each post's moments, without a factor (the model-based
         variance is not valid for the corrected moments).
         """
-        ys = y[self.post]
-        active = self.active_levels(y)
-        keep = active[self.g] if self.G else np.ones(len(ys), dtype=bool)
-        ws, wv = self._pieces(beta, np.where(np.isfinite(delta), delta, 0.0), ys[keep], alpha, keep)
-        _, _, A, B, D = self._blocks(ws, wv, keep)
-        X = self.X[keep]
+        rows, yk, active = self._rows(y)
+        ws, wv = self._pieces(beta, delta, yk, alpha, rows)
+        _, _, A, B, D = self._blocks(ws, wv, rows)
         if self.G:
             Dinv = np.where(active & (D != 0), 1.0 / np.where(D != 0, D, 1.0), 0.0)
             bread = A - B.T @ (B * Dinv[:, None])
-            U = (X - (B * Dinv[:, None])[self.g[keep]]) * ws[:, None]  # β's moments, level effects profiled out
+            U = (rows.X - (B * Dinv[:, None])[rows.g]) * ws[:, None]  # β's moments, level effects profiled out
         else:
-            bread, U = A, X * ws[:, None]
-        by = clusters[self.post[keep]] if cov_type == "cluster" else self.post[keep]
+            bread, U = A, rows.X * ws[:, None]
+        by = clusters[rows.post] if cov_type == "cluster" else rows.post
         size = int(by.max()) + 1 if len(by) else 0
-        meat_rows = np.stack([np.bincount(by, weights=U[:, j], minlength=size) for j in range(self.k)], axis=1)
+        by_rows = sparse.csr_matrix((np.ones(len(by)), (by, np.arange(len(by)))), shape=(size, len(by)))
+        meat_rows = np.asarray(by_rows @ U)
         inv = np.linalg.inv(bread)
         cov = inv @ (meat_rows.T @ meat_rows) @ inv
         if cov_type == "cluster":
             n_c, n = len(np.unique(clusters)), self.n
             cov = cov * (n_c / (n_c - 1.0) * (n - 1.0) / (n - n_params))
         return (cov + cov.T) / 2
+
+
+class _Rows:
+    """Stacked rows of the moments, with the sparse level indicator (G × rows) for level sums."""
+
+    def __init__(self, X, g, offset, w, post, G):
+        self.X, self.g, self.offset, self.w, self.post = X, g, offset, w, post
+        self.ind = sparse.csr_matrix((np.ones(len(g)), (g, np.arange(len(g)))), shape=(G, len(g))) if G else None
 
 
 def _labels(posts: pd.DataFrame, index: pd.Index, rows) -> str:
@@ -271,7 +295,8 @@ class Setup:
             full[:, cols] = term.columns(self.gold_labels)
             unknown = np.flatnonzero(np.isnan(full[:, cols]).any(axis=1))
             if len(unknown):
-                raise ModelError(f"column {gold!r}: post(s) {_labels(self.posts, data.index, self.coded[unknown])} have a gold tone "
+                shown = _labels(self.posts, data.index, self.coded[unknown])
+                raise ModelError(f"column {gold!r}: post(s) {shown} have a gold tone "
                                  f"({', '.join(map(repr, sorted(set(map(str, self.gold_labels[unknown])))))}) that "
                                  f"no post has as predicted tone (levels {term.levels})")
         else:  # interactions and transformations: patsy builds the same columns from the gold tone
@@ -388,9 +413,10 @@ def corrected_fit(posts: pd.DataFrame, formula: str, *, tone: str = "tone", gold
     if family == "poisson":
         a = 0.0
     y = setup.m.y
-    beta, delta, converged, iterations = setup.moments.solve(y, alpha=a, beta=setup.start(), maxiter=maxiter)
-    cov = setup.moments.covariance(y, alpha=a, beta=beta, delta=delta, clusters=setup.clusters,
-                                   cov_type=setup.cov_type, n_params=setup.n_params)
+    with _one_blas_thread():
+        beta, delta, converged, iterations = setup.moments.solve(y, alpha=a, beta=setup.start(), maxiter=maxiter)
+        cov = setup.moments.covariance(y, alpha=a, beta=beta, delta=delta, clusters=setup.clusters,
+                                       cov_type=setup.cov_type, n_params=setup.n_params)
     result = setup.result(beta, delta, cov, alpha=a, converged=converged, iterations=iterations)
     result.naive = setup.naive
     result.kommunsocial = {**setup.naive.kommunsocial, "estimator": "dsl", "tone": tone, "gold": gold,

@@ -210,3 +210,17 @@ def test_recovery_check_coverage_is_the_share_of_intervals_holding_the_irr():
     for est in ("naive", "adjusted", "corrected"):
         assert check.table.loc[est, "bias_pct"] == pytest.approx(100 * (by_hand[est] - 1.3) / 1.3)
         assert check.table.loc[est, "coverage"] == pytest.approx(held[e["estimator"] == est].mean())
+
+
+def test_a_formula_patsy_builds_is_corrected_too():
+    # an interaction of tone and topic: the gold design is built by patsy from the same terms
+    formula = f"comments ~ {TONE} * C(topic)"
+    data = simulated(n=300, n_coded=150, seed=4)
+    everything = data.assign(gold_tone=data["true_tone"], p_coded=1.0)
+    gold = engagement.fit(everything.assign(tone=data["true_tone"]), formula=formula, family="poisson",
+                          exposure="followers")
+    result = engagement.corrected_fit(everything, formula, family="poisson", exposure="followers")
+    np.testing.assert_allclose(result.params, gold.params, rtol=0, atol=1e-8)
+    np.testing.assert_allclose(result.bse, gold.bse, rtol=1e-8)
+    with pytest.raises(UnsupportedModel, match="two levels"):
+        engagement.recovery_check(data, formula, exposure="followers", n_sim=2)
