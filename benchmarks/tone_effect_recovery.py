@@ -12,7 +12,10 @@ the IRR) and the coverage of the 95 % intervals of the naive (tone alone), adjus
 page effects, followers as exposure) and corrected (adjusted + DSL) estimates, for the Swedish
 pages alone and for the Swedish and Norwegian pages together. Nothing is downloaded::
 
-    python benchmarks/tone_effect_recovery.py [--n-sim 200] [--flip 0.1] [--coded 400] [--years 2]
+    python benchmarks/tone_effect_recovery.py [--n-sim 200] [--flip 0.1] [--coded 400] [--years 2] [--keep-coded]
+
+Each replication draws a new coded sample with the posts' probabilities (``redraw=True``), so the
+bias is over samples of the design; ``--keep-coded`` keeps the one sample, conditional on it.
 
 It also prints, once, the three estimates of the sample's own planted comments IRR (1.6).
 """
@@ -63,6 +66,8 @@ def main(argv=None) -> None:
     parser.add_argument("--coded", type=int, default=400)
     parser.add_argument("--irr", type=float, default=1.5)
     parser.add_argument("--years", type=float, default=2)
+    parser.add_argument("--keep-coded", action="store_true",
+                        help="keep the one coded sample in every replication (results conditional on it)")
     args = parser.parse_args(argv)
     rows = []
     for label, countries in (("SE", ("SE",)), ("SE+NO", ("SE", "NO"))):
@@ -70,7 +75,7 @@ def main(argv=None) -> None:
         agreement = float((posts["tone"] == posts["true_tone"]).mean())
         start = time.perf_counter()
         check = engagement.recovery_check(posts, FORMULA, irr=args.irr, exposure="followers", n_sim=args.n_sim,
-                                          seed=SEED)
+                                          seed=SEED, redraw=not args.keep_coded)
         seconds = time.perf_counter() - start
         print(f"\n{label}: {len(posts)} posts, {posts['page_id'].nunique()} pages, "
               f"{int(posts['gold_tone'].notna().sum())} coded, agreement {agreement:.3f}, "

@@ -91,7 +91,7 @@ def _misclassification(codes_pred, codes_gold, weight, n_levels):
 def recovery_check(posts: pd.DataFrame, formula: str, *, irr: float = 1.5, tone: str = "tone",
                    gold: str = "gold_tone", probability: str = "p_coded", family: str = "negbin",
                    cluster: str | None = "page_id", exposure: str | None = None, n_sim: int = 200,
-                   seed: int = 0, level: float = 0.95) -> RecoveryCheck:
+                   seed: int = 0, level: float = 0.95, redraw: bool = True) -> RecoveryCheck:
     """Bias and coverage of the naive, adjusted and corrected tone effects on simulated counts of these posts.
 
     Parameters
@@ -107,6 +107,12 @@ def recovery_check(posts: pd.DataFrame, formula: str, *, irr: float = 1.5, tone:
         Replication r draws from ``numpy.random.default_rng([seed, r])``.
     level : float
         Confidence level of the intervals.
+    redraw : bool
+        Draw a new coded sample in each replication, each post with its own probability
+        (Poisson sampling with the posts' π; coded by their gold tone of that replication), so
+        bias and coverage are those of the design, over samples. False keeps the real coded
+        posts in every replication: then the results are conditional on that one sample (the
+        corrected estimate's error due to which posts happened to be coded does not average out).
 
     Returns
     -------
@@ -167,6 +173,11 @@ def recovery_check(posts: pd.DataFrame, formula: str, *, irr: float = 1.5, tone:
     gold_codes = np.empty(n, dtype=np.intp)
     gold_codes[setup.coded] = codes_gold
     cumulative = np.cumsum(P, axis=1)[codes_pred[uncoded]]
+    p_all = pd.to_numeric(posts.loc[setup.data.index, probability], errors="coerce").fillna(0.0).clip(0, 1) \
+        .to_numpy(float, copy=True)
+    p_all[setup.coded] = 1.0 / setup.weight
+    g_codes = m.codes if m.absorbed is not None else None
+    n_levels = len(m.absorbed.levels) if m.absorbed is not None else 0
 
     # the naive model: intercept and the predicted tone, no exposure, no page effects
     tone_pred = setup.X_pred[:, j_tone]
@@ -202,11 +213,17 @@ def recovery_check(posts: pd.DataFrame, formula: str, *, irr: float = 1.5, tone:
                 continue  # another column dropped in this replication: not the same model
             estimates["adjusted"] = (b_adj, adjusted.bse[name])
             a_hat = float(adjusted.params["alpha"]) if family == "negbin" else 0.0
-            b_dsl, delta, converged, _ = setup.moments.solve(y, alpha=a_hat,
-                                                             beta=adjusted.params[setup.names].to_numpy(dtype=float))
+            moments = setup.moments
+            if redraw:  # a new coded sample of the same design, coded with this replication's gold tone
+                coded = np.flatnonzero(rng.random(n) < p_all)
+                X_gold = setup.X_pred[coded].copy()
+                X_gold[:, j_tone] = value_of[gold_codes[coded]]
+                moments = Moments(setup.X_pred, X_gold, coded, 1.0 / p_all[coded], g_codes, n_levels, setup.offset)
+            b_dsl, delta, converged, _ = moments.solve(y, alpha=a_hat,
+                                                       beta=adjusted.params[setup.names].to_numpy(dtype=float))
             if converged:
-                cov = setup.moments.covariance(y, alpha=a_hat, beta=b_dsl, delta=delta, clusters=setup.clusters,
-                                               cov_type=setup.cov_type, n_params=setup.n_params)
+                cov = moments.covariance(y, alpha=a_hat, beta=b_dsl, delta=delta, clusters=setup.clusters,
+                                         cov_type=setup.cov_type, n_params=setup.n_params)
                 estimates["corrected"] = (b_dsl[j_tone], np.sqrt(cov[j_tone, j_tone]))
             for est, (b_hat, se) in estimates.items():
                 low, high = b_hat - z * se, b_hat + z * se

@@ -224,3 +224,14 @@ def test_a_formula_patsy_builds_is_corrected_too():
     np.testing.assert_allclose(result.bse, gold.bse, rtol=1e-8)
     with pytest.raises(UnsupportedModel, match="two levels"):
         engagement.recovery_check(data, formula, exposure="followers", n_sim=2)
+
+
+@pytest.mark.parametrize("redraw", [True, False])
+def test_recovery_check_without_measurement_error_corrects_nothing(redraw):
+    # the coded posts agree with the prediction: P(gold | predicted) is the identity, every simulated
+    # gold tone is the predicted one, and the corrected moments are the adjusted fit's scores
+    data = simulated(seed=5, flip=0.0)
+    check = engagement.recovery_check(data, FORMULA, irr=1.4, exposure="followers", n_sim=5, seed=3, redraw=redraw)
+    np.testing.assert_array_equal(check.misclassification.to_numpy(), np.eye(2))
+    e = check.estimates.pivot(index="replication", columns="estimator", values="irr")
+    np.testing.assert_allclose(e["corrected"], e["adjusted"], rtol=1e-8)
