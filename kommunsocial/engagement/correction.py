@@ -60,13 +60,18 @@ class Moments:
     g : ndarray of int (n,) or None
         Absorbed level (page) of each post, 0..G−1.
     offset : ndarray (n,)
+    limit : ndarray of bool (n,), optional
+        Posts whose expected count is 0 at the limit (a column at −∞): weight 0, never corrected.
     """
 
-    def __init__(self, X_pred, X_gold, coded, weight, g, n_levels, offset):
+    def __init__(self, X_pred, X_gold, coded, weight, g, n_levels, offset, limit=None):
         n = len(X_pred)
+        if limit is not None and limit.any():
+            inside = ~limit[coded]
+            X_gold, coded, weight = X_gold[inside], coded[inside], weight[inside]
         self.n, self.k = n, X_pred.shape[1]
         self.X = np.ascontiguousarray(np.vstack([X_pred, X_gold]))
-        w = np.ones(n)
+        w = np.ones(n) if limit is None else (~limit).astype(float)
         w[coded] -= weight
         self.w = np.concatenate([w, weight])
         self.post = np.concatenate([np.arange(n), coded])
@@ -259,20 +264,35 @@ class Setup:
                              f"{', '.join(str(v) for v in p[bad][:5])} (a post with probability 0 could not "
                              f"have been drawn)")
         self.coded, self.weight = coded, 1.0 / p
+        p_all = pd.to_numeric(posts.loc[data.index, probability], errors="coerce")
+        never = int((p_all.fillna(0) <= 0).sum())
+        if never:  # e.g. posts under sample_for_coding's min_words: the coded sample says nothing about them
+            self.notes.append(f"{never} of {len(data)} posts in the model could never have been coded (inclusion "
+                              f"probability 0 or missing): the correction covers them only if their tone measure "
+                              f"errs as the others' does; leave them out for an estimate about the posts that "
+                              f"could be coded")
         self.gold_labels = gold_values.iloc[coded].astype(object).to_numpy()
 
-        diverged = [name for name in naive.diverged if name in m.dense]
-        if diverged:
-            raise NotEstimable(f"the naive fit has no finite estimate of {', '.join(diverged)} (every post with it "
-                               f"has zero {m.endog_name}): leave the term out to correct the tone effect")
-        dropped = set(naive.dropped)
+        # columns at ±∞ in the naive fit (a topic whose posts all have zero comments): their posts have
+        # an expected count of 0 at the limit whatever the tone, and add nothing to the moments
+        self.diverged = [name for name in naive.diverged if name in m.dense]
+        self.limit = np.asarray(data.index.isin(naive.rows_at_limit))
+        for name in self.diverged:
+            if self.tone in name:
+                raise NotEstimable(f"the naive fit has no finite estimate of {name}: no tone effect to correct")
+            self.limit |= m.X[:, m.dense.index(name)] != 0
+        if self.diverged:
+            self.notes.append(f"{', '.join(self.diverged)}: at ±∞ in the naive fit (every post with it has zero "
+                              f"{m.endog_name}), so those posts add nothing to the correction and keep the naive "
+                              f"value")
+        dropped = set(naive.dropped) | set(self.diverged)
         self.keep_cols = [j for j, name in enumerate(m.dense) if name not in dropped]
         self.names = [m.dense[j] for j in self.keep_cols]
         self.X_pred = m.X[:, self.keep_cols]
         self.X_gold, self.tone_cols = self._gold_design(gold)
         g = m.codes if m.absorbed is not None else None
         n_levels = len(m.absorbed.levels) if m.absorbed is not None else 0
-        self.moments = Moments(self.X_pred, self.X_gold, coded, self.weight, g, n_levels, offset)
+        self.moments = Moments(self.X_pred, self.X_gold, coded, self.weight, g, n_levels, offset, limit=self.limit)
         self.n_params = len(naive.params)  # as fit counts them: α included for NB
         self.alpha = float(naive.params["alpha"]) if family == "negbin" else 0.0
 
@@ -327,6 +347,7 @@ class Setup:
         names = [name for name in naive.params.index]
         params = pd.Series(np.nan, index=names, dtype=float)
         params[self.names] = beta
+        params[self.diverged] = naive.params[self.diverged]
         cov_out = pd.DataFrame(np.nan, index=names, columns=names)
         cov_out.loc[self.names, self.names] = cov
         notes = list(self.notes)

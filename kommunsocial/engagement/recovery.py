@@ -165,6 +165,7 @@ def recovery_check(posts: pd.DataFrame, formula: str, *, irr: float = 1.5, tone:
     if m.absorbed is not None:
         effects = np.array([0.0] + [naive.params.get(name, np.nan) for name in m.absorbed.names])
         eta0 = eta0 + naive.params["Intercept"] + effects[m.codes]
+    eta0[setup.limit] = -np.inf  # posts of a column at −∞ in the naive fit: expected count 0
     alpha = setup.alpha
     log_irr = float(np.log(irr))
     n = len(setup.data)
@@ -208,9 +209,10 @@ def recovery_check(posts: pd.DataFrame, formula: str, *, irr: float = 1.5, tone:
                                  index=setup.data.index)
             name = setup.names[j_tone]
             b_adj = adjusted.params.get(name, np.nan)
-            if not np.isfinite(b_adj) or set(adjusted.params.index) - set(naive.params.index) \
-                    or any(n_ not in adjusted.params.index for n_ in setup.names):
-                continue  # another column dropped in this replication: not the same model
+            if set(adjusted.params.index) - set(naive.params.index) \
+                    or any(n_ not in adjusted.params.index for n_ in setup.names) \
+                    or not np.isfinite(adjusted.params[setup.names].to_numpy(dtype=float)).all():
+                continue  # a column dropped or at ±∞ in this replication only: not the same model
             estimates["adjusted"] = (b_adj, adjusted.bse[name])
             a_hat = float(adjusted.params["alpha"]) if family == "negbin" else 0.0
             moments = setup.moments
@@ -218,7 +220,8 @@ def recovery_check(posts: pd.DataFrame, formula: str, *, irr: float = 1.5, tone:
                 coded = np.flatnonzero(rng.random(n) < p_all)
                 X_gold = setup.X_pred[coded].copy()
                 X_gold[:, j_tone] = value_of[gold_codes[coded]]
-                moments = Moments(setup.X_pred, X_gold, coded, 1.0 / p_all[coded], g_codes, n_levels, setup.offset)
+                moments = Moments(setup.X_pred, X_gold, coded, 1.0 / p_all[coded], g_codes, n_levels, setup.offset,
+                                  limit=setup.limit)
             b_dsl, delta, converged, _ = moments.solve(y, alpha=a_hat,
                                                        beta=adjusted.params[setup.names].to_numpy(dtype=float))
             if converged:
@@ -233,8 +236,9 @@ def recovery_check(posts: pd.DataFrame, formula: str, *, irr: float = 1.5, tone:
     table = _summarise(estimates, irr)
     short = table.index[table["n_sim"] < n_sim].tolist()
     if short:
-        notes.append(f"{', '.join(short)}: an estimate in fewer than {n_sim} replications (no count above 0 in "
-                     f"a tone, a column not identified, or no convergence)")
+        notes.append(f"{', '.join(short)}: an estimate in fewer than {n_sim} replications (a replication whose "
+                     f"simulated counts leave a column unidentified or at ±∞ (all zero) is skipped for every "
+                     f"estimate; no count above 0 in a tone; no convergence)")
     return RecoveryCheck(table=table, estimates=estimates, seed=seed, misclassification=misclassification,
                          notes=notes)
 

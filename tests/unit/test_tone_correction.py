@@ -235,3 +235,21 @@ def test_recovery_check_without_measurement_error_corrects_nothing(redraw):
     np.testing.assert_array_equal(check.misclassification.to_numpy(), np.eye(2))
     e = check.estimates.pivot(index="replication", columns="estimator", values="irr")
     np.testing.assert_allclose(e["corrected"], e["adjusted"], rtol=1e-8)
+
+
+def test_posts_that_could_never_be_coded_are_counted_in_a_note():
+    data = tiny().assign(p_coded=[0.5, 0.0, 0.5, 0.5, 0.5, None, 0.5, 0.5])
+    result = engagement.corrected_fit(data, f"comments ~ {TONE}", family="poisson", cluster=None)
+    assert any(note.startswith("2 of 8 posts in the model could never have been coded") for note in result.notes)
+
+
+def test_posts_of_a_topic_at_minus_infinity_add_nothing():
+    # topic "z": six posts, all without comments; its effect is −∞ and its posts leave the moments
+    data = simulated(seed=6)
+    z = data.index[:6]
+    data.loc[z, "topic"], data.loc[z, "comments"] = "z", 0
+    result = engagement.corrected_fit(data, FORMULA, exposure="followers", alpha=0.5)
+    without = engagement.corrected_fit(data.drop(index=z), FORMULA, exposure="followers", alpha=0.5)
+    assert result.params["C(topic)[T.z]"] == -np.inf
+    assert result.params[TERM] == pytest.approx(without.params[TERM], abs=1e-9)
+    assert any("C(topic)[T.z]: at ±∞ in the naive fit" in note for note in result.notes)
