@@ -36,7 +36,11 @@ from ._design import ModelError, NotEstimable, UnsupportedModel, build
 from ._result import CountModelResult
 from .models import prepare
 
-__all__ = ["corrected_fit", "Moments"]
+__all__ = ["corrected_fit", "Moments", "MIN_CODED_PER_LEVEL"]
+
+#: Below this many coded posts in the median absorbed level (page), the corrected fit notes that its
+#: page effects, each corrected by its own page's coded posts, are noisy (see :func:`corrected_fit`).
+MIN_CODED_PER_LEVEL = 10
 
 
 class Moments:
@@ -293,6 +297,13 @@ class Setup:
         g = m.codes if m.absorbed is not None else None
         n_levels = len(m.absorbed.levels) if m.absorbed is not None else 0
         self.moments = Moments(self.X_pred, self.X_gold, coded, self.weight, g, n_levels, offset, limit=self.limit)
+        if g is not None:
+            per_level = np.bincount(g[coded], minlength=n_levels)
+            if np.median(per_level) < MIN_CODED_PER_LEVEL:
+                self.notes.append(f"a median of {np.median(per_level):g} coded posts per level of {m.absorbed.name} "
+                                  f"(fewer than {MIN_CODED_PER_LEVEL}): each level's effect is corrected by its own "
+                                  f"coded posts, so with few the correction is noisy and its interval may be too "
+                                  f"narrow; see how it fares on these data with recovery_check")
         self.n_params = len(naive.params)  # as fit counts them: α included for NB
         self.alpha = float(naive.params["alpha"]) if family == "negbin" else 0.0
 
@@ -420,9 +431,14 @@ def corrected_fit(posts: pd.DataFrame, formula: str, *, tone: str = "tone", gold
     ``min_words``, are not represented: leave them out of ``posts`` for an estimate about the
     others) and the coded sample is large enough for the sandwich (a few hundred posts).
 
-    Limits: the level effects are solved through a G-vector and a G × k matrix, so tens of
-    thousands of pages are fine; the dense columns (controls, the tone) are an n × k matrix,
-    stacked once more for the coded posts.
+    Limits: computing, the level effects are solved through a G-vector and a G × k matrix (2,000
+    pages and 50,000 posts take seconds); the dense columns (controls, the tone) are an n × k
+    matrix, stacked once more for the coded posts. Statistically, each page's effect is itself
+    corrected by that page's coded posts: with few of them (simulations: about 5 per page, or
+    pages of ~20 posts) the page effects are noisy, the intervals too narrow or Newton finds no
+    root; a note says when the median page has fewer than :data:`MIN_CODED_PER_LEVEL` coded posts.
+    Then code more posts, use broader fixed effects (a column grouping pages) or check with
+    :func:`~kommunsocial.engagement.recovery_check`, which shows the coverage on these data.
 
     Egami, N., Hinck, M., Stewart, B. M. & Wei, H. (2023). Using imperfect surrogates for
     downstream inference: design-based supervised learning for social science applications of

@@ -253,3 +253,11 @@ def test_posts_of_a_topic_at_minus_infinity_add_nothing():
     assert result.params["C(topic)[T.z]"] == -np.inf
     assert result.params[TERM] == pytest.approx(without.params[TERM], abs=1e-9)
     assert any("C(topic)[T.z]: at ±∞ in the naive fit" in note for note in result.notes)
+
+
+def test_few_coded_posts_per_page_are_noted():
+    # 40 coded posts over 10 pages: a median of about 4 per page, below MIN_CODED_PER_LEVEL
+    thin = engagement.corrected_fit(simulated(n_coded=40, seed=7), FORMULA, exposure="followers")
+    assert any("coded posts per level of C(page_id)" in note for note in thin.notes)
+    enough = engagement.corrected_fit(simulated(n_coded=200, seed=7), FORMULA, exposure="followers")
+    assert not any("coded posts per level" in note for note in enough.notes)
