@@ -7,9 +7,11 @@ from .models import (MIN_CLUSTERS, TONE_TERM, CountModelResult, ModelError, NotE
 from .notes import MIN_MODEL_POSTS, NotFitted, count_summary, data_notes, fit_or_explain, has_followers, prose, \
     shown_page_metrics
 from .topics import TOPIC_MIN_POSTS, topics
+from .correction import corrected_fit
+from .recovery import RecoveryCheck, recovery_check
 
 __all__ = ["post_metrics", "page_metrics", "data_notes", "fit_or_explain", "NotFitted", "prose", "has_followers",
            "shown_page_metrics", "count_summary", "MIN_MODEL_POSTS", "TOPIC_MIN_POSTS", "fit", "irr_table",
            "compare_models", "tone_effect", "topics", "plots",
            "WEEKDAYS", "TONE_TERM", "MIN_CLUSTERS", "CountModelResult", "ModelError", "NotEstimable",
-           "UnsupportedModel"]
+           "UnsupportedModel", "corrected_fit", "recovery_check", "RecoveryCheck"]
