@@ -31,9 +31,10 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from scipy.stats import spearmanr
 from sklearn.metrics import f1_score, roc_auc_score
 
-from kommunsocial.tone import ToneClassifier, score
+from kommunsocial.tone import ToneClassifier, calibration, score
 
 HERE = Path(__file__).parent
 SEED = 20261207
@@ -76,41 +77,120 @@ def nyc(root: Path, n: int) -> tuple[pd.Series, pd.Series]:
 
 
 
+def _scores(texts: pd.Series, lang, clf: ToneClassifier) -> pd.DataFrame:
+    """Index and classifier on the same texts: formality (0–100) and tone of each."""
+    langs = pd.Series(lang, index=texts.index) if not isinstance(lang, str) else pd.Series(lang, index=texts.index)
+    scored = score(texts, lang=langs.to_numpy())
+    frame = pd.DataFrame({"text": texts, "lang": langs})
+    proba = pd.Series(np.nan, index=texts.index)
+    ok = scored["tone"].notna() & (scored["tone"] != "und")  # the classifier reads what the index reads
+    if ok.any():
+        p = clf.predict_proba(frame[ok])[:, list(clf.classes_).index("formal")]
+        proba[ok] = p
+    return pd.DataFrame({"index": scored["formality"], "index_tone": scored["tone"],
+                         "classifier": 100 * proba,
+                         "classifier_tone": pd.Series(np.where(proba >= 0.5, "formal", "conversational"),
+                                                      index=texts.index).where(proba.notna())})
+
+
+def _row(truth: pd.Series, value: pd.Series, label: pd.Series, rating: pd.Series | None = None) -> dict:
+    ok = value.notna() & label.isin(["formal", "conversational"])
+    t, v, lab = truth[ok], value[ok], label[ok].astype(str)
+    two = t.nunique() == 2
+    row = {"texts": int(len(truth)), "und_share": round(1 - ok.mean(), 3),
+           "accuracy": round(float((t == lab).mean()), 3) if len(t) else np.nan,
+           "macro_f1": round(f1_score(t, lab, average="macro"), 3) if len(t) else np.nan,
+           "auc": round(roc_auc_score(t == "formal", v), 3) if two else np.nan}
+    if rating is not None:
+        row["spearman"] = round(float(spearmanr(v, rating[ok]).statistic), 3) if len(t) > 2 else np.nan
+    return row
+
+
 def measure(formal: pd.Series, informal: pd.Series, lang: str, clf: ToneClassifier) -> list[dict]:
+    """Known registers: AUC and macro-F1 between texts published as formal and as informal."""
     texts = pd.concat([formal, informal], ignore_index=True)
-    truth = np.array(["formal"] * len(formal) + ["conversational"] * len(informal))
+    truth = pd.Series(["formal"] * len(formal) + ["conversational"] * len(informal))
+    s = _scores(texts, lang, clf)
+    return [{"method": m, **_row(truth, s[m], s[f"{m}_tone"])} for m in ("index", "classifier")]
+
+
+def real_devset(root: Path, clf: ToneClassifier) -> pd.DataFrame | None:
+    """The hand-labelled real texts (``benchmarks/realdev``) present under ``root``, with both scores."""
+    import realdev
+
+    dev = realdev.load(root)
+    if dev.empty:
+        return None
+    return pd.concat([dev.reset_index(drop=True), _scores(dev["text"].reset_index(drop=True), dev["lang"].to_numpy(),
+                                                           clf)], axis=1)
+
+
+def real_tables(dev: pd.DataFrame) -> dict:
+    """Per source, per language and overall: agreement with the coder, for the index and the classifier."""
     rows = []
-    scored = score(texts, lang=lang)
-    proba = pd.Series(clf.predict_proba(pd.DataFrame({"text": texts, "lang": lang}))[:, list(clf.classes_).index("formal")])
-    for method, value, label in (("index", scored["formality"], scored["tone"]),
-                                 ("classifier", proba * 100, pd.Series(np.where(proba >= 0.5, "formal", "conversational")))):
-        ok = value.notna().to_numpy()
-        rows.append({
-            "method": method, "texts": len(texts),
-            "auc": roc_auc_score(truth[ok] == "formal", value[ok]),
-            "macro_f1": f1_score(truth[ok], label[ok].astype(str), average="macro"),
-            "und_share": 1 - ok.mean(),
-            "formal_median": float(np.nanmedian(value[: len(formal)])),
-            "informal_median": float(np.nanmedian(value[len(formal):])),
-        })
-    return rows
+    import realdev
+
+    publisher = np.where(dev["source"].isin(realdev.PUBLIC_BODIES), "public bodies", "citizens and politicians")
+    groups = ([("source", k, g) for k, g in dev.groupby("source")] + [("lang", k, g) for k, g in dev.groupby("lang")]
+              + [("publisher", k, g) for k, g in dev.groupby(publisher)]
+              + [("split", k, g) for k, g in dev.groupby("split")] + [("all", "all", dev)])
+    for level, key, g in groups:
+        for m in ("index", "classifier"):
+            rows.append({"by": level, "group": key, "method": m,
+                         **_row(g["label"], g[m], g[f"{m}_tone"], g["formality"].astype(float))})
+    agreement = pd.DataFrame(rows).set_index(["by", "group", "method"])
+    fit = calibration.fit_calibration(dev["index"], dev["label"])
+    band = calibration.mixed_band(fit)
+    b = calibration.bands(dev["index"], mixed=band)
+    outside = b.isin(["formal", "conversational"])
+    band_rows = []
+    for lo_hi in (band, calibration.DEFAULT_MIXED):
+        b = calibration.bands(dev["index"], mixed=lo_hi)
+        outside = b.isin(["formal", "conversational"])
+        band_rows.append({"band": f"{lo_hi[0]:g}–{lo_hi[1]:g}", "share_mixed": round(float((b == "mixed").mean()), 3),
+                          "macro_f1_outside": round(f1_score(dev.loc[outside, "label"], b[outside].astype(str),
+                                                             average="macro"), 3),
+                          "mean_rating_in_band": round(float(dev.loc[b == "mixed", "formality"].mean()), 2)})
+    return {"agreement": agreement, "calibration": calibration.calibration(dev["index"], dev["label"]),
+            "fit": fit, "band": band, "bands": pd.DataFrame(band_rows).set_index("band")}
 
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--data", type=Path, default=HERE / "data" / "tone-validity")
+    parser.add_argument("--real", type=Path, default=HERE / "data" / "real-devset",
+                        help="local copy of the real development set's sources (benchmarks/realdev)")
     parser.add_argument("--n", type=int, default=400, help="texts per register (default 400)")
     args = parser.parse_args(argv)
     clf = ToneClassifier.default()
+    out = {}
+    dev = real_devset(args.real, clf)
+    if dev is not None:
+        tables = real_tables(dev)
+        print("## Real development set: the index and the classifier against the coder\n")
+        print(tables["agreement"].to_string(), "\n")
+        print("## Calibration of the index on the real development set\n")
+        print(tables["calibration"].round(3).to_string())
+        print(f"\nlogistic calibration: a = {tables['fit']['a']:.3f}, b = {tables['fit']['b']:.3f} "
+              f"(n = {tables['fit']['n']}); a third to two thirds coded formal between index {tables['band'][0]:g} and "
+              f"{tables['band'][1]:g}\n")
+        print(tables["bands"].to_string(), "\n")
+        out.update(tables)
     rows = []
-    sv_formal, sv_informal = press_releases(args.data, args.n), swedish_social(args.data, args.n)
-    rows += [{"source": "sv: government press releases vs tweets/comments", **r}
-             for r in measure(sv_formal, sv_informal, "sv", clf)]
-    en_formal, en_informal = nyc(args.data, args.n)
-    rows += [{"source": "en: NYC agency broadcasts vs 311 replies", **r} for r in measure(en_formal, en_informal, "en", clf)]
-    table = pd.DataFrame(rows).set_index(["source", "method"]).round(3)
-    print(table.to_string())
-    return table
+    if (args.data / "g0vse").exists():
+        sv_formal, sv_informal = press_releases(args.data, args.n), swedish_social(args.data, args.n)
+        rows += [{"source": "sv: government press releases vs tweets/comments", **r}
+                 for r in measure(sv_formal, sv_informal, "sv", clf)]
+    if (args.data / "nyc").exists():
+        en_formal, en_informal = nyc(args.data, args.n)
+        rows += [{"source": "en: NYC agency broadcasts vs 311 replies", **r}
+                 for r in measure(en_formal, en_informal, "en", clf)]
+    if rows:
+        table = pd.DataFrame(rows).set_index(["source", "method"])
+        print("## Known registers\n")
+        print(table.to_string())
+        out["registers"] = table
+    return out
 
 
 if __name__ == "__main__":

@@ -7,12 +7,13 @@ given a ``label`` (formal / conversational) and a ``formality`` rating (1–5) w
 
 What is in the repository: the labels (``labels_<lang>.csv``: ``key``, ``source``, ``lang``,
 ``label``, ``formality``, ``split``, ``text_sha1``, ``note``) and where every text came from
-(``SOURCES.md``, and each source's ``recipe`` in ``src_<lang>.py``). What is not: the texts,
+(``SOURCES_<lang>.md``, and each source's ``recipe`` in ``src_<lang>.py``). What is not: the texts,
 since most of them may not be redistributed. Put the raw files in a local folder by the recipes
 (default ``benchmarks/data/real-devset/<source>/``); :func:`load` reads them, finds each labelled
 text by its key and checks it is the text that was labelled (``text_sha1``).
 
-    python -m realdev --data DIR         # from benchmarks/: which sources are present, texts per label
+    python -m realdev --data DIR                 # from benchmarks/: which sources are present, texts per label
+    python -m realdev --data DIR --export FILE   # the labelled texts as one CSV, for fit_weights --extra
 """
 
 from __future__ import annotations
@@ -28,6 +29,12 @@ import pandas as pd
 HERE = Path(__file__).parent
 DEFAULT_DATA = HERE.parent / "data" / "real-devset"
 LABEL_COLUMNS = ["key", "source", "lang", "label", "formality", "split", "text_sha1", "note"]
+#: Sources whose texts a public body published (authorities, government, a public broadcaster, a
+#: parliament); the others are citizens' and politicians' own posts.
+PUBLIC_BODIES = frozenset({"sv-polisen-events", "sv-polisen-summaries", "sv-regeringen-artiklar",
+                           "sv-regeringen-debatt", "nb-politi-twitter", "nn-storting-sentences",
+                           "da-smittestop-app", "da-eu-codeweek-privacy", "da-stm-nytaarstaler",
+                           "da-dr-maerkesager"})
 #: Modules that define sources, one per language group.
 SOURCE_MODULES = ("src_sv", "src_no", "src_da")
 
@@ -119,7 +126,7 @@ def load(root: Path = DEFAULT_DATA) -> pd.DataFrame:
     bad = out[out["text"].map(text_sha1) != out["text_sha1"]]
     if len(bad):
         raise ValueError(f"{len(bad)} labelled texts differ from the local copy "
-                         f"(first: {bad['key'].iloc[0]}): is it the version named in SOURCES.md?")
+                         f"(first: {bad['key'].iloc[0]}): is it the version named in SOURCES_<lang>.md?")
     return out
 
 
@@ -128,6 +135,7 @@ def main(argv=None):
 
     parser = argparse.ArgumentParser(description="What of the real development set is present locally.")
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
+    parser.add_argument("--export", type=Path, help="write id, lang, text, label, formality, split, source here")
     args = parser.parse_args(argv)
     texts, absent = extract(args.data)
     lab = labels()
@@ -136,6 +144,10 @@ def main(argv=None):
     print(f"labelled: {len(lab)}, found locally: {len(got)}")
     if len(got):
         print(got.groupby(["lang", "source", "label"]).size().unstack(fill_value=0).to_string())
+    if args.export:
+        got.rename(columns={"key": "id"})[["id", "lang", "text", "label", "formality", "split", "source"]].to_csv(
+            args.export, index=False)
+        print(f"written {len(got)} texts to {args.export}")
 
 
 if __name__ == "__main__":

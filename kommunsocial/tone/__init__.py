@@ -7,10 +7,10 @@
 
 from __future__ import annotations
 
-from . import coding, reliability
+from . import calibration, coding, reliability
 from .classifier import ToneClassifier
 from . import features, resources
 from .index import explain, score
 from .tagging import add_tone
 
-__all__ = ["score", "explain", "ToneClassifier", "coding", "reliability", "add_tone", "features", "resources"]
+__all__ = ["score", "explain", "ToneClassifier", "calibration", "coding", "reliability", "add_tone", "features", "resources"]

@@ -7,10 +7,10 @@ import numpy as np
 import pandas as pd
 import seaborn as sns
 
-from ..report.style import MAX_PAGES_DRAWN, OTHER_COLOURS, TONE_COLOURS, empty, month_axis, setup, tone_ramp
+from ..report.style import MAX_PAGES_DRAWN, NEUTRAL, OTHER_COLOURS, TONE_COLOURS, empty, month_axis, setup, tone_ramp
 from . import summaries
 
-__all__ = ["formality_distributions", "formality_by_month", "drivers"]
+__all__ = ["formality_distributions", "formality_by_month", "drivers", "calibration"]
 
 BANDS = ((0, 20, "0–20 very conversational"), (20, 40, "20–40"), (40, 60, "40–60 mixed"), (60, 80, "60–80"),
          (80, 100.0001, "80–100 very formal"))
@@ -88,5 +88,35 @@ def drivers(posts: pd.DataFrame) -> plt.Figure:
     ax.set_xlabel("mean contribution to the index (log-odds; > 0 towards formal)")
     ax.set_ylabel("")
     ax.legend(title="language", loc="lower right", frameon=False)
+    fig.tight_layout()
+    return fig
+
+
+def calibration(table: pd.DataFrame, *, mixed=None) -> plt.Figure:
+    """The share of posts people coded formal against the index, band by band, with 95 % intervals.
+
+    ``table`` is :func:`kommunsocial.tone.calibration.calibration`; the diagonal is a perfectly
+    calibrated index; ``mixed`` (low, high) shades the mixed band.
+    """
+    setup()
+    data = table[table["posts"] > 0]
+    if not len(data):
+        return empty("No coded posts to compare the index with")
+    fig, ax = plt.subplots(figsize=(6.2, 4.4))
+    if mixed is not None:
+        ax.axvspan(mixed[0], mixed[1], color=NEUTRAL, alpha=0.15, lw=0)
+        ax.text((mixed[0] + mixed[1]) / 2, 97, "mixed band", ha="center", va="top", fontsize=9)
+    ax.plot([0, 100], [0, 100], color="0.6", lw=1, ls="--", label="perfect calibration")
+    x = data["mean_index"].to_numpy(float)
+    y, lo, hi = (100 * data[c].to_numpy(float) for c in ("share_formal", "low", "high"))
+    ax.errorbar(x, y, yerr=[np.clip(y - lo, 0, None), np.clip(hi - y, 0, None)], fmt="o", color=TONE_COLOURS["formal"], ecolor="0.45", capsize=3,
+                label="coded formal (95 % interval)")
+    for xi, yi, n in zip(x, y, data["posts"]):
+        ax.annotate(f"{n}", (xi, yi), textcoords="offset points", xytext=(6, -10), fontsize=8, color="0.35")
+    ax.set_xlim(0, 100)
+    ax.set_ylim(-3, 103)
+    ax.set_xlabel("formality index (mean of the band)")
+    ax.set_ylabel("posts coded formal by people (%)")
+    ax.legend(loc="lower right", frameon=False, fontsize=9)
     fig.tight_layout()
     return fig

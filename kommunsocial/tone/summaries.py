@@ -7,12 +7,13 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from . import calibration as _calibration
 from . import reliability
 from .index import MODEL_FEATURES, WEIGHTS, design_matrix
 from . import features as _features
 
 __all__ = ["scored_posts", "unscored", "not_scored", "by_group", "weights_table", "drivers", "examples", "coding_dir",
-           "coded_posts", "agreement", "against_coders"]
+           "coded_posts", "agreement", "against_coders", "band_shares", "calibration_against_coders"]
 
 
 def scored_posts(ds, *, tone_method: str = "index", threshold: float = 50.0) -> pd.DataFrame:
@@ -239,3 +240,54 @@ def against_coders(posts: pd.DataFrame, coded: pd.DataFrame) -> dict:
         else np.nan
     result["n"] = int(len(both))
     return result
+
+
+def band_shares(posts: pd.DataFrame, *, mixed=_calibration.DEFAULT_MIXED, by: str = "page") -> pd.DataFrame:
+    """Per group: scored posts and the % conversational, mixed and formal with the ``mixed`` band.
+
+    The band (:func:`kommunsocial.tone.calibration.bands`) is where people are unsure whether a post
+    is formal; a page with many posts in it writes in between, which a two-way split hides.
+
+    >>> p = pd.DataFrame({"page": ["A", "A", "A", "B"], "formality": [10.0, 50.0, 90.0, None]})
+    >>> row = band_shares(p, mixed=(35, 65)).loc["A"]
+    >>> int(row["posts"]), row[["% conversational", "% mixed", "% formal"]].tolist()
+    (3, [33.3, 33.3, 33.3])
+    """
+    data = posts.dropna(subset=["formality"])
+    band = _calibration.bands(data["formality"], mixed=mixed)
+    table = pd.crosstab(data[by], band, normalize="index").reindex(columns=list(_calibration.BAND_LABELS),
+                                                                    fill_value=0.0) * 100
+    table.columns = [f"% {c}" for c in table.columns]
+    table = table.round(1)
+    table.insert(0, "posts", data.groupby(by).size().reindex(table.index).astype(int))
+    table.columns.name = None
+    return table
+
+
+def calibration_against_coders(posts: pd.DataFrame, coded: pd.DataFrame, *,
+                               edges=(0, 20, 35, 50, 65, 80, 100)) -> pd.DataFrame:
+    """:func:`kommunsocial.tone.calibration.calibration` of the posts' ``formality`` against the coders'
+    majority tone (posts they tie on are left out); empty without coded posts."""
+    if not len(coded):
+        return pd.DataFrame()
+    gold = reliability.gold_labels(coded)
+    by_id = posts.assign(post_id=posts["post_id"].astype(str)).set_index("post_id")["formality"]
+    return _calibration.calibration(by_id.reindex(gold.index), gold, edges=edges)
+
+
+def calibration_note(posts: pd.DataFrame, coded: pd.DataFrame, *, mixed=_calibration.DEFAULT_MIXED) -> str:
+    """One sentence on the mixed band these coders imply (:func:`~kommunsocial.tone.calibration.fit_calibration`),
+    beside the band in use; or why it cannot be said."""
+    used = f"The mixed band in use is {mixed[0]:g}–{mixed[1]:g}."
+    if not len(coded):
+        return used + " No coded posts: the coders' own band cannot be estimated."
+    gold = reliability.gold_labels(coded)
+    by_id = posts.assign(post_id=posts["post_id"].astype(str)).set_index("post_id")["formality"]
+    try:
+        fit = _calibration.fit_calibration(by_id.reindex(gold.index), gold)
+        lo, hi = _calibration.mixed_band(fit)
+    except ValueError as exc:
+        return f"{used} The coders' own band cannot be estimated: {exc}."
+    return (f"{used} On these {fit['n']} coded posts, a third to two thirds were coded formal between index {lo:g} "
+            f"and {hi:g} "
+            f"(calibration slope {fit['b']:.2f}; 1 is an index exactly as sure as the coders).")
