@@ -14,9 +14,9 @@ describes what a post is about rather than how it is written: adjusting the tone
 which topics are nonetheless nearly one register.
 
 Why ``"nmf"`` is the default (measured by ``benchmarks/topic_register.py``, figures in its
-docstring): on the bundled sample it recovers the planted tone ratios (comments 1.64 for 1.6,
+docstring): on the bundled sample it recovers the planted tone ratios (comments 1.65 for 1.6,
 reactions 1.39 for 1.4) as the all-words model did (1.59, 1.43), while the seeded areas leave
-confounding in (1.29, 1.30): they file a crisis notice that closes the schools under schools, and
+confounding in (1.30, 1.30): they file a crisis notice that closes the schools under schools, and
 the planted crisis effect goes with it. The seeded areas are far less often one register on the
 sample (4 topics of 32 at 90 % or more, against 24 of 31), but not on real Swedish text, where
 subject and register go together.
