@@ -77,7 +77,7 @@ def coded_tone(posts: pd.DataFrame, coded: pd.DataFrame, *, coding_dir=None) -> 
     if ties:
         notes.append(f"{ties} coded {'post has' if ties == 1 else 'posts have'} a tie between the coders: the first "
                      f"coder's code is used, so that the coded sample stays random (resolve them for a better gold "
-                     f"standard)")
+                     f"standard).")
     sheets = sorted(Path(coding_dir).glob("*.design.json")) if coding_dir else []
     probability = None
     for design in sheets:
@@ -149,7 +149,8 @@ def tone_estimates(metrics: pd.DataFrame, formula: str, coded: CodedTone, *, fam
             table[col] = np.nan if col != "note" else ""
     table["note"] = table["note"].fillna("")
     table.index.name = "estimate"
-    return table[["irr", "ci_low", "ci_high", "posts", "coded posts", "note"]], _which(table)
+    shown = ["irr", "ci_low", "ci_high", "posts", "coded posts"] + (["note"] if (table["note"] != "").any() else [])
+    return table[shown], _which(table)
 
 
 def _which(table: pd.DataFrame) -> str:
@@ -171,3 +172,37 @@ def _which(table: pd.DataFrame) -> str:
                 f"pull it towards 1: code a random sample of posts (`kommunsocial.tone.coding.sample_for_coding`) "
                 f"to correct it. The naive ratio is shown only for comparison.")
     return "No estimate of the tone effect can be made from these posts: see the notes above."
+
+
+#: The recovery check's table as shown in the report: readable column names.
+_RECOVERY_COLUMNS = {"irr": "planted IRR", "mean_irr": "mean estimate", "median_irr": "median estimate",
+                     "bias_pct": "bias (% of the IRR)", "coverage": "95 % intervals covering it",
+                     "median_ci_ratio": "median interval (high / low)", "n_sim": "replications"}
+
+
+def recovery(metrics: pd.DataFrame, formula: str, coded: CodedTone, *, irr: float = 1.5, n_sim: int = 100,
+             seed: int = 0, family: str = "negbin", exposure: str | None = "followers",
+             cluster: str = "page_id") -> tuple[pd.DataFrame, list]:
+    """:func:`~kommunsocial.engagement.recovery_check` of these posts and coded sample, as a report table.
+
+    Returns (table of bias and coverage per estimate, notes); an empty table and the reason when
+    there is no coded sample or the check cannot run on these posts.
+    """
+    from .recovery import recovery_check
+
+    if not coded.n_coded:
+        return pd.DataFrame(), ["No coded posts: the recovery check simulates from the coded tone and needs a "
+                                "coded random sample."]
+    data = metrics.assign(gold_tone=metrics["post_id"].astype(str).map(coded.gold).astype("object"),
+                          p_coded=metrics["post_id"].astype(str).map(coded.probability).astype(float))
+    data = data[data["p_coded"] > 0]
+    try:
+        check = recovery_check(data, formula, irr=irr, family=family, cluster=cluster, exposure=exposure,
+                               n_sim=n_sim, seed=seed)
+    except (ModelError, NotEstimable, ValueError) as exc:
+        return pd.DataFrame(), [f"The recovery check cannot run on these posts: {exc}"]
+    table = check.table.rename(columns=_RECOVERY_COLUMNS)
+    table.index = table.index.map({"naive": "naive", "adjusted": "adjusted",
+                                   "corrected": "adjusted and corrected"}.get)
+    table.index.name = "estimate"
+    return table, list(check.notes)
