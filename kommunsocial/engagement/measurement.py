@@ -180,13 +180,20 @@ _RECOVERY_COLUMNS = {"irr": "planted IRR", "mean_irr": "mean estimate", "median_
                      "median_ci_ratio": "median interval (high / low)", "n_sim": "replications"}
 
 
+#: The recovery check runs on at most this many posts (whole pages drawn at random beyond it): each
+#: replication refits the model, and a country's posts would take minutes per replication.
+RECOVERY_MAX_POSTS = 20_000
+
+
 def recovery(metrics: pd.DataFrame, formula: str, coded: CodedTone, *, irr: float = 1.5, n_sim: int = 100,
              seed: int = 0, family: str = "negbin", exposure: str | None = "followers",
-             cluster: str = "page_id") -> tuple[pd.DataFrame, list]:
+             cluster: str = "page_id", max_posts: int = RECOVERY_MAX_POSTS) -> tuple[pd.DataFrame, list]:
     """:func:`~kommunsocial.engagement.recovery_check` of these posts and coded sample, as a report table.
 
-    Returns (table of bias and coverage per estimate, notes); an empty table and the reason when
-    there is no coded sample or the check cannot run on these posts.
+    With more than ``max_posts`` posts the check runs on whole pages drawn at random (seeded) up to
+    that many posts, with their coded posts: a smaller design than the real one, so it errs on the
+    side of caution; a note says so. Returns (table of bias and coverage per estimate, notes); an
+    empty table and the reason when there is no coded sample or the check cannot run on these posts.
     """
     from .recovery import recovery_check
 
@@ -196,6 +203,15 @@ def recovery(metrics: pd.DataFrame, formula: str, coded: CodedTone, *, irr: floa
     data = metrics.assign(gold_tone=metrics["post_id"].astype(str).map(coded.gold).astype("object"),
                           p_coded=metrics["post_id"].astype(str).map(coded.probability).astype(float))
     data = data[data["p_coded"] > 0]
+    notes = []
+    if len(data) > max_posts:
+        sizes = data.groupby(cluster).size().sample(frac=1.0, random_state=seed)
+        keep = sizes.index[(sizes.cumsum() <= max_posts) | (sizes.cumsum().shift(fill_value=0) == 0)]
+        n_all, pages_all = len(data), len(sizes)
+        data = data[data[cluster].isin(keep)]
+        notes.append(f"The check ran on {len(data):,} posts of {len(keep)} of the {pages_all} pages, drawn at random "
+                     f"(seed {seed}), not on all {n_all:,}: each replication refits the model. A smaller design "
+                     f"than the real one, so its coverage errs on the side of caution.")
     try:
         check = recovery_check(data, formula, irr=irr, family=family, cluster=cluster, exposure=exposure,
                                n_sim=n_sim, seed=seed)
@@ -205,4 +221,4 @@ def recovery(metrics: pd.DataFrame, formula: str, coded: CodedTone, *, irr: floa
     table.index = table.index.map({"naive": "naive", "adjusted": "adjusted",
                                    "corrected": "adjusted and corrected"}.get)
     table.index.name = "estimate"
-    return table, list(check.notes)
+    return table, notes + list(check.notes)

@@ -90,3 +90,14 @@ def test_without_codes_the_adjusted_estimate_is_reported_with_its_caveat():
                                               family="poisson", exposure=None)
     assert np.isnan(table.loc["adjusted and corrected", "irr"]) and table.loc["adjusted and corrected", "note"]
     assert which.startswith("**Report the adjusted estimate**") and "pull it towards 1" in which
+
+
+def test_the_recovery_check_runs_on_whole_pages_up_to_a_cap():
+    m = _simulated(n=1200, pages=8)
+    truth = m.set_index("post_id")["_truth"].astype("string")
+    coded = measurement.CodedTone(truth.where(np.arange(len(m)) % 4 == 0), pd.Series(0.25, index=m["post_id"]), [])
+    table, notes = measurement.recovery(m, "comments ~ C(tone, Treatment('formal')) + C(page_id)", coded, n_sim=5,
+                                        family="poisson", exposure=None, max_posts=500)
+    assert any(n.startswith("The check ran on") and "of the 8 pages" in n for n in notes)
+    assert list(table.index) == ["naive", "adjusted", "adjusted and corrected"]
+    assert (table["replications"] <= 5).all() and "95 % intervals covering it" in table
