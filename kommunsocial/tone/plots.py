@@ -99,7 +99,7 @@ def calibration(table: pd.DataFrame, *, mixed=None) -> plt.Figure:
     calibrated index; ``mixed`` (low, high) shades the mixed band.
     """
     setup()
-    data = table[table["posts"] > 0]
+    data = table[table["posts"] > 0] if len(table) else table
     if not len(data):
         return empty("No coded posts to compare the index with")
     fig, ax = plt.subplots(figsize=(6.2, 4.4))

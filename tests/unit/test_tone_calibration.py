@@ -117,3 +117,10 @@ def test_calibration_note_says_why_without_codes():
     posts = pd.DataFrame({"post_id": ["1"], "formality": [10.0]})
     note = summaries.calibration_note(posts, _coded({}).reindex(columns=["post_id", "coder", "tone", "formality"]))
     assert "40–71" in note and "No coded posts" in note
+
+
+def test_the_calibration_figure_without_coded_posts_says_so():
+    from kommunsocial.tone import plots
+
+    fig = plots.calibration(pd.DataFrame(), mixed=(40, 71))
+    assert "No coded posts" in " ".join(t.get_text() for t in fig.findobj(lambda a: hasattr(a, "get_text")))
