@@ -148,14 +148,29 @@ def tone_estimates(metrics: pd.DataFrame, formula: str, coded: CodedTone, *, fam
         if col not in table:
             table[col] = np.nan if col != "note" else ""
     table["note"] = table["note"].fillna("")
+    for col in ("posts", "coded posts"):
+        table[col] = table[col].astype("Int64")
     table.index.name = "estimate"
     shown = ["irr", "ci_low", "ci_high", "posts", "coded posts"] + (["note"] if (table["note"] != "").any() else [])
     return table[shown], _which(table)
 
 
+#: An interval whose upper end is more than this many times its lower end says nothing of the effect.
+UNINFORMATIVE_RATIO = 20.0
+
+
+def _informative(row) -> bool:
+    return pd.notna(row["irr"]) and row["ci_high"] / max(row["ci_low"], 1e-300) <= UNINFORMATIVE_RATIO
+
+
 def _which(table: pd.DataFrame) -> str:
     corrected = table.loc[ESTIMATES[2]]
     adjusted = table.loc["adjusted"]
+    for name, row in (("adjusted and corrected", corrected), ("adjusted", adjusted)):
+        if pd.notna(row["irr"]) and not _informative(row):
+            return (f"**No tone effect to report**: the {name} estimate's 95 % interval ({row['ci_low']:.2g}–"
+                    f"{row['ci_high']:.2g}) is too wide to tell an effect from none. These posts are too few, or too "
+                    f"few have the outcome, for this model: pool more pages or years, or choose a simpler formula.")
     if pd.notna(corrected["irr"]):
         width = (np.log(corrected["ci_high"]) - np.log(corrected["ci_low"])) / max(
             np.log(adjusted["ci_high"]) - np.log(adjusted["ci_low"]), 1e-12) if pd.notna(adjusted["irr"]) else np.nan

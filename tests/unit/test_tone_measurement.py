@@ -101,3 +101,10 @@ def test_the_recovery_check_runs_on_whole_pages_up_to_a_cap():
     assert any(n.startswith("The check ran on") and "of the 8 pages" in n for n in notes)
     assert list(table.index) == ["naive", "adjusted", "adjusted and corrected"]
     assert (table["replications"] <= 5).all() and "95 % intervals covering it" in table
+
+
+def test_an_interval_too_wide_to_say_anything_is_not_reported():
+    table = pd.DataFrame({"irr": [1.5, 0.5, np.nan], "ci_low": [0.6, 0.0001, np.nan], "ci_high": [3.4, 1894.0, np.nan],
+                          "posts": [636, 636, pd.NA], "coded posts": [0, 0, pd.NA], "note": ["", "", "no coded posts"]},
+                         index=list(measurement.ESTIMATES))
+    assert measurement._which(table).startswith("**No tone effect to report**: the adjusted estimate's 95 % interval")
