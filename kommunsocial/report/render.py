@@ -128,7 +128,7 @@ def table(frame: pd.DataFrame, *, precision: int | None = None, hide_index: bool
     frame = frame.copy(deep=False)
     frame.index = frame.index.set_names([None if n is None else escape(n) for n in frame.index.names])
     frame.columns = frame.columns.set_names([None if n is None else escape(n) for n in frame.columns.names])
-    styler = frame.style.format(precision=precision, escape="html")
+    styler = frame.style.format(precision=precision, escape="html", na_rep="–")
     styler = styler.format_index(escape="html", axis=0).format_index(escape="html", axis=1)
     if hide_index:
         styler = styler.hide(axis="index")
