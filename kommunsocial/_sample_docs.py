@@ -8,7 +8,12 @@ from pathlib import Path
 
 from .io.write._common import write_csv
 
-__all__ = ["write_docs"]
+__all__ = ["write_docs", "CODER_ERROR_RATES"]
+
+#: The two simulated coders' chance of the wrong tone (coder_a, coder_b) on clear posts and on hard ones
+#: (plain, mixed, short: see ``kommunsocial.sample.STYLE_WEIGHTS``): they know the planted tone better
+#: than the index does, and disagree mostly where the text gives them little to go on.
+CODER_ERROR_RATES = {"clear": (0.02, 0.04), "hard": (0.10, 0.16)}
 
 
 def write_docs(corpus, folder: Path, format: str) -> list[Path]:
@@ -18,7 +23,8 @@ def write_docs(corpus, folder: Path, format: str) -> list[Path]:
     written = []
     names = corpus.pages.set_index("page_id")["page_name"]
     sheets = coding.simulate_coders(corpus.posts.assign(page=corpus.posts["page_id"].map(names)), n=200,
-                                    seed=corpus.seed)
+                                    seed=corpus.seed, error_rates=CODER_ERROR_RATES["clear"],
+                                    hard_error_rates=CODER_ERROR_RATES["hard"])
     (folder / "coding").mkdir(exist_ok=True)
     for name, sheet in sheets.items():
         written.append(write_csv(sheet, folder / "coding" / f"{name}.csv"))

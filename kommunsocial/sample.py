@@ -35,8 +35,10 @@ import pandas as pd
 from .config import page_timezone
 from .schema import Dataset
 
-__all__ = ["generate", "write", "FORMATS", "planted", "read_planted", "planted_tone_irr", "TOPICS", "IRR", "SampleCorpus"]
+__all__ = ["generate", "write", "FORMATS", "planted", "read_planted", "planted_tone_irr", "TOPICS", "IRR", "STYLES",
+           "SampleCorpus"]
 
+STYLES = ("clear", "plain", "mixed", "short")
 TOPICS = ("snow", "water", "school", "events", "crisis", "jobs", "council", "roads", "waste", "care", "leisure")
 
 #: Incidence-rate ratios planted in the generator, by outcome: each term multiplies the expected count.
@@ -58,6 +60,14 @@ TONE_BY_TOPIC = {"crisis": -2.8, "council": -1.6, "care": -0.4, "water": -0.5, "
 TOPIC_WEIGHTS = {"snow": 0.10, "water": 0.07, "school": 0.10, "events": 0.15, "crisis": 0.07, "jobs": 0.08,
                  "council": 0.10, "roads": 0.09, "waste": 0.07, "care": 0.07, "leisure": 0.10}
 POST_TYPE_WEIGHTS = {"photo": 0.50, "link": 0.22, "video": 0.10, "status": 0.12, "event": 0.06}
+#: How a post is written (column ``_style``): ``clear`` in its tone's own words, ``plain`` a neutral
+#: notice with no marker of either tone, ``mixed`` with the other tone's marks (a friendly post
+#: quoting officialese, a formal one with an emoji bullet or addressing the reader), ``short`` a few
+#: words. Real posts mix registers like this; the index misreads about one post in ten of this mix.
+STYLE_WEIGHTS = {"clear": 0.70, "plain": 0.12, "mixed": 0.13, "short": 0.05}
+#: Chance that a clear post also states a plain fact of its topic (formal and conversational posts
+#: about the same service share their content words).
+PLAIN_FACT_SHARE = 0.4
 #: Share of citizens' top-level comments that are questions to the municipality.
 QUESTION_SHARE = 0.35
 #: Expected citizen-to-citizen replies per thread.
@@ -283,8 +293,9 @@ def _page_content(rng, page, start, days, activity):
     counts = {k: v[order] for k, v in counts.items()}
     local = created.tz_convert(tz)
     fill = _Filler(rng, bank, page, lang)
-    texts = [fill.post(t, "conversational" if c else "formal", ts) for t, c, ts in
-             zip(topic, conversational, local)]
+    style = rng.choice(STYLES, size=n, p=[STYLE_WEIGHTS[s] for s in STYLES])
+    texts = [fill.post(t, "conversational" if c else "formal", ts, s) for t, c, ts, s in
+             zip(topic, conversational, local, style)]
     post_ids = [f"{page['page_id']}_{8100000000000 + int(page['page_id'][-6:]) * 1000 + i:d}" for i in range(n)]
     reactions = _split_reactions(rng, counts["reactions"], topic)
     posts = pd.DataFrame({
@@ -294,6 +305,7 @@ def _page_content(rng, page, start, days, activity):
         "n_reactions": counts["reactions"], **reactions, "n_shares": counts["shares"],
         "followers_at_posting": followers_at, "_topic": topic, "_tone": np.where(conversational, "conversational",
                                                                                  "formal"),
+        "_style": style,
     })
     comments = _threads(rng, page, posts, counts["comments"], fill)
     n_comments = comments.groupby("post_id").size().reindex(posts["post_id"], fill_value=0).to_numpy()
@@ -367,24 +379,59 @@ class _Filler:
     def fmt(self, template):
         return _Formatter(self.slot).format(template)
 
-    def post(self, topic, tone, ts):
+    def post(self, topic, tone, ts, style="clear"):
+        """A post about ``topic`` in ``tone``, written in ``style`` (see :data:`STYLE_WEIGHTS`)."""
         self.ts = ts
         parts = self.bank["topics"][topic][tone]
         rng = self.rng
-        chunks = []
-        if rng.random() < 0.8:
-            chunks.append(self.pick(parts["openers"]))
-        n_bodies = 1 + int(rng.random() < 0.45)
-        idx = rng.choice(len(parts["bodies"]), size=min(n_bodies, len(parts["bodies"])), replace=False)
-        chunks.extend(parts["bodies"][i] for i in idx)
-        if rng.random() < 0.7:
-            chunks.append(self.pick(parts["closings"]))
+        plain = self.bank["plain"][topic]
+        if style == "short":
+            return _capitalise(self.fmt(self.pick(self.bank["short"][tone])))
+        if style == "plain":  # a notice any voice could write: one or two facts, nothing else
+            idx = rng.choice(len(plain), size=1 + int(rng.random() < 0.5), replace=False)
+            chunks = [plain[i] for i in idx]
+        elif style == "mixed":
+            chunks = self._mixed(topic, tone, parts, plain)
+        else:
+            chunks = [self.pick(parts["openers"])] if rng.random() < 0.8 else []
+            n_bodies = 1 + int(rng.random() < 0.45)
+            idx = rng.choice(len(parts["bodies"]), size=min(n_bodies, len(parts["bodies"])), replace=False)
+            chunks.extend(parts["bodies"][i] for i in idx)
+            if rng.random() < PLAIN_FACT_SHARE:  # the topic's content words, shared by both voices
+                chunks.insert(len(chunks) - int(n_bodies > 1 and rng.random() < 0.5), self.pick(plain))
+            if rng.random() < 0.7:
+                chunks.append(self.pick(parts["closings"]))
         text = " ".join(_capitalise(self.fmt(c)) for c in chunks)
         if rng.random() < 0.25:
             text += "\n" + self.fmt("{url}")
-        if tone == "conversational" and rng.random() < 0.2:
+        if tone == "conversational" and style != "plain" and rng.random() < 0.2:
             text += f" #{self.page['_town'].lower()}"
         return text
+
+    def _mixed(self, topic, tone, parts, plain):
+        """A post in ``tone`` that carries the other voice's marks around a plain fact of the topic."""
+        rng, mixed = self.rng, self.bank["mixed"][tone]
+        if tone == "formal":  # an emoji bullet or "Vi informerar …", the reader addressed, or both
+            marked = rng.random() < 0.85
+            chunks = [self.pick(mixed["openers"])] if marked else [self.pick(parts["openers"])]
+            if rng.random() < 0.3:
+                chunks.append(self.pick(parts["bodies"]))
+            chunks.append(self.pick(plain))
+            if not marked or rng.random() < 0.5:
+                chunks.append(self.pick(mixed["closings"]))
+            return chunks
+        # a friendly post quoting officialese: the topic's own formal wording, or a stock phrase
+        chunks = [self.pick(parts["openers"])] if rng.random() < 0.4 else []
+        if rng.random() < 0.5:
+            chunks.append(self.pick(mixed["frames"]).replace("[quote]", self.pick(self.bank["topics"][topic]["formal"]
+                                                                                  ["bodies"])))
+        else:
+            chunks.append(self.pick(mixed["officialese"]))
+        if rng.random() < 0.6:
+            chunks.insert(len(chunks) - 1, self.pick(plain))
+        if rng.random() < 0.5:
+            chunks.append(self.pick(parts["closings"]))
+        return chunks
 
     def person(self):
         i = int(self.rng.choice(len(self.people_ids), p=self.people_p))
