@@ -128,7 +128,11 @@ def real_devset(root: Path, clf: ToneClassifier) -> pd.DataFrame | None:
 def real_tables(dev: pd.DataFrame) -> dict:
     """Per source, per language and overall: agreement with the coder, for the index and the classifier."""
     rows = []
+    import realdev
+
+    publisher = np.where(dev["source"].isin(realdev.PUBLIC_BODIES), "public bodies", "citizens and politicians")
     groups = ([("source", k, g) for k, g in dev.groupby("source")] + [("lang", k, g) for k, g in dev.groupby("lang")]
+              + [("publisher", k, g) for k, g in dev.groupby(publisher)]
               + [("split", k, g) for k, g in dev.groupby("split")] + [("all", "all", dev)])
     for level, key, g in groups:
         for m in ("index", "classifier"):
@@ -168,7 +172,7 @@ def main(argv=None):
         print("## Calibration of the index on the real development set\n")
         print(tables["calibration"].round(3).to_string())
         print(f"\nlogistic calibration: a = {tables['fit']['a']:.3f}, b = {tables['fit']['b']:.3f} "
-              f"(n = {tables['fit']['n']}); 20–80 % coded formal between index {tables['band'][0]:g} and "
+              f"(n = {tables['fit']['n']}); a third to two thirds coded formal between index {tables['band'][0]:g} and "
               f"{tables['band'][1]:g}\n")
         print(tables["bands"].to_string(), "\n")
         out.update(tables)

@@ -7,7 +7,7 @@ given a ``label`` (formal / conversational) and a ``formality`` rating (1–5) w
 
 What is in the repository: the labels (``labels_<lang>.csv``: ``key``, ``source``, ``lang``,
 ``label``, ``formality``, ``split``, ``text_sha1``, ``note``) and where every text came from
-(``SOURCES.md``, and each source's ``recipe`` in ``src_<lang>.py``). What is not: the texts,
+(``SOURCES_<lang>.md``, and each source's ``recipe`` in ``src_<lang>.py``). What is not: the texts,
 since most of them may not be redistributed. Put the raw files in a local folder by the recipes
 (default ``benchmarks/data/real-devset/<source>/``); :func:`load` reads them, finds each labelled
 text by its key and checks it is the text that was labelled (``text_sha1``).
@@ -29,6 +29,12 @@ import pandas as pd
 HERE = Path(__file__).parent
 DEFAULT_DATA = HERE.parent / "data" / "real-devset"
 LABEL_COLUMNS = ["key", "source", "lang", "label", "formality", "split", "text_sha1", "note"]
+#: Sources whose texts a public body published (authorities, government, a public broadcaster, a
+#: parliament); the others are citizens' and politicians' own posts.
+PUBLIC_BODIES = frozenset({"sv-polisen-events", "sv-polisen-summaries", "sv-regeringen-artiklar",
+                           "sv-regeringen-debatt", "nb-politi-twitter", "nn-storting-sentences",
+                           "da-smittestop-app", "da-eu-codeweek-privacy", "da-stm-nytaarstaler",
+                           "da-dr-maerkesager"})
 #: Modules that define sources, one per language group.
 SOURCE_MODULES = ("src_sv", "src_no", "src_da")
 
@@ -120,7 +126,7 @@ def load(root: Path = DEFAULT_DATA) -> pd.DataFrame:
     bad = out[out["text"].map(text_sha1) != out["text_sha1"]]
     if len(bad):
         raise ValueError(f"{len(bad)} labelled texts differ from the local copy "
-                         f"(first: {bad['key'].iloc[0]}): is it the version named in SOURCES.md?")
+                         f"(first: {bad['key'].iloc[0]}): is it the version named in SOURCES_<lang>.md?")
     return out
 
 

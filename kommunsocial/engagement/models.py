@@ -93,6 +93,25 @@ def fit(posts: pd.DataFrame, *, formula: str, family: str = "negbin", cluster: s
 
     if family not in ("negbin", "poisson"):
         raise UnsupportedModel("family must be 'negbin' or 'poisson'")
+    data, notes, exposure, clusters, cov_type, n_clusters = prepare(posts, formula, cluster=cluster,
+                                                                    exposure=exposure)
+    matrices = build(formula, data, cluster=cluster, eval_env=patsy.EvalEnvironment.capture(1))
+    offset = np.log(data[exposure].to_numpy(dtype=float)) if exposure else np.zeros(len(data))
+    result = fit_count(matrices, family=family, offset=offset, clusters=clusters, cov_type=cov_type,
+                       index=data.index, maxiter=maxiter)
+    result.notes[:0] = notes
+    result.kommunsocial = {"formula": formula, "family": family, "exposure": exposure, "cluster": cluster,
+                           "maxiter": maxiter, "n_clusters": n_clusters, "cov_type": result.cov_type}
+    return result
+
+
+def prepare(posts: pd.DataFrame, formula: str, *, cluster: str | None, exposure: str | None):
+    """The rows and columns a count model of ``formula`` uses, and how its errors are clustered.
+
+    Shared by :func:`fit` and the corrected fit (:mod:`.correction`), so both estimate on the same
+    posts. Returns ``data, notes, exposure, clusters, cov_type, n_clusters``: ``exposure`` is None
+    when no post has one above 0; ``clusters`` the codes 0..C−1 for ``cov_type="cluster"``.
+    """
     used = set(re.findall(r"[A-Za-z_][A-Za-z0-9_]*", formula)) & set(posts.columns)
     extra = [c for c in (cluster, exposure) if c]
     missing = [c for c in extra if c not in posts.columns]
@@ -131,14 +150,7 @@ def fit(posts: pd.DataFrame, *, formula: str, family: str = "negbin", cluster: s
             notes.append(f"{n_clusters} {'value' if n_clusters == 1 else 'values'} of {cluster}: fewer than "
                          f"{MIN_CLUSTERS} clusters, so the standard errors are heteroskedasticity-robust (HC1), "
                          f"not clustered")
-    matrices = build(formula, data, cluster=cluster, eval_env=patsy.EvalEnvironment.capture(1))
-    offset = np.log(data[exposure].to_numpy(dtype=float)) if exposure else np.zeros(len(data))
-    result = fit_count(matrices, family=family, offset=offset, clusters=clusters, cov_type=cov_type,
-                       index=data.index, maxiter=maxiter)
-    result.notes[:0] = notes
-    result.kommunsocial = {"formula": formula, "family": family, "exposure": exposure, "cluster": cluster,
-                           "maxiter": maxiter, "n_clusters": n_clusters, "cov_type": result.cov_type}
-    return result
+    return data, notes, exposure, clusters, cov_type, n_clusters
 
 
 def irr_table(result, *, hide=("page_id",)) -> pd.DataFrame:

@@ -4,11 +4,12 @@ The index is fitted as a probability of *formal*, but on real text a score of 70
 that 70 % of such posts are read as formal. :func:`calibration` tabulates, band by band of the
 index, the share of posts people coded formal; :func:`fit_calibration` fits the curve through
 them (a logistic regression of the human code on the index's log-odds); :func:`mixed_band` reads
-off the scores where people are unsure (by default, where 20–80 % of posts are coded formal).
+off the scores where people are split (by default, where a third to two thirds of posts are coded
+formal).
 :func:`bands` then labels posts formal / mixed / conversational instead of forcing every post
 into two classes.
 
->>> bands([10.0, 50.0, 90.0, None], mixed=(35, 65)).tolist()
+>>> bands([10.0, 50.0, 90.0, None], mixed=(40, 71)).tolist()
 ['conversational', 'mixed', 'formal', <NA>]
 """
 
@@ -22,9 +23,10 @@ import pandas as pd
 __all__ = ["DEFAULT_MIXED", "BAND_LABELS", "bands", "calibration", "fit_calibration", "mixed_band", "wilson"]
 
 #: The mixed band the package uses when none is given: index scores where, on the real development
-#: set (``benchmarks/realdev``, all languages, train and test), between 20 % and 80 % of posts were
-#: coded formal by a person (:func:`mixed_band` of :func:`fit_calibration`, rounded to whole points).
-DEFAULT_MIXED: tuple[float, float] = (35.0, 65.0)
+#: set (``benchmarks/realdev``: 624 texts in sv, nb, nn and da, train and test), between a third and
+#: two thirds of the texts were coded formal by a person (:func:`mixed_band` of
+#: :func:`fit_calibration`: 40.0–70.5, rounded outwards to whole points; ``benchmarks/tone_validity.py``).
+DEFAULT_MIXED: tuple[float, float] = (40.0, 71.0)
 BAND_LABELS = ("conversational", "mixed", "formal")
 
 
@@ -158,10 +160,12 @@ def fit_calibration(formality, gold) -> dict:
     return {"a": float(res.params[0]), "b": float(res.params[1]), "n": int(len(both))}
 
 
-def mixed_band(fit: dict, *, low: float = 0.2, high: float = 0.8) -> tuple[float, float]:
+def mixed_band(fit: dict, *, low: float = 1 / 3, high: float = 2 / 3) -> tuple[float, float]:
     """The index scores between which people code ``low`` to ``high`` of posts formal, by a calibration fit.
 
-    >>> mixed_band({"a": 0.0, "b": 1.0})  # a perfectly calibrated index: the scores 20 and 80
+    >>> mixed_band({"a": 0.0, "b": 1.0})  # a perfectly calibrated index: the scores 33.3 and 66.7
+    (33.3, 66.7)
+    >>> mixed_band({"a": 0.0, "b": 1.0}, low=0.2, high=0.8)
     (20.0, 80.0)
     """
     if not 0 < low < high < 1:

@@ -15,7 +15,7 @@ from .. import spreadsheet
 from ..errors import KommunsocialError
 
 __all__ = ["TONES", "CODEBOOK", "sample_for_coding", "write_sheet", "read_coding", "read_coding_dir",
-           "simulate_coders", "CodingError"]
+           "simulate_coders", "CodingError", "inclusion_probabilities", "read_design", "design_probabilities"]
 
 #: The two tone codes.
 TONES = ("formal", "conversational")
@@ -115,9 +115,11 @@ def sample_for_coding(dataset_or_posts, n: int, *, seed: int, strata=("page_id",
         Each stratum gets a share of ``n`` proportional to its size (largest remainder).
     path : str or Path, optional
         Write the sheet there: ``.csv`` (with a ``<name>.codebook.md`` beside it) or ``.xlsx``
-        (the codebook as a second sheet).
+        (the codebook as a second sheet), and the draw's parameters as ``<name>.design.json``,
+        from which :func:`design_probabilities` recomputes each post's inclusion probability.
     min_words : int
-        Posts with fewer words (e.g. photo posts without text) are not sampled.
+        Posts with fewer words (e.g. photo posts without text) are not sampled: their inclusion
+        probability is 0 (:func:`inclusion_probabilities`).
 
     Returns
     -------
@@ -136,6 +138,32 @@ def sample_for_coding(dataset_or_posts, n: int, *, seed: int, strata=("page_id",
     >>> sheet["page"].value_counts().sort_index().tolist(), list(sheet.columns)
     ([2, 2], ['id', 'page', 'date', 'text', 'tone', 'formality'])
     """
+    posts, strata_keys, take = _design(dataset_or_posts, n, strata=strata, period=period, min_words=min_words)
+    rng = np.random.default_rng(seed)
+    chosen = []
+    for key, k in take.items():
+        if k:
+            idx = strata_keys.index[strata_keys == key].to_numpy()
+            chosen.extend(rng.choice(idx, size=int(k), replace=False).tolist())
+    picked = posts.loc[chosen].iloc[rng.permutation(len(chosen))]
+    sheet = pd.DataFrame({
+        "id": picked["post_id"].astype(str).to_numpy(),
+        "page": picked["page"].astype(str).to_numpy(),
+        "date": pd.to_datetime(picked["created_at"], utc=True).dt.strftime("%Y-%m-%d").to_numpy(),
+        "text": picked["text"].fillna("").astype(str).to_numpy(),
+        "tone": "",
+        "formality": "",
+    })
+    if path is not None:
+        write_sheet(sheet, path)
+        _write_design(Path(path), {"n": int(n), "seed": int(seed), "strata": list(strata), "period": period,
+                                   "min_words": int(min_words), "n_eligible": int(len(posts)),
+                                   "n_sampled": int(len(sheet))})
+    return sheet
+
+
+def _design(dataset_or_posts, n, *, strata, period, min_words):
+    """The eligible posts (sorted by id), each one's stratum and the posts allocated to each stratum."""
     if not isinstance(n, (int, np.integer)) or n < 1:
         raise ValueError(f"n must be a positive whole number, not {n!r}")
     posts = _posts_and_names(dataset_or_posts)
@@ -153,30 +181,104 @@ def sample_for_coding(dataset_or_posts, n: int, *, seed: int, strata=("page_id",
             keys.append(col)
         else:
             raise ValueError(f"stratum column {col!r} is not in the posts table")
-    rng = np.random.default_rng(seed)
     if keys:
         strata_keys = posts[keys].astype(str).agg("\x1f".join, axis=1)
     else:
         strata_keys = pd.Series("all", index=posts.index)
     sizes = strata_keys.value_counts().sort_index()
-    take = _allocate(sizes, n)
-    chosen = []
-    for key, k in take.items():
-        if k:
-            idx = strata_keys.index[strata_keys == key].to_numpy()
-            chosen.extend(rng.choice(idx, size=int(k), replace=False).tolist())
-    picked = posts.loc[chosen].iloc[rng.permutation(len(chosen))]
-    sheet = pd.DataFrame({
-        "id": picked["post_id"].astype(str).to_numpy(),
-        "page": picked["page"].astype(str).to_numpy(),
-        "date": pd.to_datetime(picked["created_at"], utc=True).dt.strftime("%Y-%m-%d").to_numpy(),
-        "text": picked["text"].fillna("").astype(str).to_numpy(),
-        "tone": "",
-        "formality": "",
-    })
-    if path is not None:
-        write_sheet(sheet, path)
-    return sheet
+    return posts, strata_keys, _allocate(sizes, n)
+
+
+def inclusion_probabilities(dataset_or_posts, n: int, *, strata=("page_id", "period", "post_type"),
+                            period: str = "quarter", min_words: int = 1, seed: int | None = None) -> pd.Series:
+    """The probability each post had of being drawn into the coding sample of :func:`sample_for_coding`.
+
+    Parameters
+    ----------
+    dataset_or_posts, n, strata, period, min_words
+        As given to :func:`sample_for_coding` when the sheet was drawn (a sheet written with
+        ``path=`` has them in ``<sheet>.design.json``: ``read_design(path)``). Recomputed from the
+        same posts, the probabilities are those of the draw.
+    seed : int, optional
+        Accepted so the sheet's parameters can be passed as they are; the probabilities do not
+        depend on it (the seed chose which posts, not how likely each was).
+
+    Returns
+    -------
+    Series ``p_coded`` indexed by ``post_id``, one value per post given: ``n_h / N_h`` for a post
+    of stratum *h* (``N_h`` eligible posts, ``n_h`` allocated to it, the allocation of
+    :func:`sample_for_coding`), and 0 for a post with fewer than ``min_words`` words, which
+    could never be drawn: an estimate that weights coded posts by 1/p (the corrected fit of
+    :func:`kommunsocial.engagement.corrected_fit`) represents only the posts with p > 0.
+
+    Notes
+    -----
+    Within a stratum the draw is simple random sampling without replacement, so each of its
+    ``N_h`` posts is drawn with probability ``n_h / N_h`` (Lohr 2022, *Sampling: Design and
+    Analysis*, 3rd ed., ch. 3). For a sample drawn otherwise, give its own probabilities (simple
+    random: ``n / N`` for every post).
+
+    >>> posts = pd.DataFrame({"post_id": list("abcdef"), "page_id": ["p", "p", "p", "p", "q", "q"],
+    ...     "created_at": pd.Timestamp("2024-01-05", tz="UTC"), "post_type": "photo",
+    ...     "text": ["Hej och välkomna"] * 5 + [""]})
+    >>> inclusion_probabilities(posts, 3).round(3).tolist()
+    [0.5, 0.5, 0.5, 0.5, 1.0, 0.0]
+    """
+    eligible, strata_keys, take = _design(dataset_or_posts, n, strata=strata, period=period, min_words=min_words)
+    sizes = strata_keys.value_counts()
+    share = (take / sizes.reindex(take.index)).astype(float)
+    p = pd.Series(strata_keys.map(share).to_numpy(dtype=float), index=eligible["post_id"].astype(str).to_numpy())
+    ids = _posts_and_names(dataset_or_posts)["post_id"].astype(str)
+    return pd.Series(p.reindex(ids).fillna(0.0).to_numpy(), index=pd.Index(ids.to_numpy(), name="post_id"),
+                     name="p_coded")
+
+
+def _design_path(path: Path) -> Path:
+    return path.with_suffix(".design.json")
+
+
+def _write_design(path: Path, design: dict) -> None:
+    """The draw's parameters beside the sheet, so its inclusion probabilities can be recomputed."""
+    import json
+
+    from .._atomic import atomic_write
+
+    with atomic_write(_design_path(path)) as tmp:
+        tmp.write_text(json.dumps(design, indent=1) + "\n", encoding="utf-8")
+
+
+def read_design(sheet_path) -> dict:
+    """The parameters a sheet was drawn with (its ``<sheet>.design.json``), for :func:`inclusion_probabilities`.
+
+    Returns ``n``, ``seed``, ``strata``, ``period``, ``min_words`` (pass them on with ``**``) and
+    ``n_eligible``, ``n_sampled`` (pop them: :func:`check_design` compares them with the posts).
+    """
+    import json
+
+    path = _design_path(Path(sheet_path))
+    if not path.is_file():
+        raise CodingError(f"{path.name}: no design file beside the sheet; give the parameters the sheet was "
+                          f"drawn with (n, strata, period, min_words) to inclusion_probabilities")
+    design = json.loads(path.read_text(encoding="utf-8"))
+    design["strata"] = tuple(design["strata"])
+    return design
+
+
+def design_probabilities(dataset_or_posts, sheet_path) -> pd.Series:
+    """:func:`inclusion_probabilities` of a sheet written by :func:`sample_for_coding`, checked.
+
+    Raises :class:`CodingError` when the posts are not those the sheet was drawn from (another
+    number of eligible posts): the probabilities would not be the draw's.
+    """
+    design = read_design(sheet_path)
+    n_eligible = design.pop("n_eligible")
+    design.pop("n_sampled", None)
+    p = inclusion_probabilities(dataset_or_posts, **design)
+    if int((p > 0).sum()) != n_eligible:
+        raise CodingError(f"{Path(sheet_path).name}: drawn from {n_eligible} posts with at least "
+                          f"{design['min_words']} word(s), these posts have {int((p > 0).sum())}: not the posts "
+                          f"the sheet was drawn from, so their inclusion probabilities are not the draw's")
+    return p
 
 
 def write_sheet(sheet: pd.DataFrame, path) -> Path:

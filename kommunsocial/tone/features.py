@@ -47,6 +47,7 @@ FEATURES = {
     "ovix": f"OVIX word variation (Hultman & Westman 1977); NA below {OVIX_MIN_WORDS} words",
     "address": "second-person address (du, dig, ni, dere, you …) per 100 words",
     "we": "first person plural (vi, oss, me, we …) per 100 words",
+    "i": "first person singular (jag, jeg, eg, I …) per 100 words: a person's own voice",
     "questions": "questions (runs of ? outside links)",
     "exclamations": "exclamations (runs of !)",
     "emoji": "emoji (a skin-toned or ZWJ emoji counts once), bullets not included",
@@ -107,15 +108,27 @@ S_PASSIVE_RULES = {
                                      "positives: adjectival participles (er kjent), which are formal too.",
 }
 
+#: Participles of verbs of motion and change that form the perfect with "er" in Danish and Norwegian
+#: ("tiden er gået", "han er kommet hjem", "toget er gått"): a tense, not a passive.
+_MOTION = {
+    "da": "gået kommet rejst flyttet faldet steget sunket vokset forsvundet løbet fløjet sejlet vendt "
+          "ankommet afgået",
+    "nb": "gått kommet reist flyttet falt steget sunket vokst forsvunnet løpt flydd seilt ankommet",
+    "nn": "gått kome reist flytta falle stige sokke vakse forsvunne sprunge flydd segla",
+}
+
 #: Periphrastic passives per language: (auxiliaries, adverbs allowed between, participle endings,
 #: words with those endings that are not participles although their lemma ends in a vowel).
 #: Swedish "är + participle" is left out: it is mostly stative (är stängd) and common in chat too.
 PERIPHRASTIC = {
     "sv": ("blev blir bli blivit blivits blevo", "inte ej också redan nu ju väl aldrig", ("d", "t", "en", "na", "da",
                                                                                          "ta", "de"), "näst"),
-    "nb": ("ble blir bli blitt er var vært", "ikke også nå allerede aldri nettopp", ("t", "d"), "mest fritt klart"),
-    "nn": ("blei blir bli blitt er var vore", "ikkje også no allereie aldri", ("t", "d", "a", "en", "ne"), "mest fritt"),
-    "da": ("blev bliver blive blevet er var været", "ikke også nu allerede aldrig netop", ("t", "d"), "godt frit fint"),
+    "nb": ("ble blir bli blitt er var vært", "ikke også nå allerede aldri nettopp", ("t", "d"),
+           "mest fritt klart " + _MOTION["nb"]),
+    "nn": ("blei blir bli blitt er var vore", "ikkje også no allereie aldri", ("t", "d", "a", "en", "ne"),
+           "mest fritt " + _MOTION["nn"]),
+    "da": ("blev bliver blive blevet er var været", "ikke også nu allerede aldrig netop", ("t", "d"),
+           "godt frit fint " + _MOTION["da"]),
 }
 _LEMMA_ENDS_IN_VOWEL = re.compile(r"[^+]*[aeiouyæøåäöé](?:\+|$)")
 
@@ -350,7 +363,7 @@ def _language(lang: str) -> _Lang:
 
 #: Texts are processed in blocks of this many distinct texts (bounds the memory of the token arrays).
 _BLOCK = 100_000
-_KINDS = ("address", "we", "greeting", "signoff", "interjection", "colloquial")
+_KINDS = ("address", "we", "i", "greeting", "signoff", "interjection", "colloquial")
 
 
 def _features_one_language(texts: pd.Series, lang: str) -> pd.DataFrame:
@@ -383,6 +396,7 @@ def _features_one_language(texts: pd.Series, lang: str) -> pd.DataFrame:
         "ovix": ovix,
         "address": kinds["address"] * per100,
         "we": kinds["we"] * per100,
+        "i": kinds["i"] * per100,
         "questions": questions,
         "exclamations": exclamations,
         "emoji": n_emoji,
@@ -398,6 +412,7 @@ def _features_one_language(texts: pd.Series, lang: str) -> pd.DataFrame:
         "_letters_n": letters,
         "_address_n": kinds["address"],
         "_we_n": kinds["we"],
+        "_i_n": kinds["i"],
     }, index=texts.index)
 
 

@@ -5,7 +5,7 @@ terms as lemmas, with plain alternatives and sources), ``markers_<lang>.tsv`` (c
 markers as written, by kind) and ``devset_<lang>.csv`` (hand-labelled posts with a train/test split).
 
 >>> sorted(set(markers("sv")["kind"]))
-['address', 'colloquial', 'greeting', 'interjection', 'signoff', 'we']
+['address', 'colloquial', 'greeting', 'i', 'interjection', 'signoff', 'we']
 >>> lemma("meddelas", "sv")
 'meddela'
 """
@@ -29,18 +29,19 @@ LANGS = ("sv", "nb", "nn", "da", "en")
 AMBIGUOUS_MARKERS = {
     # dom: also "court ruling"; typ: also "type"; fett: also "fat"; häng: imperative of "hang";
     # tack / välkommen / välkomna: formal notices thank and welcome too; er: also a typo of "är"
-    "sv": {"dom", "typ", "fett", "häng", "tack", "välkommen", "välkomna", "er", "yes", "kul", "nä"},
+    # min: also "minutes" (30 min) in every Nordic language; en "mine": also a noun
+    "sv": {"dom", "typ", "fett", "häng", "tack", "välkommen", "välkomna", "er", "yes", "kul", "nä", "min"},
     # di: also dialect "they"; ka / æ / je / ass: dialect and abbreviations; takk: formal thanks too
-    "nb": {"di", "ka", "æ", "je", "ass", "typ", "takk", "nam", "au", "hmm", "ses", "hilsen"},
+    "nb": {"di", "ka", "æ", "je", "ass", "typ", "takk", "nam", "au", "hmm", "ses", "hilsen", "min"},
     # de: formal plural "you" and a determiner in mixed texts; me: Bokmål "meg" in dialect writing
-    "nn": {"de", "ka", "æ", "ass", "typ", "kje", "takk", "nam", "au", "hmm", "helsing"},
+    "nn": {"de", "ka", "æ", "ass", "typ", "kje", "takk", "nam", "au", "hmm", "helsing", "min"},
     # ej: also the officialese negation; av: also a preposition in Norwegian-influenced text;
     # tak / velkommen: formal thanks and invitations; ska/sku: also abbreviations
     "da": {"ej", "av", "ska", "sku", "ik", "tak", "ok", "hov", "mega", "snak", "velkommen", "kanon", "uh",
-           "hyggelig", "hyggeligt"},
+           "hyggelig", "hyggeligt", "min"},
     # welcome / enjoy / thank you: formal notices use them; super / cool / brilliant: also literal
     "en": {"ta", "wee", "super", "cool", "brilliant", "enjoy", "welcome", "thank you", "thanks", "sorted",
-           "loads", "ya", "oh", "ok", "okay", "fab", "cheeky", "ye", "us"},
+           "loads", "ya", "oh", "ok", "okay", "fab", "cheeky", "ye", "us", "mine"},
 }
 AMBIGUOUS_WEIGHT = 0.5
 

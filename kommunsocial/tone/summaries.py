@@ -288,5 +288,6 @@ def calibration_note(posts: pd.DataFrame, coded: pd.DataFrame, *, mixed=_calibra
         lo, hi = _calibration.mixed_band(fit)
     except ValueError as exc:
         return f"{used} The coders' own band cannot be estimated: {exc}."
-    return (f"{used} On these {fit['n']} coded posts, 20–80 % were coded formal between index {lo:g} and {hi:g} "
+    return (f"{used} On these {fit['n']} coded posts, a third to two thirds were coded formal between index {lo:g} "
+            f"and {hi:g} "
             f"(calibration slope {fit['b']:.2f}; 1 is an index exactly as sure as the coders).")

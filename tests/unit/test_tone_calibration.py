@@ -72,9 +72,11 @@ def test_fit_calibration_refuses_separated_or_tiny_samples():
 
 def test_mixed_band_by_hand():
     # b = 2, a = 0: P = 0.2 at x = logit(0.2) / 2 = -0.6931, index 100 σ(-0.6931) = 33.3
-    assert calibration.mixed_band({"a": 0.0, "b": 2.0}) == (33.3, 66.7)
+    assert calibration.mixed_band({"a": 0.0, "b": 2.0}, low=0.2, high=0.8) == (33.3, 66.7)
     # a = 1 shifts the band down: x = (±1.3863 - 1) / 1 → index 100 σ(-2.3863) = 8.4, σ(0.3863) = 59.5
-    assert calibration.mixed_band({"a": 1.0, "b": 1.0}) == (8.4, 59.5)
+    assert calibration.mixed_band({"a": 1.0, "b": 1.0}, low=0.2, high=0.8) == (8.4, 59.5)
+    # the default: a third to two thirds; b = 2: x = ∓0.6931 / 2 → 100 σ(∓0.3466) = 41.4, 58.6
+    assert calibration.mixed_band({"a": 0.0, "b": 2.0}) == (41.4, 58.6)
     with pytest.raises(ValueError, match="slope"):
         calibration.mixed_band({"a": 0.0, "b": -0.5})
 
@@ -114,4 +116,4 @@ def test_band_shares_per_page():
 def test_calibration_note_says_why_without_codes():
     posts = pd.DataFrame({"post_id": ["1"], "formality": [10.0]})
     note = summaries.calibration_note(posts, _coded({}).reindex(columns=["post_id", "coder", "tone", "formality"]))
-    assert "35–65" in note and "No coded posts" in note
+    assert "40–71" in note and "No coded posts" in note

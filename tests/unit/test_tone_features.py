@@ -94,5 +94,5 @@ def test_bad_language_is_a_clear_error():
 def test_every_language_has_resources():
     for lang in resources.LANGS:
         assert len(resources.lexicon(lang)) >= 90
-        assert set(resources.markers(lang)["kind"]) == {"address", "we", "greeting", "signoff", "interjection",
-                                                        "colloquial"}
+        assert set(resources.markers(lang)["kind"]) == {"address", "we", "i", "greeting", "signoff",
+                                                        "interjection", "colloquial"}

@@ -7,7 +7,7 @@ from scipy.stats import spearmanr
 from sklearn.metrics import f1_score
 
 import kommunsocial as ks
-from kommunsocial.tone import index, resources
+from kommunsocial.tone import explain, index, resources
 
 
 @pytest.fixture(scope="module")
@@ -27,11 +27,35 @@ def test_quality_bar_on_the_test_split(test_split, lang):
 
 
 def test_weights_were_fitted_on_train_only_and_point_the_right_way():
-    assert index.FIT_INFO["n_train"] == int((resources.devset()["split"] == "train").sum())
+    from kommunsocial.tone import fit_weights
+
+    real = fit_weights.real_features()
+    assert index.FIT_INFO["n_train"] == int((resources.devset()["split"] == "train").sum()
+                                            + (real["split"] == "train").sum())
     for name in ("officialese", "nominal", "s_passive", "long_words"):
         assert index.WEIGHTS[name] > 0
-    for name in ("address", "we", "questions", "exclamations", "emoji", "greetings", "signoffs"):
+    for name in ("address", "we", "i", "questions", "exclamations", "emoji", "greetings", "signoffs"):
         assert index.WEIGHTS[name] < 0
+
+
+def test_the_shipped_real_features_hold_no_text_and_a_fixed_split():
+    from kommunsocial.tone import features, fit_weights
+
+    real = fit_weights.real_features()
+    assert len(real) >= 600 and set(real["lang"]) <= set(resources.LANGS)
+    assert set(real.columns) == {"id", "lang", "label", "split"} | set(features.features(["x"], lang="sv").columns)
+    assert not any(real[c].dtype == object and c not in ("id", "lang", "label", "split") for c in real.columns)
+    assert set(real["label"]) == {"formal", "conversational"}
+    assert 0.25 < (real["split"] == "test").mean() < 0.40
+
+
+def test_markers_are_no_evidence_when_absent():
+    # a text without any marker gets 0 from every marker input, whatever its length
+    for text in ("Sammanträdet äger rum i stadshuset.", "Sammanträdet äger rum i stadshuset. " * 6):
+        e = explain(text, "sv")
+        markers = [f for f in index.MODEL_FEATURES if f not in index.STYLE_FEATURES + ("officialese", "nominal",
+                                                                                       "s_passive")]
+        assert (e.loc[markers, "contribution"] == 0).all()
 
 
 def test_refitting_gives_the_published_constants():

@@ -1,0 +1,224 @@
+"""The tone effect three ways — naive, adjusted, adjusted and corrected for tone measurement error —
+from the posts and the coders' hand-coded random sample, for notebook 03.
+
+:func:`coded_tone` turns the coders' sheets into each post's gold tone and inclusion probability;
+:func:`tone_estimates` lines up the three estimates with their intervals and says which to report.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from .models import TONE_TERM, ModelError, NotEstimable, fit, irr_table
+
+__all__ = ["CodedTone", "coded_tone", "tone_estimates", "ESTIMATES"]
+
+#: The three estimates, in the order they are shown.
+ESTIMATES = ("naive", "adjusted", "adjusted and corrected")
+
+
+@dataclass
+class CodedTone:
+    """Each post's gold tone (coded posts only) and probability of having been coded, with notes."""
+
+    gold: pd.Series
+    probability: pd.Series
+    notes: list = field(default_factory=list)
+
+    @property
+    def n_coded(self) -> int:
+        return int(self.gold.notna().sum())
+
+
+def _gold(coded: pd.DataFrame) -> tuple[pd.Series, int]:
+    """The coders' majority tone per post; a tie goes to the first coder (by name), so that no post of
+    the random sample is left out (leaving out the posts coders disagree on, the hard ones, would
+    make the coded sample no longer random). Returns (gold by post id, ties)."""
+    data = coded.dropna(subset=["tone"]).assign(post_id=lambda d: d["post_id"].astype(str))
+    counts = data.groupby(["post_id", "tone"], observed=True).size().unstack(fill_value=0)
+    top = counts.max(axis=1)
+    tied = counts.eq(top, axis=0).sum(axis=1) > 1
+    gold = counts.idxmax(axis=1).astype("string")
+    if tied.any():
+        first = data.sort_values("coder", kind="mergesort").drop_duplicates("post_id").set_index("post_id")["tone"]
+        gold[tied] = first.reindex(gold.index[tied]).astype("string")
+    return gold.rename("gold_tone"), int(tied.sum())
+
+
+def coded_tone(posts: pd.DataFrame, coded: pd.DataFrame, *, coding_dir=None) -> CodedTone:
+    """Gold tone and inclusion probabilities of the coded posts among ``posts``.
+
+    Parameters
+    ----------
+    posts : DataFrame
+        The posts of the analysis (``post_id``, ``created_at``, ``text``, ``page_id``, ``post_type``).
+    coded : DataFrame
+        The coders' rows (:func:`kommunsocial.tone.coding.read_coding_dir`).
+    coding_dir : folder, optional
+        Where the sheets are: a sheet's ``<sheet>.design.json`` (written by
+        :func:`~kommunsocial.tone.coding.sample_for_coding`) gives the draw's design, and so each
+        post's probability of being coded (:func:`~kommunsocial.tone.coding.design_probabilities`).
+        Without one, the coded posts are taken as a simple random sample of the posts with words
+        (probability coded / eligible), and a note says so.
+    """
+    from ..tone import coding
+
+    posts = posts.assign(post_id=posts["post_id"].astype(str))
+    ids = pd.Index(posts["post_id"])
+    notes = []
+    if not len(coded):
+        return CodedTone(pd.Series(pd.NA, index=ids, dtype="string"), pd.Series(0.0, index=ids),
+                         ["No coded posts: the tone effect cannot be corrected for measurement error."])
+    gold, ties = _gold(coded[coded["post_id"].astype(str).isin(ids)])
+    if ties:
+        notes.append(f"{ties} coded {'post has' if ties == 1 else 'posts have'} a tie between the coders: the first "
+                     f"coder's code is used, so that the coded sample stays random (resolve them for a better gold "
+                     f"standard).")
+    sheets = sorted(Path(coding_dir).glob("*.design.json")) if coding_dir else []
+    probability = None
+    for design in sheets:
+        sheet = design.with_name(design.name[: -len(".design.json")] + ".csv")
+        try:
+            probability = coding.design_probabilities(posts, sheet)
+            notes.append(f"Inclusion probabilities from the design of {sheet.name} (a stratified random sample).")
+            break
+        except coding.CodingError as exc:
+            notes.append(f"{exc}.")
+    if probability is None:
+        words = posts["text"].fillna("").astype(str).str.split().str.len() >= 1
+        share = len(gold) / max(int(words.sum()), 1)
+        probability = pd.Series(np.where(words, share, 0.0), index=ids)
+        notes.append(f"No design file beside the coders' sheets: the {len(gold)} coded posts are taken as a simple "
+                     f"random sample of the {int(words.sum())} posts with words (probability {share:.3f} each).")
+    return CodedTone(gold.reindex(ids), probability.reindex(ids).fillna(0.0).astype(float), notes)
+
+
+def tone_estimates(metrics: pd.DataFrame, formula: str, coded: CodedTone, *, family: str = "negbin",
+                   exposure: str | None = "followers", cluster: str = "page_id") -> tuple[pd.DataFrame, str]:
+    """The IRR of a conversational tone three ways, and which one to report.
+
+    *naive*: the tone term alone (the ratio of mean counts); *adjusted*: ``formula`` (controls and
+    page fixed effects), with the measured tone; *adjusted and corrected*: the same model corrected
+    for errors in the measured tone with the coded random sample (design-based supervised learning,
+    :func:`~kommunsocial.engagement.corrected_fit`). Returns (table with ``irr``, ``ci_low``,
+    ``ci_high``, ``posts``, ``coded posts``, ``note`` per estimate; one paragraph saying which to
+    report and why). An estimate that cannot be made has a note instead of numbers.
+    """
+    from .correction import corrected_fit
+
+    outcome = formula.split("~", 1)[0].strip()
+    label = "C(tone, Treatment('formal'))[T.conversational]"
+    data = metrics.assign(gold_tone=metrics["post_id"].astype(str).map(coded.gold).astype("object"),
+                          p_coded=metrics["post_id"].astype(str).map(coded.probability).astype(float))
+    rows = {}
+
+    def row(result, note=""):
+        table = irr_table(result)
+        hit = table[table["raw_term"] == label] if "raw_term" in table else table[table["term"].str.contains(
+            "conversational")]
+        if hit.empty:
+            return {"note": "the tone term was not estimated (see the model's caveats)"}
+        h = hit.iloc[0]
+        return {"irr": float(h["irr"]), "ci_low": float(h["ci_low"]), "ci_high": float(h["ci_high"]),
+                "posts": int(result.nobs), "coded posts": int(getattr(result, "kommunsocial", {}).get("n_coded", 0)),
+                "note": note}
+
+    for name, kwargs in (("naive", {"formula": f"{outcome} ~ {TONE_TERM}", "exposure": None}),
+                         ("adjusted", {"formula": formula, "exposure": exposure})):
+        try:
+            rows[name] = row(fit(data, family=family, cluster=cluster, **kwargs))
+        except (ModelError, NotEstimable) as exc:
+            rows[name] = {"note": str(exc)}
+    if coded.n_coded:
+        try:
+            usable = data[data["p_coded"] > 0]
+            rows[ESTIMATES[2]] = row(corrected_fit(usable, formula, tone="tone", gold="gold_tone",
+                                                   probability="p_coded", family=family, cluster=cluster,
+                                                   exposure=exposure))
+        except (ModelError, NotEstimable) as exc:
+            rows[ESTIMATES[2]] = {"note": str(exc)}
+    else:
+        rows[ESTIMATES[2]] = {"note": "no coded posts"}
+    table = pd.DataFrame.from_dict(rows, orient="index").reindex(list(ESTIMATES))
+    for col in ("irr", "ci_low", "ci_high", "posts", "coded posts", "note"):
+        if col not in table:
+            table[col] = np.nan if col != "note" else ""
+    table["note"] = table["note"].fillna("")
+    table.index.name = "estimate"
+    shown = ["irr", "ci_low", "ci_high", "posts", "coded posts"] + (["note"] if (table["note"] != "").any() else [])
+    return table[shown], _which(table)
+
+
+def _which(table: pd.DataFrame) -> str:
+    corrected = table.loc[ESTIMATES[2]]
+    adjusted = table.loc["adjusted"]
+    if pd.notna(corrected["irr"]):
+        width = (np.log(corrected["ci_high"]) - np.log(corrected["ci_low"])) / max(
+            np.log(adjusted["ci_high"]) - np.log(adjusted["ci_low"]), 1e-12) if pd.notna(adjusted["irr"]) else np.nan
+        return (f"**Report the adjusted and corrected estimate** (IRR {corrected['irr']:.2f}, 95 % CI "
+                f"{corrected['ci_low']:.2f}–{corrected['ci_high']:.2f}): it adjusts for what goes with tone, as the "
+                f"adjusted one does, and removes the pull towards 1 of posts whose tone was measured wrong, learnt "
+                f"from the {int(corrected['coded posts'])} hand-coded posts. Its interval is "
+                + (f"{width:.1f} times as wide as the adjusted one's: " if np.isfinite(width) else "wider: ")
+                + "the price of not assuming the tone measure is right. The naive ratio mixes tone with topic, form "
+                  "and municipality and is shown only for comparison.")
+    if pd.notna(adjusted["irr"]):
+        return (f"**Report the adjusted estimate** (IRR {adjusted['irr']:.2f}, 95 % CI {adjusted['ci_low']:.2f}–"
+                f"{adjusted['ci_high']:.2f}) and say that it is not corrected for errors in the measured tone, which "
+                f"pull it towards 1: code a random sample of posts (`kommunsocial.tone.coding.sample_for_coding`) "
+                f"to correct it. The naive ratio is shown only for comparison.")
+    return "No estimate of the tone effect can be made from these posts: see the notes above."
+
+
+#: The recovery check's table as shown in the report: readable column names.
+_RECOVERY_COLUMNS = {"irr": "planted IRR", "mean_irr": "mean estimate", "median_irr": "median estimate",
+                     "bias_pct": "bias (% of the IRR)", "coverage": "95 % intervals covering it",
+                     "median_ci_ratio": "median interval (high / low)", "n_sim": "replications"}
+
+
+#: The recovery check runs on at most this many posts (whole pages drawn at random beyond it): each
+#: replication refits the model, and a country's posts would take minutes per replication.
+RECOVERY_MAX_POSTS = 20_000
+
+
+def recovery(metrics: pd.DataFrame, formula: str, coded: CodedTone, *, irr: float = 1.5, n_sim: int = 100,
+             seed: int = 0, family: str = "negbin", exposure: str | None = "followers",
+             cluster: str = "page_id", max_posts: int = RECOVERY_MAX_POSTS) -> tuple[pd.DataFrame, list]:
+    """:func:`~kommunsocial.engagement.recovery_check` of these posts and coded sample, as a report table.
+
+    With more than ``max_posts`` posts the check runs on whole pages drawn at random (seeded) up to
+    that many posts, with their coded posts: a smaller design than the real one, so it errs on the
+    side of caution; a note says so. Returns (table of bias and coverage per estimate, notes); an
+    empty table and the reason when there is no coded sample or the check cannot run on these posts.
+    """
+    from .recovery import recovery_check
+
+    if not coded.n_coded:
+        return pd.DataFrame(), ["No coded posts: the recovery check simulates from the coded tone and needs a "
+                                "coded random sample."]
+    data = metrics.assign(gold_tone=metrics["post_id"].astype(str).map(coded.gold).astype("object"),
+                          p_coded=metrics["post_id"].astype(str).map(coded.probability).astype(float))
+    data = data[data["p_coded"] > 0]
+    notes = []
+    if len(data) > max_posts:
+        sizes = data.groupby(cluster).size().sample(frac=1.0, random_state=seed)
+        keep = sizes.index[(sizes.cumsum() <= max_posts) | (sizes.cumsum().shift(fill_value=0) == 0)]
+        n_all, pages_all = len(data), len(sizes)
+        data = data[data[cluster].isin(keep)]
+        notes.append(f"The check ran on {len(data):,} posts of {len(keep)} of the {pages_all} pages, drawn at random "
+                     f"(seed {seed}), not on all {n_all:,}: each replication refits the model. A smaller design "
+                     f"than the real one, so its coverage errs on the side of caution.")
+    try:
+        check = recovery_check(data, formula, irr=irr, family=family, cluster=cluster, exposure=exposure,
+                               n_sim=n_sim, seed=seed)
+    except (ModelError, NotEstimable, ValueError) as exc:
+        return pd.DataFrame(), [f"The recovery check cannot run on these posts: {exc}"]
+    table = check.table.rename(columns=_RECOVERY_COLUMNS)
+    table.index = table.index.map({"naive": "naive", "adjusted": "adjusted",
+                                   "corrected": "adjusted and corrected"}.get)
+    table.index.name = "estimate"
+    return table, notes + list(check.notes)
