@@ -62,7 +62,7 @@ POST_TYPE_WEIGHTS = {"photo": 0.50, "link": 0.22, "video": 0.10, "status": 0.12,
 #: notice with no marker of either tone, ``mixed`` with the other tone's marks (a friendly post
 #: quoting officialese, a formal one with an emoji bullet or addressing the reader), ``short`` a few
 #: words. Real posts mix registers like this; the index misreads about one post in ten of this mix.
-STYLE_WEIGHTS = {"clear": 0.70, "plain": 0.12, "mixed": 0.13, "short": 0.05}
+STYLE_WEIGHTS = {"clear": 0.74, "plain": 0.11, "mixed": 0.10, "short": 0.05}
 #: The simulated coders' chance of the wrong tone (coder_a, coder_b) on clear posts and on the others
 #: (:func:`kommunsocial.tone.coding.simulate_coders`): they know the planted tone better than the index
 #: does, and disagree mostly where the text gives them little to go on.
