@@ -102,7 +102,7 @@ def test_sample_tone_effect_adjusted_with_planted_measures_recovers_the_ratio_me
     """The bundled sample. With the planted tone and topics, the adjusted model recovers the planted ratio.
     With tone measured by the formality index (wrong on about one post in ten) and topics found by NMF
     (short and plain posts say little of their topic), the adjusted estimate is attenuated towards 1 —
-    comments 1.31 (1.16–1.47) for a planted 1.6, reactions 1.28 (1.18–1.38) for 1.4 — but still above the
+    comments 1.16 (1.05–1.29) for a planted 1.6, reactions 1.21 (1.16–1.26) for 1.4 — but still above the
     naive one and clearly above 1."""
     planted = ks.sample.planted(n_pages=12, years=2, seed=0)["irr"]
     truth_posts = ks.sample.generate(n_pages=12, years=2, seed=0).posts.set_index("post_id")
