@@ -157,8 +157,10 @@ def _which(table: pd.DataFrame) -> str:
     corrected = table.loc[ESTIMATES[2]]
     adjusted = table.loc["adjusted"]
     if pd.notna(corrected["irr"]):
-        width = (np.log(corrected["ci_high"]) - np.log(corrected["ci_low"])) / max(
-            np.log(adjusted["ci_high"]) - np.log(adjusted["ci_low"]), 1e-12) if pd.notna(adjusted["irr"]) else np.nan
+        with np.errstate(divide="ignore", invalid="ignore"):  # an unbounded interval (0 or inf): "wider" below
+            width = (np.log(corrected["ci_high"]) - np.log(corrected["ci_low"])) / max(
+                np.log(adjusted["ci_high"]) - np.log(adjusted["ci_low"]), 1e-12) \
+                if pd.notna(adjusted["irr"]) else np.nan
         return (f"**Report the adjusted and corrected estimate** (IRR {corrected['irr']:.2f}, 95 % CI "
                 f"{corrected['ci_low']:.2f}–{corrected['ci_high']:.2f}): it adjusts for what goes with tone, as the "
                 f"adjusted one does, and removes the pull towards 1 of posts whose tone was measured wrong, learnt "
