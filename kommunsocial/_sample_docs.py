@@ -13,12 +13,14 @@ __all__ = ["write_docs"]
 
 def write_docs(corpus, folder: Path, format: str) -> list[Path]:
     """planted.json, README.md, and two simulated coders' sheets of 200 posts under coding/."""
+    from .sample import CODER_ERROR_RATES
     from .tone import coding
 
     written = []
     names = corpus.pages.set_index("page_id")["page_name"]
     sheets = coding.simulate_coders(corpus.posts.assign(page=corpus.posts["page_id"].map(names)), n=200,
-                                    seed=corpus.seed)
+                                    seed=corpus.seed, error_rates=CODER_ERROR_RATES["clear"],
+                                    hard_error_rates=CODER_ERROR_RATES["hard"])
     (folder / "coding").mkdir(exist_ok=True)
     for name, sheet in sheets.items():
         written.append(write_csv(sheet, folder / "coding" / f"{name}.csv"))
@@ -46,6 +48,8 @@ def _readme(corpus, format: str) -> str:
         f"{p['conversational_propensity']:.2f} | {p['answer_prob']:.2f} | {p['question_answer_prob']:.2f} | "
         f"{p['thread_answer_rate']:.3f} | {p['median_hours_to_answer']:.1f} |" for p in t["pages"])
     tone = ", ".join(f"{k} {v:+.1f}" for k, v in t["tone_log_odds_by_topic"].items())
+    styles = ", ".join(f"{k} {v:.2f}" for k, v in t["text_styles"].items())
+    fact = t["plain_fact_share"]
     people = ("with the commenters' (invented) names and platform ids, as a raw export has them. "
               "`kommunsocial ingest` replaces them\n  by keyed pseudonyms; the page's own answers are recognised "
               "by the page's id.")
@@ -83,8 +87,9 @@ Norwegian kommunenummer). The same seed gives the same files byte for byte: rege
 {files}
 - `planted.json`: the truth below, as data, for tests and notebooks (`kommunsocial.sample.planted()`).
 - `coding/coder_a.csv`, `coding/coder_b.csv`, `coding/codebook.md`: 200 posts hand-coded for tone and
-  formality by two simulated coders who disagree sometimes (each errs at its own rate around the
-  planted tone), for the reliability and validation sections of the tone report.
+  formality by two simulated coders who disagree sometimes, for the reliability and validation sections
+  of the tone report: each gives the wrong tone at its own rate,
+  {_rates(t)}.
 
 ## Planted effects
 
@@ -103,6 +108,14 @@ posts are mostly formal and draw many comments, so a naive comparison of convers
 posts understates the effect of tone; adjusting for page (fixed effects or followers as exposure)
 and topic recovers it. Topics are not a column: they are recoverable from the texts.
 
+**Not every text shows its tone.** Posts are written in one of four styles
+(shares: {styles}): `clear` in their tone's own words ({fact:.0%} of them also state a plain fact of the topic, so formal and
+conversational posts about the same service share their words), `plain` a neutral notice with no mark
+of either voice, `mixed` with the other voice's marks (a friendly post quoting officialese, a formal one
+with ⚠️ or 📢 or addressing the reader), `short` a few words ("Välkommen!", "Stängt idag."). A
+conversational page's plain notice reads as formal, so the formality index agrees with the planted
+tone on about nine posts in ten, and tone measured by it understates the planted ratio.
+
 **Threads.** The expected number of citizens' top-level comments follows the model above; a share
 {t['question_share']:.2f} of them are questions. Each page answers a question with probability
 `question_answer_prob` and another comment with `answer_prob`, once, after a log-normal delay
@@ -116,3 +129,10 @@ number, and some an e-mail address, to exercise masking.
 |---|---|---|---|---|---|---|---|---|
 {page_rows}
 """
+
+
+def _rates(truth: dict) -> str:
+    """The coders' planted error rates in words: "coder_a 2 % of clear posts and 10 % of the others, …"."""
+    rates = truth["coder_error_rates"]
+    return ", ".join(f"{name} on {clear:.0%} of clear posts and {hard:.0%} of the others"
+                     for name, clear, hard in zip(("coder_a", "coder_b"), rates["clear"], rates["hard"]))

@@ -15,6 +15,11 @@ What is planted (see :func:`planted`):
 * **Post type, weekday, hour** have their own multipliers.
 * **Responsiveness.** Each page answers a citizen's top-level comment with its own probability
   (higher for questions) after a log-normal delay with its own median.
+* **Texts as hard as real ones.** Not every post shows its tone (:data:`STYLE_WEIGHTS`, column
+  ``_style``): plain notices, mixed voices and short posts are written in both tones, and formal and
+  conversational posts about one service share their words, so the formality index agrees with the
+  planted tone on about nine posts in ten, NMF topics are not registers, and the simulated coders
+  (:data:`CODER_ERROR_RATES`) disagree mostly on the hard posts.
 
 Topics are not written into the posts table (real exports have none); they are recoverable from
 the text.
@@ -23,20 +28,20 @@ the text.
 from __future__ import annotations
 
 import json
-import string
 from dataclasses import dataclass
-from functools import lru_cache
-from importlib import resources
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
+from ._sample_text import PLAIN_FACT_SHARE, _bank, _Filler  # noqa: F401  (_bank: benchmarks read the names)
 from .config import page_timezone
 from .schema import Dataset
 
-__all__ = ["generate", "write", "FORMATS", "planted", "read_planted", "planted_tone_irr", "TOPICS", "IRR", "SampleCorpus"]
+__all__ = ["generate", "write", "FORMATS", "planted", "read_planted", "planted_tone_irr", "TOPICS", "IRR", "STYLES",
+           "SampleCorpus"]
 
+STYLES = ("clear", "plain", "mixed", "short")
 TOPICS = ("snow", "water", "school", "events", "crisis", "jobs", "council", "roads", "waste", "care", "leisure")
 
 #: Incidence-rate ratios planted in the generator, by outcome: each term multiplies the expected count.
@@ -58,6 +63,15 @@ TONE_BY_TOPIC = {"crisis": -2.8, "council": -1.6, "care": -0.4, "water": -0.5, "
 TOPIC_WEIGHTS = {"snow": 0.10, "water": 0.07, "school": 0.10, "events": 0.15, "crisis": 0.07, "jobs": 0.08,
                  "council": 0.10, "roads": 0.09, "waste": 0.07, "care": 0.07, "leisure": 0.10}
 POST_TYPE_WEIGHTS = {"photo": 0.50, "link": 0.22, "video": 0.10, "status": 0.12, "event": 0.06}
+#: How a post is written (column ``_style``): ``clear`` in its tone's own words, ``plain`` a neutral
+#: notice with no marker of either tone, ``mixed`` with the other tone's marks (a friendly post
+#: quoting officialese, a formal one with an emoji bullet or addressing the reader), ``short`` a few
+#: words. Real posts mix registers like this; the index misreads about one post in ten of this mix.
+STYLE_WEIGHTS = {"clear": 0.74, "plain": 0.11, "mixed": 0.10, "short": 0.05}
+#: The simulated coders' chance of the wrong tone (coder_a, coder_b) on clear posts and on the others
+#: (:func:`kommunsocial.tone.coding.simulate_coders`): they know the planted tone better than the index
+#: does, and disagree mostly where the text gives them little to go on.
+CODER_ERROR_RATES = {"clear": (0.02, 0.04), "hard": (0.10, 0.16)}
 #: Share of citizens' top-level comments that are questions to the municipality.
 QUESTION_SHARE = 0.35
 #: Expected citizen-to-citizen replies per thread.
@@ -113,20 +127,6 @@ class SampleCorpus:
 
 
 # ---------------------------------------------------------------------------------------------
-@lru_cache(maxsize=None)
-def _bank(lang: str) -> dict:
-    path = resources.files("kommunsocial") / "data" / "sample_texts" / f"{lang}.json"
-    return json.loads(path.read_text(encoding="utf-8"))
-
-
-class _Formatter(string.Formatter):
-    def __init__(self, fill):
-        self.fill = fill
-
-    def get_value(self, key, args, kwargs):
-        return self.fill(key)
-
-
 def _pages(rng, n_pages: int):
     n_no = int(round(n_pages * 5 / 12)) if n_pages > 1 else 0
     countries = np.array(["SE"] * (n_pages - n_no) + ["NO"] * n_no)
@@ -283,8 +283,9 @@ def _page_content(rng, page, start, days, activity):
     counts = {k: v[order] for k, v in counts.items()}
     local = created.tz_convert(tz)
     fill = _Filler(rng, bank, page, lang)
-    texts = [fill.post(t, "conversational" if c else "formal", ts) for t, c, ts in
-             zip(topic, conversational, local)]
+    style = rng.choice(STYLES, size=n, p=[STYLE_WEIGHTS[s] for s in STYLES])
+    texts = [fill.post(t, "conversational" if c else "formal", ts, s) for t, c, ts, s in
+             zip(topic, conversational, local, style)]
     post_ids = [f"{page['page_id']}_{8100000000000 + int(page['page_id'][-6:]) * 1000 + i:d}" for i in range(n)]
     reactions = _split_reactions(rng, counts["reactions"], topic)
     posts = pd.DataFrame({
@@ -294,6 +295,7 @@ def _page_content(rng, page, start, days, activity):
         "n_reactions": counts["reactions"], **reactions, "n_shares": counts["shares"],
         "followers_at_posting": followers_at, "_topic": topic, "_tone": np.where(conversational, "conversational",
                                                                                  "formal"),
+        "_style": style,
     })
     comments = _threads(rng, page, posts, counts["comments"], fill)
     n_comments = comments.groupby("post_id").size().reindex(posts["post_id"], fill_value=0).to_numpy()
@@ -311,108 +313,6 @@ def _split_reactions(rng, total, topic):
         if mask.any():
             out[mask] = rng.multinomial(total[mask], p / p.sum())
     return {k: out[:, i] for i, k in enumerate(kinds)}
-
-
-def _capitalise(sentence: str) -> str:
-    """A sentence that starts with a slot ("{weekday} blir det …") still starts with a capital."""
-    return sentence[:1].upper() + sentence[1:]
-
-
-class _Filler:
-    """Fills the phrase banks' slots; each page has its own pool of citizens."""
-
-    def __init__(self, rng, bank, page, lang):
-        self.rng, self.bank, self.page, self.lang = rng, bank, page, lang
-        n_people = int(max(40, page["followers"] * 0.04))
-        first, last = bank["first_names"], bank["surnames"]
-        self.people_names = [f"{first[rng.integers(len(first))]} {last[rng.integers(len(last))]}"
-                             for _ in range(n_people)]
-        self.people_ids = [str(10**14 + int(x)) for x in rng.choice(9 * 10**14, size=n_people, replace=False)]
-        ranks = np.arange(1, n_people + 1)
-        w = 1 / ranks**0.9
-        self.people_p = w / w.sum()
-        self.domain = page["handle"].replace("kommune", "").replace("kommun", "") + (".no" if page["country"] == "NO"
-                                                                                      else ".se")
-        self.ts = None
-
-    def pick(self, seq):
-        return seq[self.rng.integers(len(seq))]
-
-    def slot(self, key):
-        bank, rng = self.bank, self.rng
-        if key in bank["slots"]:
-            return self.pick(bank["slots"][key])
-        if key == "municipality":
-            return self.page["page_name"]
-        if key == "town":
-            return self.page["_town"]
-        if key == "url":
-            path = self.pick(["", "/aktuellt", "/info", "/nyheter", "/kontakt", "/e-tjanster", "/jobb", "/kalender"])
-            return f"{self.domain}{path}"
-        if key == "number":
-            return str(int(rng.integers(2, 40)))
-        if key == "weekday":
-            return self.pick(bank["weekday"])
-        if key in ("date", "time"):
-            ts = self.ts if self.ts is not None else pd.Timestamp("2024-01-01")
-            when = ts + pd.Timedelta(days=int(rng.integers(1, 21)))
-            if key == "date":  # "15 mars" in Swedish, "15. mars" in Norwegian
-                return f"{when.day}{'.' if self.lang in ('nb', 'nn') else ''} {bank['month'][when.month - 1]}"
-            return f"{int(rng.choice([8, 9, 10, 13, 14, 16, 17, 18, 19])):02d}.{int(rng.choice([0, 0, 15, 30])):02d}"
-        if key == "email":
-            first = self.pick(bank["first_names"]).lower()
-            return f"{first}.{int(rng.integers(10, 99))}@{self.pick(['epost', 'mejl', 'post', 'webbmail'])}.example"
-        return "{" + key + "}"
-
-    def fmt(self, template):
-        return _Formatter(self.slot).format(template)
-
-    def post(self, topic, tone, ts):
-        self.ts = ts
-        parts = self.bank["topics"][topic][tone]
-        rng = self.rng
-        chunks = []
-        if rng.random() < 0.8:
-            chunks.append(self.pick(parts["openers"]))
-        n_bodies = 1 + int(rng.random() < 0.45)
-        idx = rng.choice(len(parts["bodies"]), size=min(n_bodies, len(parts["bodies"])), replace=False)
-        chunks.extend(parts["bodies"][i] for i in idx)
-        if rng.random() < 0.7:
-            chunks.append(self.pick(parts["closings"]))
-        text = " ".join(_capitalise(self.fmt(c)) for c in chunks)
-        if rng.random() < 0.25:
-            text += "\n" + self.fmt("{url}")
-        if tone == "conversational" and rng.random() < 0.2:
-            text += f" #{self.page['_town'].lower()}"
-        return text
-
-    def person(self):
-        i = int(self.rng.choice(len(self.people_ids), p=self.people_p))
-        return self.people_ids[i], self.people_names[i]
-
-    def comment(self, kind, topic):
-        c = self.bank["comments"]
-        if kind == "question":
-            pool = c["question"].get(topic) if self.rng.random() < 0.7 else None
-            text = self.pick(pool or c["question"]["generic"])
-        elif kind == "remark":
-            mood = self.rng.choice(["positive", "negative", "neutral"],
-                                   p=[0.25, 0.55, 0.2] if topic in ("crisis", "council", "roads") else [0.5, 0.25, 0.25])
-            text = self.pick(c[mood])
-        elif kind == "citizen_reply":
-            text = self.pick(c["citizen_reply"])
-        else:
-            text = self.pick(c["page_answer"][kind])
-        text = _capitalise(self.fmt(text))
-        if kind in ("question", "remark") and self.rng.random() < 0.01:
-            text += " " + self.pick(["Ring mig på", "Nå mig på", "Ring meg på"]) + " " + self._phone()
-        return text
-
-    def _phone(self):
-        r = self.rng
-        if self.page["country"] == "NO":
-            return f"{r.choice([4, 9])}{r.integers(10, 99)} {r.integers(10, 99)} {r.integers(100, 999)}"
-        return f"07{r.choice([0, 2, 3, 6])}-{r.integers(100, 999)} {r.integers(10, 99)} {r.integers(10, 99)}"
 
 
 def _threads(rng, page, posts, n_top, fill):
@@ -478,6 +378,9 @@ def _truth(pages, **params) -> dict:
         "question_share": QUESTION_SHARE,
         "citizen_replies_per_thread": CITIZEN_REPLIES_PER_THREAD,
         "tone_log_odds_by_topic": TONE_BY_TOPIC,
+        "text_styles": STYLE_WEIGHTS,
+        "plain_fact_share": PLAIN_FACT_SHARE,
+        "coder_error_rates": CODER_ERROR_RATES,
         "pages": page_truth.to_dict("records"),
     }
 

@@ -172,8 +172,10 @@ def _which(table: pd.DataFrame) -> str:
                     f"{row['ci_high']:.2g}) is too wide to tell an effect from none. These posts are too few, or too "
                     f"few have the outcome, for this model: pool more pages or years, or choose a simpler formula.")
     if pd.notna(corrected["irr"]):
-        width = (np.log(corrected["ci_high"]) - np.log(corrected["ci_low"])) / max(
-            np.log(adjusted["ci_high"]) - np.log(adjusted["ci_low"]), 1e-12) if pd.notna(adjusted["irr"]) else np.nan
+        with np.errstate(divide="ignore", invalid="ignore"):  # an unbounded interval (0 or inf): "wider" below
+            width = (np.log(corrected["ci_high"]) - np.log(corrected["ci_low"])) / max(
+                np.log(adjusted["ci_high"]) - np.log(adjusted["ci_low"]), 1e-12) \
+                if pd.notna(adjusted["irr"]) else np.nan
         return (f"**Report the adjusted and corrected estimate** (IRR {corrected['irr']:.2f}, 95 % CI "
                 f"{corrected['ci_low']:.2f}–{corrected['ci_high']:.2f}): it adjusts for what goes with tone, as the "
                 f"adjusted one does, and removes the pull towards 1 of posts whose tone was measured wrong, learnt "

@@ -167,9 +167,10 @@ def irr_table(result, *, hide=("page_id",)) -> pd.DataFrame:
     for term in params.index:
         if term in ("Intercept", "alpha") or term.startswith(hidden):
             continue
-        rows.append({"term": _label(term), "irr": float(np.exp(params[term])), "ci_low": float(np.exp(ci.loc[term, 0])),
-                     "ci_high": float(np.exp(ci.loc[term, 1])), "p_value": float(p[term]), "coef": float(params[term]),
-                     "raw_term": term})
+        with np.errstate(over="ignore"):  # a bound of a fit on few posts may be unbounded: inf, shown as such
+            rows.append({"term": _label(term), "irr": float(np.exp(params[term])),
+                         "ci_low": float(np.exp(ci.loc[term, 0])), "ci_high": float(np.exp(ci.loc[term, 1])),
+                         "p_value": float(p[term]), "coef": float(params[term]), "raw_term": term})
     # the columns even when every term was dropped (too few posts, one tone only): the report goes on
     return pd.DataFrame(rows, columns=["term", "irr", "ci_low", "ci_high", "p_value", "coef", "raw_term"])
 

@@ -395,7 +395,7 @@ def read_coding_dir(folder) -> pd.DataFrame:
 
 # -- simulated coders (for the bundled sample) -----------------------------------------------------
 def simulate_coders(posts: pd.DataFrame, *, n: int = 200, seed: int = 0, error_rates=(0.06, 0.10),
-                    coders=("coder_a", "coder_b")) -> dict:
+                    coders=("coder_a", "coder_b"), hard_error_rates=None) -> dict:
     """Two (or more) simulated coders' sheets for posts with a known tone (column ``_tone``).
 
     Each coder codes the same ``n`` posts (a stratified sample, :func:`sample_for_coding`); coder
@@ -403,8 +403,14 @@ def simulate_coders(posts: pd.DataFrame, *, n: int = 200, seed: int = 0, error_r
     formality rating drawn around the tone (formal: 4–5, conversational: 1–2, 3 now and then) that
     moves one step with the coder's error rate.
 
+    With ``hard_error_rates`` and a column ``_style`` (the sample generator's: ``clear``, ``plain``,
+    ``mixed``, ``short``), coder *i* errs on a post that is not ``clear`` with probability
+    ``hard_error_rates[i]`` instead, and rates it 3 more often: people, too, disagree most on
+    neutral notices, mixed voices and a few words.
+
     Returns ``{coder name: sheet}`` (the columns of :func:`sample_for_coding`, filled in). The
-    expected percent agreement on tone is ``(1−e₁)(1−e₂) + e₁e₂`` (0.85 for the defaults).
+    expected percent agreement on tone is ``(1−e₁)(1−e₂) + e₁e₂`` (0.85 for the defaults) among
+    posts of one kind.
 
     >>> posts = pd.DataFrame({"post_id": [str(i) for i in range(40)], "page_id": "p", "text": "Hej alla",
     ...     "created_at": pd.Timestamp("2024-03-01", tz="UTC"), "post_type": "photo",
@@ -415,19 +421,27 @@ def simulate_coders(posts: pd.DataFrame, *, n: int = 200, seed: int = 0, error_r
     """
     if "_tone" not in posts.columns:
         raise ValueError("simulate_coders needs the true tone in a column '_tone' (the sample generator's)")
-    if len(error_rates) != len(coders):
+    if len(error_rates) != len(coders) or (hard_error_rates is not None and len(hard_error_rates) != len(coders)):
         raise ValueError("give one error rate per coder")
     strata = tuple(c for c in ("page_id", "period", "post_type") if c == "period" or c in posts.columns)
     sheet = sample_for_coding(posts, n, seed=seed, strata=strata)
-    truth = posts.assign(post_id=posts["post_id"].astype(str)).set_index("post_id")["_tone"].astype(str)
-    true_tone = truth.reindex(sheet["id"]).to_numpy()
+    keyed = posts.assign(post_id=posts["post_id"].astype(str)).set_index("post_id")
+    true_tone = keyed["_tone"].astype(str).reindex(sheet["id"]).to_numpy()
+    hard = np.zeros(len(sheet), dtype=bool)
+    if hard_error_rates is not None and "_style" in keyed.columns:
+        hard = keyed["_style"].astype(str).reindex(sheet["id"]).to_numpy() != "clear"
     rng = np.random.default_rng([seed, 1])
     # a post's "true" formality: formal 4 or 5, conversational 1 or 2, 3 now and then
     base = np.where(true_tone == "formal", rng.choice([3, 4, 5], size=len(sheet), p=[0.1, 0.5, 0.4]),
                     rng.choice([1, 2, 3], size=len(sheet), p=[0.4, 0.5, 0.1]))
+    if hard.any():  # a neutral notice or a mix of voices is "3" as often as not (its own draws: clear posts as before)
+        hrng = np.random.default_rng([seed, 3])
+        base = np.where(hard, np.where(true_tone == "formal", hrng.choice([3, 4], size=len(sheet), p=[0.5, 0.5]),
+                                       hrng.choice([2, 3], size=len(sheet), p=[0.5, 0.5])), base)
     out = {}
     for i, (name, err) in enumerate(zip(coders, error_rates)):
         crng = np.random.default_rng([seed, 2, i])
+        err = np.where(hard, hard_error_rates[i], err) if hard.any() else err
         flip = crng.random(len(sheet)) < err
         tone = np.where(flip, np.where(true_tone == "formal", "conversational", "formal"), true_tone)
         step = np.where(crng.random(len(sheet)) < err, crng.choice([-1, 1], size=len(sheet)), 0)

@@ -284,19 +284,23 @@ def test_student_notebook_agreement_of_the_shipped_placeholder_codes(seminar_run
 def test_teacher_notebook_worked_answers(seminar_runs, sample_dataset):
     out, _ = seminar_runs
     folder = out / "does-tone-matter-teacher"
-    # author against neighbour: 8 of 10 (the two "thanks" notices), me F6 C4, neighbour F4 C6:
-    # pₑ = .6·.4 + .4·.6 = .48, κ = (.8 − .48)/.52 = 0.615
-    assert "agree on 80% of the posts; Cohen's kappa = 0.62" in _printed(folder / "does-tone-matter-teacher.ipynb")
+    # author against neighbour: 9 of 10 (#1, coded by its plain sentences), me F6 C4, neighbour F5 C5:
+    # pₑ = .6·.5 + .4·.5 = .5, κ = (.9 − .5)/.5 = 0.80
+    assert "agree on 90% of the posts; Cohen's kappa = 0.80" in _printed(folder / "does-tone-matter-teacher.ipynb")
     codes = pd.read_csv(folder / "exports" / "exercise-1-codes.csv", dtype=str)
     wide = codes.pivot(index="post_id", columns="coder", values="tone")
     assert (wide["me"] == wide["index"]).sum() == 10  # the index agrees with the author on the ten posts
     # "+ topic + municipality" starts with "+": written as "'+ topic …" so Excel takes it for text
     models = ks.spreadsheet.unprotect_frame(pd.read_csv(folder / "exports" / "exercise-2-models.csv",
                                                         index_col="model"))
-    # the naive interval misses the planted 1.6; adjusting for topic and municipality recovers it
+    # the naive interval misses the planted 1.6; adjusting for topic and municipality moves the estimate
+    # towards it (comments 1.00 → 1.16), but tone measured by the index and topics found in the texts
+    # attenuate it: the adjusted intervals lie above 1 and below the planted value (1.6; reactions 1.4)
     assert models.loc["naive", "ci_high"] < 1.6
     for name in ("+ topic + municipality", "full model", "full model, reactions"):
-        assert models.loc[name, "ci_low"] <= models.loc[name, "planted"] <= models.loc[name, "ci_high"], name
+        assert 1 < models.loc[name, "ci_low"] and models.loc[name, "ci_high"] < models.loc[name, "planted"], name
+    for name in ("+ topic + municipality", "full model"):
+        assert models.loc["naive", "irr"] < models.loc[name, "irr"], name
     assert models.loc["full model, reactions", "planted"] == 1.4
 
 

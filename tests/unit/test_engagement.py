@@ -97,17 +97,28 @@ def test_topics_are_seeded_and_per_language():
     assert a.iloc[0] == a.iloc[1] == a.iloc[2] != a.iloc[3] == a.iloc[4]
 
 
-def test_sample_adjusted_tone_effect_recovers_the_planted_ratio(sample_dataset):
-    """The bundled sample: tone measured by the formality index, topics found by NMF."""
+def test_sample_tone_effect_adjusted_with_planted_measures_recovers_the_ratio_measured_ones_attenuate(
+        sample_dataset):
+    """The bundled sample. With the planted tone and topics, the adjusted model recovers the planted ratio.
+    With tone measured by the formality index (wrong on about one post in ten) and topics found by NMF
+    (short and plain posts say little of their topic), the adjusted estimate is attenuated towards 1 —
+    comments 1.16 (1.05–1.29) for a planted 1.6, reactions 1.21 (1.16–1.26) for 1.4 — but still above the
+    naive one and clearly above 1."""
     planted = ks.sample.planted(n_pages=12, years=2, seed=0)["irr"]
+    truth_posts = ks.sample.generate(n_pages=12, years=2, seed=0).posts.set_index("post_id")
     m = engagement.post_metrics(sample_dataset)
     m["topic"], _ = engagement.topics(sample_dataset.posts["text"], lang=sample_dataset.posts["lang"])
     formula = "comments ~ C(tone, Treatment('formal')) + C(topic) + C(post_type) + C(weekday) + C(page_id)"
-    gap = engagement.tone_effect(m, formula=formula, outcomes=("comments", "reactions")).set_index(["outcome", "model"])
-    for outcome in ("comments", "reactions"):
+    outcomes = ("comments", "reactions")
+    measured = engagement.tone_effect(m, formula=formula, outcomes=outcomes).set_index(["outcome", "model"])
+    known = m.assign(tone=truth_posts["_tone"].reindex(m["post_id"]).to_numpy(),
+                     topic=truth_posts["_topic"].reindex(m["post_id"]).to_numpy())
+    ideal = engagement.tone_effect(known, formula=formula, outcomes=outcomes).set_index(["outcome", "model"])
+    for outcome in outcomes:
         truth = planted[outcome]["conversational"]
-        adjusted, naive = gap.loc[(outcome, "adjusted")], gap.loc[(outcome, "naive")]
-        assert adjusted["ci_low"] < truth < adjusted["ci_high"], (outcome, adjusted.to_dict())
+        assert ideal.loc[(outcome, "adjusted"), "ci_low"] < truth < ideal.loc[(outcome, "adjusted"), "ci_high"]
+        adjusted, naive = measured.loc[(outcome, "adjusted")], measured.loc[(outcome, "naive")]
+        assert 1 < adjusted["ci_low"] and adjusted["ci_high"] < truth, (outcome, adjusted.to_dict())
         assert not naive["ci_low"] < truth < naive["ci_high"], (outcome, naive.to_dict())
         assert naive["irr"] < adjusted["irr"]  # crises are formal and heavily engaged: naive understates
 

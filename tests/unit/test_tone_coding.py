@@ -135,6 +135,30 @@ def test_simulated_coders_agree_as_planted():
     assert set(a["formality"]) <= {1, 2, 3, 4, 5}
 
 
+def test_simulated_coders_err_on_hard_posts_at_their_own_rates():
+    """Error rates 0 on clear posts and 1 (coder a) or 0 (coder b) on the others: a is wrong on exactly the
+    hard posts, b on none, and a's flipped formal posts are rated 3 at most."""
+    n = 40
+    posts = pd.DataFrame({"post_id": [str(i) for i in range(n)], "page_id": "p", "text": "Hej alla",
+                          "created_at": pd.Timestamp("2024-03-01", tz="UTC"), "post_type": "photo",
+                          "_tone": ["formal", "formal", "conversational", "conversational"] * (n // 4),
+                          "_style": ["clear", "plain", "clear", "mixed"] * (n // 4)})
+    sheets = coding.simulate_coders(posts, n=n, seed=4, error_rates=(0.0, 0.0), hard_error_rates=(1.0, 0.0))
+    a, b = sheets["coder_a"], sheets["coder_b"]
+    keyed = posts.set_index("post_id").reindex(a["id"])
+    hard = keyed["_style"].to_numpy() != "clear"
+    wrong_a = a["tone"].to_numpy() != keyed["_tone"].to_numpy()
+    assert (wrong_a == hard).all() and hard.sum() == n // 2
+    assert (b["tone"].to_numpy() == keyed["_tone"].to_numpy()).all()
+    flipped_formal = hard & (keyed["_tone"].to_numpy() == "formal")
+    assert (a["formality"].to_numpy()[flipped_formal] <= 3).all()
+    # without hard rates the style is ignored: the sheets are those of the plain call
+    plain_call = coding.simulate_coders(posts.drop(columns="_style"), n=n, seed=4)
+    assert coding.simulate_coders(posts, n=n, seed=4)["coder_a"].equals(plain_call["coder_a"])
+    with pytest.raises(ValueError, match="one error rate per coder"):
+        coding.simulate_coders(posts, n=n, hard_error_rates=(0.1,))
+
+
 @pytest.mark.parametrize("n_coders", [2, 3])
 def test_kappa_and_alpha_agree_with_nltk(n_coders):
     from nltk.metrics.agreement import AnnotationTask

@@ -103,10 +103,17 @@ def test_explain_contributions_add_up():
         index.explain(["a list"], "sv")
 
 
-def test_index_recovers_the_planted_tone_of_the_sample():
+def test_index_recovers_the_planted_tone_of_the_sample_where_the_text_shows_it():
+    """Clear posts are read right; plain notices, mixed voices and short posts are where the index errs,
+    as on real posts: about one post in ten overall (it was 0.995 when every post was clear)."""
     corpus = ks.sample.generate(n_pages=4, years=1, seed=1)
     posts = corpus.posts
     lang = posts["page_id"].map(corpus.pages.set_index("page_id")["country"]).map({"SE": "sv", "NO": None})
     scored = ks.tone.add_tone(posts.assign(lang=lang.fillna("und")))
-    agree = (scored["tone"] == posts["_tone"]).mean()
-    assert agree >= 0.9
+    ok = pd.Series(scored["tone"].to_numpy() == posts["_tone"].to_numpy(), index=posts.index)
+    by_style = ok.groupby(posts["_style"]).mean()
+    assert 0.85 <= ok.mean() <= 0.95
+    assert by_style["clear"] >= 0.98
+    assert by_style["plain"] < 0.7 and by_style["mixed"] < 0.95
+    # a conversational page's plain notice carries no mark of its voice: the index calls it formal
+    assert ok[(posts["_style"] == "plain") & (posts["_tone"] == "conversational")].mean() < 0.2
