@@ -22,8 +22,13 @@ def write_docs(corpus, folder: Path, format: str) -> list[Path]:
                                     seed=corpus.seed, error_rates=CODER_ERROR_RATES["clear"],
                                     hard_error_rates=CODER_ERROR_RATES["hard"])
     (folder / "coding").mkdir(exist_ok=True)
+    posts = corpus.posts
+    strata = tuple(c for c in ("page_id", "period", "post_type") if c == "period" or c in posts.columns)
     for name, sheet in sheets.items():
         written.append(write_csv(sheet, folder / "coding" / f"{name}.csv"))
+        # the draw's design beside each sheet: report 03 recomputes each post's chance of being coded
+        written.append(coding.write_design(folder / "coding" / f"{name}.csv", posts, n=200, seed=corpus.seed,
+                                           strata=strata, n_sampled=len(sheet)))
     codebook = folder / "coding" / "codebook.md"
     codebook.write_text(coding.CODEBOOK, encoding="utf-8")
     written.append(codebook)

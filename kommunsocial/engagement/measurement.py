@@ -151,8 +151,7 @@ def tone_estimates(metrics: pd.DataFrame, formula: str, coded: CodedTone, *, fam
     for col in ("posts", "coded posts"):
         table[col] = table[col].astype("Int64")
     table.index.name = "estimate"
-    shown = ["irr", "ci_low", "ci_high", "posts", "coded posts"] + (["note"] if (table["note"] != "").any() else [])
-    return table[shown], _which(table)
+    return table[["irr", "ci_low", "ci_high", "posts", "coded posts", "note"]], _which(table)
 
 
 #: An interval whose upper end is more than this many times its lower end says nothing of the effect.
@@ -166,11 +165,18 @@ def _informative(row) -> bool:
 def _which(table: pd.DataFrame) -> str:
     corrected = table.loc[ESTIMATES[2]]
     adjusted = table.loc["adjusted"]
-    for name, row in (("adjusted and corrected", corrected), ("adjusted", adjusted)):
-        if pd.notna(row["irr"]) and not _informative(row):
-            return (f"**No tone effect to report**: the {name} estimate's 95 % interval ({row['ci_low']:.2g}–"
-                    f"{row['ci_high']:.2g}) is too wide to tell an effect from none. These posts are too few, or too "
-                    f"few have the outcome, for this model: pool more pages or years, or choose a simpler formula.")
+    if pd.notna(adjusted["irr"]) and not _informative(adjusted):
+        return (f"**No tone effect to report**: the adjusted estimate's 95 % interval ({adjusted['ci_low']:.2g}–"
+                f"{adjusted['ci_high']:.2g}) is too wide to tell an effect from none. These posts are too few, or "
+                f"too few have the outcome, for this model: pool more pages or years, or choose a simpler formula.")
+    if pd.notna(corrected["irr"]) and not _informative(corrected):
+        return (f"**Report the adjusted estimate** (IRR {adjusted['irr']:.2f}, 95 % CI {adjusted['ci_low']:.2f}–"
+                f"{adjusted['ci_high']:.2f}), and say that it is not corrected for errors in the measured tone, "
+                f"which pull it towards 1. The correction could not be made: with "
+                f"{int(corrected['coded posts'])} coded posts its interval ({corrected['ci_low']:.2g}–"
+                f"{corrected['ci_high']:.2g}) says nothing, since each topic, post type and municipality of the "
+                f"formula is corrected only by its own coded posts. Code more posts, or correct a simpler formula "
+                f"(fewer topics).")
     if pd.notna(corrected["irr"]):
         with np.errstate(divide="ignore", invalid="ignore"):  # an unbounded interval (0 or inf): "wider" below
             width = (np.log(corrected["ci_high"]) - np.log(corrected["ci_low"])) / max(
@@ -214,6 +220,8 @@ def recovery(metrics: pd.DataFrame, formula: str, coded: CodedTone, *, irr: floa
     """
     from .recovery import recovery_check
 
+    if n_sim < 1:
+        return pd.DataFrame(), [f"The recovery check was skipped (n_sim = {n_sim})."]
     if not coded.n_coded:
         return pd.DataFrame(), ["No coded posts: the recovery check simulates from the coded tone and needs a "
                                 "coded random sample."]

@@ -204,9 +204,12 @@ def recovery_check(posts: pd.DataFrame, formula: str, *, irr: float = 1.5, tone:
                 cov = naive_moments.covariance(y, alpha=0.0, beta=b, delta=np.zeros(0), clusters=setup.clusters,
                                                cov_type=setup.cov_type, n_params=naive_params)
                 estimates["naive"] = (b[1], np.sqrt(cov[1, 1]))
-            adjusted = fit_count(dataclasses.replace(m, y=y, notes=[], dropped=dict(m.dropped)), family=family,
-                                 offset=setup.offset, clusters=setup.clusters, cov_type=setup.cov_type,
-                                 index=setup.data.index)
+            try:
+                adjusted = fit_count(dataclasses.replace(m, y=y, notes=[], dropped=dict(m.dropped)), family=family,
+                                     offset=setup.offset, clusters=setup.clusters, cov_type=setup.cov_type,
+                                     index=setup.data.index)
+            except np.linalg.LinAlgError:  # a singular information matrix in this replication only
+                continue
             name = setup.names[j_tone]
             b_adj = adjusted.params.get(name, np.nan)
             if set(adjusted.params.index) - set(naive.params.index) \
@@ -222,12 +225,15 @@ def recovery_check(posts: pd.DataFrame, formula: str, *, irr: float = 1.5, tone:
                 X_gold[:, j_tone] = value_of[gold_codes[coded]]
                 moments = Moments(setup.X_pred, X_gold, coded, 1.0 / p_all[coded], g_codes, n_levels, setup.offset,
                                   limit=setup.limit)
-            b_dsl, delta, converged, _ = moments.solve(y, alpha=a_hat,
-                                                       beta=adjusted.params[setup.names].to_numpy(dtype=float))
-            if converged:
-                cov = moments.covariance(y, alpha=a_hat, beta=b_dsl, delta=delta, clusters=setup.clusters,
-                                         cov_type=setup.cov_type, n_params=setup.n_params)
-                estimates["corrected"] = (b_dsl[j_tone], np.sqrt(cov[j_tone, j_tone]))
+            try:
+                b_dsl, delta, converged, _ = moments.solve(y, alpha=a_hat,
+                                                           beta=adjusted.params[setup.names].to_numpy(dtype=float))
+                if converged:
+                    cov = moments.covariance(y, alpha=a_hat, beta=b_dsl, delta=delta, clusters=setup.clusters,
+                                             cov_type=setup.cov_type, n_params=setup.n_params)
+                    estimates["corrected"] = (b_dsl[j_tone], np.sqrt(cov[j_tone, j_tone]))
+            except np.linalg.LinAlgError:  # the corrected moments singular in this replication: no estimate
+                pass
             for est, (b_hat, se) in estimates.items():
                 low, high = b_hat - z * se, b_hat + z * se
                 rows.append({"replication": r, "estimator": est, "irr": np.exp(b_hat), "ci_low": np.exp(low),
@@ -238,7 +244,7 @@ def recovery_check(posts: pd.DataFrame, formula: str, *, irr: float = 1.5, tone:
     if short:
         notes.append(f"{', '.join(short)}: an estimate in fewer than {n_sim} replications (a replication whose "
                      f"simulated counts leave a column unidentified or at ±∞ (all zero) is skipped for every "
-                     f"estimate; no count above 0 in a tone; no convergence)")
+                     f"estimate; no count above 0 in a tone; no convergence or a singular matrix)")
     return RecoveryCheck(table=table, estimates=estimates, seed=seed, misclassification=misclassification,
                          notes=notes)
 

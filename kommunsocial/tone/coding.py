@@ -15,7 +15,8 @@ from .. import spreadsheet
 from ..errors import KommunsocialError
 
 __all__ = ["TONES", "CODEBOOK", "sample_for_coding", "write_sheet", "read_coding", "read_coding_dir",
-           "simulate_coders", "CodingError", "inclusion_probabilities", "read_design", "design_probabilities"]
+           "simulate_coders", "CodingError", "inclusion_probabilities", "read_design", "design_probabilities",
+           "write_design"]
 
 #: The two tone codes.
 TONES = ("formal", "conversational")
@@ -235,6 +236,18 @@ def inclusion_probabilities(dataset_or_posts, n: int, *, strata=("page_id", "per
 
 def _design_path(path: Path) -> Path:
     return path.with_suffix(".design.json")
+
+
+def write_design(sheet_path, dataset_or_posts, *, n: int, seed: int, strata=("page_id", "period", "post_type"),
+                 period: str = "quarter", min_words: int = 1, n_sampled: int | None = None) -> Path:
+    """Write ``<sheet>.design.json`` for a sheet drawn by :func:`sample_for_coding` without ``path=``
+    (e.g. inside :func:`simulate_coders`): the parameters of the draw, so that
+    :func:`design_probabilities` can recompute each post's probability of being drawn."""
+    p = inclusion_probabilities(dataset_or_posts, n, strata=strata, period=period, min_words=min_words)
+    design = {"n": int(n), "seed": int(seed), "strata": list(strata), "period": period, "min_words": int(min_words),
+              "n_eligible": int((p > 0).sum()), "n_sampled": int(n if n_sampled is None else n_sampled)}
+    _write_design(Path(sheet_path), design)
+    return _design_path(Path(sheet_path))
 
 
 def _write_design(path: Path, design: dict) -> None:

@@ -108,3 +108,11 @@ def test_an_interval_too_wide_to_say_anything_is_not_reported():
                           "posts": [636, 636, pd.NA], "coded posts": [0, 0, pd.NA], "note": ["", "", "no coded posts"]},
                          index=list(measurement.ESTIMATES))
     assert measurement._which(table).startswith("**No tone effect to report**: the adjusted estimate's 95 % interval")
+
+
+def test_a_correction_too_uncertain_falls_back_to_the_adjusted_estimate_with_its_caveat():
+    table = pd.DataFrame({"irr": [1.0, 1.16, 0.78], "ci_low": [0.85, 1.05, 0.0], "ci_high": [1.16, 1.29, np.inf],
+                          "posts": [3255, 3255, 2413], "coded posts": [0, 0, 200], "note": ""},
+                         index=list(measurement.ESTIMATES))
+    which = measurement._which(table)
+    assert which.startswith("**Report the adjusted estimate** (IRR 1.16") and "with 200 coded posts" in which
