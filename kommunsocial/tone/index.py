@@ -32,8 +32,8 @@ SHRINK_WORDS = 5.0
 SHRINK_SENTENCES = 2.0
 #: The evidence of a text grows with its length: the standardised inputs of a text of n words are
 #: weighted n / (n + E), so a one- or two-word post ("Välkommen", "Välkommen!") scores near the
-#: intercept rather than at either end on one letter or one "!". Chosen on the development sets
-#: (E = 2: the written test split 0.983 → 0.989 accuracy; the real set within one text either way).
+#: intercept rather than at either end on one letter or one "!". E = 2: the written test split's
+#: accuracy 0.983 → 0.989, the real test split's 0.873 → 0.858 (three texts of 204).
 EVIDENCE_WORDS = 2.0
 
 #: The model's inputs: each is a transform of feature counts, chosen to be robust on short posts.
