@@ -141,8 +141,6 @@ def real_tables(dev: pd.DataFrame) -> dict:
     agreement = pd.DataFrame(rows).set_index(["by", "group", "method"])
     fit = calibration.fit_calibration(dev["index"], dev["label"])
     band = calibration.mixed_band(fit)
-    b = calibration.bands(dev["index"], mixed=band)
-    outside = b.isin(["formal", "conversational"])
     band_rows = []
     for lo_hi in (band, calibration.DEFAULT_MIXED):
         b = calibration.bands(dev["index"], mixed=lo_hi)

@@ -34,21 +34,6 @@ class CodedTone:
         return int(self.gold.notna().sum())
 
 
-def _gold(coded: pd.DataFrame) -> tuple[pd.Series, int]:
-    """The coders' majority tone per post; a tie goes to the first coder (by name), so that no post of
-    the random sample is left out (leaving out the posts coders disagree on, the hard ones, would
-    make the coded sample no longer random). Returns (gold by post id, ties)."""
-    data = coded.dropna(subset=["tone"]).assign(post_id=lambda d: d["post_id"].astype(str))
-    counts = data.groupby(["post_id", "tone"], observed=True).size().unstack(fill_value=0)
-    top = counts.max(axis=1)
-    tied = counts.eq(top, axis=0).sum(axis=1) > 1
-    gold = counts.idxmax(axis=1).astype("string")
-    if tied.any():
-        first = data.sort_values("coder", kind="mergesort").drop_duplicates("post_id").set_index("post_id")["tone"]
-        gold[tied] = first.reindex(gold.index[tied]).astype("string")
-    return gold.rename("gold_tone"), int(tied.sum())
-
-
 def coded_tone(posts: pd.DataFrame, coded: pd.DataFrame, *, coding_dir=None) -> CodedTone:
     """Gold tone and inclusion probabilities of the coded posts among ``posts``.
 
@@ -65,7 +50,7 @@ def coded_tone(posts: pd.DataFrame, coded: pd.DataFrame, *, coding_dir=None) -> 
         Without one, the coded posts are taken as a simple random sample of the posts with words
         (probability coded / eligible), and a note says so.
     """
-    from ..tone import coding
+    from ..tone import coding, reliability
 
     posts = posts.assign(post_id=posts["post_id"].astype(str))
     ids = pd.Index(posts["post_id"])
@@ -73,7 +58,10 @@ def coded_tone(posts: pd.DataFrame, coded: pd.DataFrame, *, coding_dir=None) -> 
     if not len(coded):
         return CodedTone(pd.Series(pd.NA, index=ids, dtype="string"), pd.Series(0.0, index=ids),
                          ["No coded posts: the tone effect cannot be corrected for measurement error."])
-    gold, ties = _gold(coded[coded["post_id"].astype(str).isin(ids)])
+    mine = coded[coded["post_id"].astype(str).isin(ids)].assign(post_id=lambda d: d["post_id"].astype(str))
+    # a tie goes to the first coder, so that the random sample stays whole
+    gold = reliability.gold_labels(mine, ties="first").rename("gold_tone")
+    ties = gold.attrs["ties"]
     if ties:
         notes.append(f"{ties} coded {'post has' if ties == 1 else 'posts have'} a tie between the coders: the first "
                      f"coder's code is used, so that the coded sample stays random (resolve them for a better gold "

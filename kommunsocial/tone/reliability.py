@@ -214,13 +214,33 @@ def reliability(coded: pd.DataFrame, *, level: str = "nominal", variable: str | 
 
 
 # -- validation against the coders ---------------------------------------------------------------
-def gold_labels(coded: pd.DataFrame) -> pd.Series:
-    """Each post's gold tone: the code most coders gave it; posts with a tie are left out."""
+def gold_labels(coded: pd.DataFrame, *, ties: str = "drop") -> pd.Series:
+    """Each post's gold tone: the code most coders gave it.
+
+    ``ties``: ``"drop"`` leaves posts with a tie out; ``"first"`` gives them the code of the first
+    coder by name (a random coded sample then stays whole: leaving out the posts coders disagree
+    on, the hard ones, makes it no longer random). ``attrs["ties"]`` counts the ties either way.
+
+    >>> coded = pd.DataFrame({"post_id": ["1", "1", "2", "2"], "coder": ["b", "a", "a", "b"],
+    ...                       "tone": ["formal", "conversational", "formal", "formal"]})
+    >>> gold_labels(coded).to_dict(), gold_labels(coded, ties="first").to_dict()
+    ({'2': 'formal'}, {'1': 'conversational', '2': 'formal'})
+    """
+    if ties not in ("drop", "first"):
+        raise ValueError(f"ties={ties!r}: choose 'drop' or 'first'")
     data = coded.dropna(subset=["tone"])
     counts = data.groupby(["post_id", "tone"], observed=True).size().unstack(fill_value=0)
     top = counts.max(axis=1)
-    unique_top = (counts.eq(top, axis=0)).sum(axis=1) == 1
-    return counts[unique_top].idxmax(axis=1).astype("string").rename("gold")
+    tied = (counts.eq(top, axis=0)).sum(axis=1) > 1
+    if ties == "drop":
+        gold = counts[~tied].idxmax(axis=1).astype("string").rename("gold")
+    else:
+        gold = counts.idxmax(axis=1).astype("string").rename("gold")
+        if tied.any():
+            first = data.sort_values("coder", kind="mergesort").drop_duplicates("post_id").set_index("post_id")["tone"]
+            gold[tied] = first.reindex(gold.index[tied]).astype("string")
+    gold.attrs["ties"] = int(tied.sum())
+    return gold
 
 
 def validate(predicted, gold, *, lang=None) -> dict:
