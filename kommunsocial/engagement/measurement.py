@@ -13,7 +13,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .models import TONE_TERM, ModelError, NotEstimable, fit, irr_table
+from .models import TONE_TERM, ModelError, NotEstimable, compare_models, irr_table
 
 __all__ = ["CodedTone", "coded_tone", "tone_estimates", "ESTIMATES"]
 
@@ -86,7 +86,8 @@ def coded_tone(posts: pd.DataFrame, coded: pd.DataFrame, *, coding_dir=None) -> 
 
 
 def tone_estimates(metrics: pd.DataFrame, formula: str, coded: CodedTone, *, family: str = "negbin",
-                   exposure: str | None = "followers", cluster: str = "page_id") -> tuple[pd.DataFrame, str]:
+                   exposure: str | None = "followers", cluster: str = "page_id",
+                   fitted=()) -> tuple[pd.DataFrame, str]:
     """The IRR of a conversational tone three ways, and which one to report.
 
     *naive*: the tone term alone (the ratio of mean counts); *adjusted*: ``formula`` (controls and
@@ -94,7 +95,9 @@ def tone_estimates(metrics: pd.DataFrame, formula: str, coded: CodedTone, *, fam
     for errors in the measured tone with the coded random sample (design-based supervised learning,
     :func:`~kommunsocial.engagement.corrected_fit`). Returns (table with ``irr``, ``ci_low``,
     ``ci_high``, ``posts``, ``coded posts``, ``note`` per estimate; one paragraph saying which to
-    report and why). An estimate that cannot be made has a note instead of numbers.
+    report and why). An estimate that cannot be made has a note instead of numbers. ``fitted``:
+    results of :func:`~kommunsocial.engagement.fit` on the same posts (the report's model), reused
+    where one is the naive or adjusted model rather than fitted again.
     """
     from .correction import corrected_fit
 
@@ -115,10 +118,14 @@ def tone_estimates(metrics: pd.DataFrame, formula: str, coded: CodedTone, *, fam
                 "posts": int(result.nobs), "coded posts": int(getattr(result, "kommunsocial", {}).get("n_coded", 0)),
                 "note": note}
 
-    for name, kwargs in (("naive", {"formula": f"{outcome} ~ {TONE_TERM}", "exposure": None}),
-                         ("adjusted", {"formula": formula, "exposure": exposure})):
+    rhs = formula.split("~", 1)[1].strip()
+    for name, spec in (("naive", {"rhs": TONE_TERM, "exposure": None}),
+                       ("adjusted", {"rhs": rhs, "exposure": exposure})):
         try:
-            rows[name] = row(fit(data, family=family, cluster=cluster, **kwargs))
+            hit = compare_models(metrics, outcome=outcome, term="tone: conversational", models={name: spec},
+                                 fitted=fitted, family=family, cluster=cluster).iloc[0]
+            rows[name] = {"irr": float(hit["irr"]), "ci_low": float(hit["ci_low"]), "ci_high": float(hit["ci_high"]),
+                          "posts": int(hit["n"]), "coded posts": 0, "note": ""}
         except (ModelError, NotEstimable) as exc:
             rows[name] = {"note": str(exc)}
     if coded.n_coded:
