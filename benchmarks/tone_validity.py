@@ -79,7 +79,7 @@ def nyc(root: Path, n: int) -> tuple[pd.Series, pd.Series]:
 
 def _scores(texts: pd.Series, lang, clf: ToneClassifier) -> pd.DataFrame:
     """Index and classifier on the same texts: formality (0–100) and tone of each."""
-    langs = pd.Series(lang, index=texts.index) if not isinstance(lang, str) else pd.Series(lang, index=texts.index)
+    langs = pd.Series(lang, index=texts.index)
     scored = score(texts, lang=langs.to_numpy())
     frame = pd.DataFrame({"text": texts, "lang": langs})
     proba = pd.Series(np.nan, index=texts.index)

@@ -107,17 +107,6 @@ def tone_estimates(metrics: pd.DataFrame, formula: str, coded: CodedTone, *, fam
                           p_coded=metrics["post_id"].astype(str).map(coded.probability).astype(float))
     rows = {}
 
-    def row(result, note=""):
-        table = irr_table(result)
-        hit = table[table["raw_term"] == label] if "raw_term" in table else table[table["term"].str.contains(
-            "conversational")]
-        if hit.empty:
-            return {"note": "the tone term was not estimated (see the model's caveats)"}
-        h = hit.iloc[0]
-        return {"irr": float(h["irr"]), "ci_low": float(h["ci_low"]), "ci_high": float(h["ci_high"]),
-                "posts": int(result.nobs), "coded posts": int(getattr(result, "kommunsocial", {}).get("n_coded", 0)),
-                "note": note}
-
     rhs = formula.split("~", 1)[1].strip()
     for name, spec in (("naive", {"rhs": TONE_TERM, "exposure": None}),
                        ("adjusted", {"rhs": rhs, "exposure": exposure})):
@@ -131,9 +120,13 @@ def tone_estimates(metrics: pd.DataFrame, formula: str, coded: CodedTone, *, fam
     if coded.n_coded:
         try:
             usable = data[data["p_coded"] > 0]
-            rows[ESTIMATES[2]] = row(corrected_fit(usable, formula, tone="tone", gold="gold_tone",
-                                                   probability="p_coded", family=family, cluster=cluster,
-                                                   exposure=exposure))
+            result = corrected_fit(usable, formula, tone="tone", gold="gold_tone", probability="p_coded",
+                                   family=family, cluster=cluster, exposure=exposure)
+            hit = irr_table(result).loc[lambda t: t["raw_term"] == label]
+            rows[ESTIMATES[2]] = ({"note": "the tone term was not estimated (see the model's caveats)"} if hit.empty
+                                  else {**hit.iloc[0][["irr", "ci_low", "ci_high"]].astype(float).to_dict(),
+                                        "posts": int(result.nobs), "coded posts": int(result.kommunsocial["n_coded"]),
+                                        "note": ""})
         except (ModelError, NotEstimable) as exc:
             rows[ESTIMATES[2]] = {"note": str(exc)}
     else:
