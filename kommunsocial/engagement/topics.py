@@ -159,7 +159,7 @@ def topics(texts: pd.Series, *, lang: pd.Series | None = None, method: str = "se
 
     ``"seeded"`` is the default because a control must hold what a post is about and not how it is
     written: on the bundled sample, with the planted tone, the adjusted comments ratio is 1.40 with
-    seeded areas, 1.25 with NMF topics and 1.29 with NMF on every word, against 1.51 with the planted
+    seeded areas, 1.35 with NMF topics and 1.33 with NMF on every word, against 1.51 with the planted
     topics (``benchmarks/topic_register.py``). NMF also splits a subject by its voice when the two
     voices use different content words; named areas do not.
 
