@@ -366,8 +366,7 @@ def tone_irr(metrics: pd.DataFrame, formulas: dict, *, exposure: str | None = No
             row = compare_models(metrics, outcome=outcome, term="tone: conversational", models={str(name): rhs},
                                  family=family, exposure=exposure).iloc[0]
         except ModelError as err:
-            raise SeminarError(f"model {name!r}: no conversational posts to compare (only one tone in the "
-                               f"data?): {err}") from None
+            raise SeminarError(f"model {name!r} cannot be fitted on this dataset: {err}") from None
         controls = [t.strip() for t in rhs.replace('"', "'").replace(TONE_TERM, "").split("+") if t.strip()]
         rows.append({"model": str(name), "outcome": outcome, "controls": " + ".join(controls) or "(none)",
                      **{k: float(row[k]) for k in ("irr", "ci_low", "ci_high", "p_value")}, "n": int(row["n"]),

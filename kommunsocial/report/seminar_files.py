@@ -152,6 +152,11 @@ def write_coding_sheet(sheet: pd.DataFrame, folder, *, coding_seed=None, dataset
     dataset : str
         The dataset's name, printed on the sheet.
 
+    Raises
+    ------
+    SeminarError
+        When the sheet has no post (a dataset without texts): there is nothing to code.
+
     Returns
     -------
     Path of the HTML page: A4 when printed, a post never split across pages, every text escaped
@@ -161,6 +166,9 @@ def write_coding_sheet(sheet: pd.DataFrame, folder, *, coding_seed=None, dataset
     for col in ("page", "text"):
         if col not in sheet.columns:
             raise SeminarError(f"the sheet lacks column {col!r}: draw it with coding.sample_for_coding(...)")
+    if not len(sheet):
+        raise SeminarError("no post with text to code in this dataset (or period): exercise 1 needs posts "
+                           "with their texts; use the sample, or a dataset whose export holds the texts")
     seed = "" if coding_seed is None else str(coding_seed)
     boxes = "<br>".join(f"<span class='box'></span>{esc(name)}" for name, _ in SHEET_CATEGORIES)
     rows = []

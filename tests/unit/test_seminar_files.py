@@ -111,9 +111,13 @@ def test_coding_sheet_is_printable_and_inert(tmp_path):
     assert "break-inside:avoid" in page and "@page{size:A4" in page
 
 
-def test_coding_sheet_needs_the_sheets_columns(tmp_path):
+def test_coding_sheet_needs_the_sheets_columns_and_posts(tmp_path):
     with pytest.raises(SeminarError, match="lacks column 'text'"):
         seminar.write_coding_sheet(pd.DataFrame({"page": ["P"]}), tmp_path)
+    # an export without post texts (Facepager without the message field) leaves nothing to code
+    with pytest.raises(SeminarError, match="^no post with text to code in this dataset"):
+        seminar.write_coding_sheet(pd.DataFrame({"page": [], "text": []}), tmp_path)
+    assert not list(tmp_path.iterdir())
 
 
 # -- exports -------------------------------------------------------------------------------------------
