@@ -20,7 +20,7 @@ from .seminar_files import PLACEHOLDER, SeminarError, collect, save_export, show
 from ..tone import reliability
 
 __all__ = ["look_at_posts", "quote", "show_sheet", "coding_table", "pairwise_agreement", "show_agreement", "codes_side_by_side",
-           "tone_irr", "forest", "pick_pages", "page_table", "compare_municipalities", "SeminarError",
+           "tone_irr", "show_irr", "forest", "pick_pages", "page_table", "compare_municipalities", "SeminarError",
            "write_coding_sheet", "save_export", "collect", "shown_path", "PLACEHOLDER"]
 
 #: What a student may type for each tone (case and surrounding spaces do not matter).
@@ -270,7 +270,7 @@ def show_agreement(agreement: pd.DataFrame):
         "kappa, 95 % interval": [f"{number(lo)} to {number(hi)}" for lo, hi in
                                  zip(agreement["cohen_kappa_low"], agreement["cohen_kappa_high"])],
     })
-    return render.table(out, hide_index=True)
+    return render.table(out, hide_index=True, wrap=["coders"])
 
 
 def codes_side_by_side(sheet: pd.DataFrame, coded: pd.DataFrame, *, formality=None,
@@ -372,6 +372,31 @@ def tone_irr(metrics: pd.DataFrame, formulas: dict, *, exposure: str | None = No
                      **{k: float(row[k]) for k in ("irr", "ci_low", "ci_high", "p_value")}, "n": int(row["n"]),
                      **({"planted": planted.get(outcome, np.nan)} if planted is not None else {})})
     return pd.DataFrame(rows).set_index("model")
+
+
+def show_irr(models: pd.DataFrame):
+    """A table of tone IRRs (:func:`tone_irr`, or :func:`kommunsocial.engagement.tone_effect`) as a
+    reader wants it: human headers, the ratio with two decimals, its interval as "low to high".
+
+    >>> t = pd.DataFrame({"outcome": ["comments"], "controls": ["(none)"], "irr": [0.996], "ci_low": [0.853],
+    ...                   "ci_high": [1.162], "p_value": [0.955], "n": [3255], "planted": [1.6]},
+    ...                  index=pd.Index(["naive"], name="model"))
+    >>> show_irr(t).data.values.tolist()
+    [['naive', 'comments', '(none)', '1.00', '0.85 to 1.16', '0.955', 3255, '1.6']]
+    """
+    table = models.reset_index() if models.index.name == "model" else models.reset_index(drop=True)
+    out = pd.DataFrame(index=table.index)
+    for col in ("model", "outcome", "controls"):
+        if col in table:
+            out[col] = table[col].astype(str)
+    out["IRR (conversational vs formal)"] = table["irr"].map(lambda x: f"{x:.2f}")
+    out["95 % interval"] = [f"{lo:.2f} to {hi:.2f}" for lo, hi in zip(table["ci_low"], table["ci_high"])]
+    out["p-value"] = table["p_value"].map(lambda x: "< 0.001" if x < 0.001 else f"{x:.3f}")
+    out["posts"] = table["n"].astype(int)
+    if "planted" in table:
+        out["planted"] = table["planted"].map(lambda x: "–" if pd.isna(x) else f"{x:g}")
+    # texts left-aligned, numbers right-aligned
+    return render.table(out, hide_index=True, wrap=[c for c in ("model", "outcome", "controls") if c in out])
 
 
 def forest(models: pd.DataFrame, *, title: str = "Comments: conversational against formal posts"):

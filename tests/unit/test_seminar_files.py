@@ -259,3 +259,13 @@ def test_agreement_shown_with_human_headers_and_intervals():
 def test_quote_keeps_a_post_inert():
     md = seminar.quote(f"Hej\n# not a heading {PAYLOAD}").data
     assert md.startswith("> ") and "\n" not in md and "<script>" not in md
+
+
+def test_irr_table_shown_with_human_headers():
+    gap = pd.DataFrame({"outcome": ["comments", "shares"], "model": ["naive", "adjusted"], "irr": [1.5, 0.8],
+                        "ci_low": [1.104, 0.7], "ci_high": [2.0, 0.95], "p_value": [0.0004, 0.02], "n": [40, 40]})
+    shown = seminar.show_irr(gap).data
+    assert shown.columns.tolist() == ["model", "outcome", "IRR (conversational vs formal)", "95 % interval",
+                                      "p-value", "posts"]
+    assert shown.values.tolist() == [["naive", "comments", "1.50", "1.10 to 2.00", "< 0.001", 40],
+                                     ["adjusted", "shares", "0.80", "0.70 to 0.95", "0.020", 40]]
