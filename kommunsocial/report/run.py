@@ -319,12 +319,16 @@ def build_index(dataset: str, *, reports=None, data_dir=None) -> Path:
     for page in dataset_pages:
         parts.append(_report_row(page, reports))
     parts.append("</table>")
+    # a municipality's folder holds numbered reports; the seminar's folders (a coding sheet, a dry
+    # run) hold other pages and are not municipalities
     folders = sorted(d for d in reports.iterdir() if d.is_dir() and not d.name.startswith(".")
-                     and (any(d.glob("*.html")) or any(d.glob(f"*{FAILED_SUFFIX}")))) if reports.is_dir() else []
+                     and (any(d.glob("[0-9][0-9]-*.html")) or any(d.glob(f"[0-9][0-9]-*{FAILED_SUFFIX}")))
+                     ) if reports.is_dir() else []
     if folders:
         names = _page_names(data_dir)
-        stems = sorted({p.stem for d in folders for p in d.glob("*.html")}
-                       | {p.name.removesuffix(FAILED_SUFFIX) for d in folders for p in d.glob(f"*{FAILED_SUFFIX}")})
+        stems = sorted({p.stem for d in folders for p in d.glob("[0-9][0-9]-*.html")}
+                       | {p.name.removesuffix(FAILED_SUFFIX) for d in folders
+                          for p in d.glob(f"[0-9][0-9]-*{FAILED_SUFFIX}")})
         parts.append("<h2>Per municipality</h2><table><tr><th>municipality</th>"
                      + "".join(f"<th>{esc(s)}</th>" for s in stems) + "</tr>")
         for d in folders:
