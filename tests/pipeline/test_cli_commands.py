@@ -215,3 +215,34 @@ def test_a_run_does_not_interrupt_its_kernel_nor_print_keyboardinterrupt(tmp_pat
     assert done.returncode == 0, done.stderr
     assert "SIGINT reached the kernel" not in done.stderr
     assert "KeyboardInterrupt" not in done.stderr and "Traceback" not in done.stderr
+
+
+# -- the whole pipeline without make -------------------------------------------------------------
+@pytest.mark.slow
+def test_the_sample_pipeline_runs_without_make(tmp_path):
+    """What a class on Windows types: kommunsocial sample, then kommunsocial reports, in a project
+    folder of its own (the committed notebooks copied in)."""
+    import shutil
+
+    from kommunsocial.report.run import notebooks
+
+    shutil.copytree(ROOT / "notebooks", tmp_path / "notebooks")
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "KOMMUNSOCIAL_ROOT": str(tmp_path), "KOMMUNSOCIAL_SALT": "class"}
+    env.pop("KOMMUNSOCIAL_DEBUG", None)
+
+    def kommunsocial(*args):
+        return subprocess.run([sys.executable, "-m", "kommunsocial.cli", *args], capture_output=True, text=True,
+                              env=env, cwd=tmp_path, timeout=1800)
+
+    done = kommunsocial("sample", "--pages", "6", "--years", "1")
+    assert done.returncode == 0, done.stderr
+    assert (tmp_path / "data" / "raw" / "sample" / "posts.json").is_file()
+    done = kommunsocial("reports")
+    assert done.returncode == 0, done.stderr
+    reports = tmp_path / "reports" / "sample"
+    names = [nb.stem for nb in notebooks(tmp_path / "notebooks")]
+    assert len(names) >= 5 and all((reports / f"{name}.html").is_file() for name in names)
+    assert (reports / "index.html").is_file() and not list(reports.rglob("*.failed.json"))
+    assert "KeyboardInterrupt" not in done.stderr and "Traceback" not in done.stderr
+    done = kommunsocial("reports")  # a second run: nothing to do
+    assert done.returncode == 0 and done.stdout.count("(up to date)") == len(names)
