@@ -82,10 +82,16 @@ _ := $(shell $(call write_accounts,$(ACCOUNTS_STAMP)))
 endif
 
 ## help      : list the targets
+# the "## " lines below, with $(DATASET) shown as its value (taken from the environment by awk, so
+# any folder name prints as it is)
 help:
-	@grep -E '^## ' $(MAKEFILE_LIST) | sed -e 's/^## //'
+	@KS_DATASET=$(call quote,$(DATASET)) awk '/^## / { line = substr($$0, 4); out = ""; \
+		while ((i = index(line, "$$(DATASET)")) > 0) { out = out substr(line, 1, i - 1) ENVIRON["KS_DATASET"]; \
+		line = substr(line, i + 10) } print out line }' $(MAKEFILE_LIST)
 	@echo "Variables: DATASET=$(DATASET) (a folder under data/raw/), MUNICIPALITY=code|page id|name (one page),"
 	@echo "           ACCOUNTS=handle,handle (an X search: the municipalities' accounts)"
+	@echo "Without make (Windows, conda, pip): kommunsocial reports | data | municipality-reports | lab | sample |"
+	@echo "           clean DATASET, with the same names (kommunsocial --help)"
 
 ## env       : create .venv with the package, its test tools and the Jupyter kernel (once)
 env: $(ENV_STAMP)
@@ -155,13 +161,13 @@ bench: $(ENV_STAMP)
 
 ## lab       : JupyterLab with the project's kernel, for seminars and exploration
 lab: $(ENV_STAMP) $(PROCESSED)/manifest.json
-	$(BIN)/jupyter lab notebooks/
+	$(BIN)/kommunsocial lab $(call quote,$(DATASET))$(if $(ACCOUNTS), --account $(call quote,$(ACCOUNTS)))
 
 ## sample    : regenerate the bundled sample in data/raw/sample (seeded: same files every time)
 sample: | $(ENV_STAMP)
-	$(BIN)/kommunsocial sample --out data/raw/sample --pages 12 --years 2 --seed 0 --format graph_api
+	$(BIN)/kommunsocial sample
 
 ## clean     : remove data/processed/$(DATASET) and reports/$(DATASET) (raw data is never touched)
+# kommunsocial clean holds the list of what to remove; the environment's, else one on the PATH (conda)
 clean:
-	rm -rf $(PROCESSED) data/processed/.$(DATASET).new-* data/processed/.$(DATASET).old-* reports/$(DATASET) \
-		$(RAW_STAMP) $(RAW_STAMP)-cache.json $(ACCOUNTS_STAMP)
+	@$(or $(wildcard $(BIN)/kommunsocial),kommunsocial) clean $(call quote,$(DATASET))

@@ -193,10 +193,16 @@ def run_notebook(notebook, out_dir, *, parameters: dict | None = None, kernel: s
 def _execute(notebook: Path, out_dir: Path, parameters, kernel, html_output, progress) -> Path:
     import papermill as pm
 
+    from ._execution import QuietShutdownKernelManager, describe_failure
+
     out_dir.mkdir(parents=True, exist_ok=True)
     kernel = kernel or (KERNEL_NAME if _kernel_available(KERNEL_NAME) else "python3")
     parameters = dict(parameters or {})
-    if "out_dir" not in parameters and "out_dir" in pm.inspect_notebook(str(notebook)):
+    try:
+        declared = pm.inspect_notebook(str(notebook))
+    except Exception:  # no kernel named in its metadata, say: the execution below says what is wrong
+        declared = {}
+    if "out_dir" not in parameters and "out_dir" in declared:
         # figures, tables and graphs go beside the report, in a folder named after it
         parameters["out_dir"] = str(out_dir / notebook.stem)
     executed = out_dir / f"{notebook.stem}.ipynb"
@@ -206,9 +212,13 @@ def _execute(notebook: Path, out_dir: Path, parameters, kernel, html_output, pro
         started = time.time()
         try:
             pm.execute_notebook(str(notebook), str(tmp_nb), parameters=parameters, kernel_name=kernel,
-                                progress_bar=progress, log_output=False, cwd=str(config.project_root()))
+                                progress_bar=progress, log_output=False, cwd=str(config.project_root()),
+                                kernel_manager_class=QuietShutdownKernelManager)
         except pm.PapermillExecutionError as exc:
-            raise ReportError(f"{notebook.name}: cell {exc.exec_count} failed: {exc.ename}: {exc.evalue}") from None
+            message, details = describe_failure(notebook, exc, injected=bool(parameters))
+            error = ReportError(message)
+            error.details = details  # the cell's traceback, for `kommunsocial --debug`
+            raise error from None
         except Exception as exc:  # kernel died, missing kernel, unreadable notebook
             raise ReportError(f"{notebook.name}: could not be executed: {type(exc).__name__}: {exc}") from None
         _add_provenance(tmp_nb, {k: v for k, v in parameters.items() if k != "out_dir"}, time.time() - started)

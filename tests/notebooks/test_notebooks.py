@@ -95,7 +95,7 @@ def test_a_failing_notebook_names_the_cell_and_leaves_nothing(tmp_path):
     path = tmp_path / "99-broken.ipynb"
     nbformat.write(nb, path)
     out = tmp_path / "out"
-    with pytest.raises(ks.report.run.ReportError, match=r"99-broken.ipynb: cell 2 failed: ZeroDivisionError"):
+    with pytest.raises(ks.report.run.ReportError, match=r'99-broken.ipynb: code cell 2 \("1 / 0"\) failed: ZeroDivisionError'):
         run_notebook(path, out)
     assert not list(out.glob("*"))
 

@@ -30,6 +30,18 @@ def test_environment_yml_matches_pyproject():
     assert listed == wanted
 
 
+def test_environment_yml_has_the_python_of_pyproject_and_installs_the_package():
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    text = (ROOT / "environment.yml").read_text()
+    body = text.split("dependencies:", 1)[1]
+    pythons = re.findall(r"^\s+- python([<>=!].*)$", body, re.MULTILINE)
+    assert pythons == [project["requires-python"]]
+    assert re.search(r"^\s+- pip$", body, re.MULTILINE)  # conda's pip, which installs the pip: section
+    pip_section = body.split("- pip:", 1)[1]
+    assert re.findall(r"^\s+- (-e \S+)\s*$", pip_section, re.MULTILINE) == ["-e ."]  # the package, with its command
+    assert re.search(r"^name: kommunsocial$", text, re.MULTILINE)
+
+
 def _imported_packages() -> set[str]:
     import ast
     import sys
