@@ -154,9 +154,10 @@ def speed(n_pages: int, years: float, activity: float, repeats: int):
             language.detect_language(texts, fast=fast)
             wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
             best[fast] = (max(best[fast][0], len(texts) / wall), max(best[fast][1], len(texts) / cpu))
-    # distinct texts grow with the posts (nearly all distinct) and at most with the comments
-    scale = (COUNTRY["posts"] + COUNTRY["comments"]) / (len(posts) + len(comments))
-    country = len(texts) * scale
+    # distinct texts grow at most as the posts (nearly all distinct) and the comments (which repeat)
+    distinct_posts = posts.nunique()
+    country = (distinct_posts * COUNTRY["posts"] / len(posts)
+               + (len(texts) - distinct_posts) * COUNTRY["comments"] / len(comments))
     print(f"\n{len(posts):,} posts and {len(comments):,} comments, {len(texts):,} distinct texts "
           f"(sample.generate(n_pages={n_pages}, years={years}, activity={activity}, seed=1)); best of {repeats}:")
     for fast, label in ((False, "lingua only (before)"), (True, "fast path (after)")):

@@ -262,7 +262,7 @@ def _without_foreign_names(text: str) -> str:
 # -- the fast path ----------------------------------------------------------------------------
 #: Texts at least this long (after links, mentions and hashtags are removed) may be decided by the
 #: fast path; shorter ones always go to lingua, whose n-gram models read short texts better.
-FAST_MIN_CHARS = 60
+FAST_MIN_CHARS = 40
 #: The share of a text (%) CLD2 must give its top language, besides calling its answer reliable,
 #: for the fast path to keep it.
 FAST_MIN_PERCENT = 90
