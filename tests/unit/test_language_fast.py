@@ -91,3 +91,11 @@ def test_fast_path_is_as_accurate_as_lingua_on_the_development_set():
     per_lang = right.groupby("lang")[["before", "after"]].sum()
     assert (per_lang["after"] >= per_lang["before"]).all(), per_lang
     assert (after == "und").sum() == (before == "und").sum()  # the same texts are too short either way
+
+
+def test_the_data_model_states_the_fast_path_thresholds():
+    from pathlib import Path
+
+    doc = (Path(__file__).resolve().parents[2] / "docs" / "data-model.md").read_text(encoding="utf-8")
+    assert f"A text of {FAST_MIN_CHARS} characters or more is first read" in " ".join(doc.split())
+    assert f"at least {language.FAST_MIN_PERCENT} % of the text" in " ".join(doc.split())
