@@ -327,18 +327,19 @@ def _fast_language(text: str, words: set, min_chars: int = FAST_MIN_CHARS) -> st
     """The language of a long, clear text from CLD2 (compiled n-gram tables, far faster than lingua),
     or None to leave the text to lingua.
 
-    Kept: CLD2's sv and fi; its en when the text has an English word and no Scandinavian
-    function word; its da, nb or nn when the
-    text holds a word of its own the other two do not write and none of theirs (``_EVIDENCE``). Only answers CLD2 calls reliable and gives at least :data:`FAST_MIN_PERCENT` of the
-    text; every other text (short, mixed, unsure) goes to lingua as before.
+    Kept: CLD2's sv and fi; its en when the text has an English word and no Scandinavian function
+    word; its da, nb or nn when the text holds a word or ending of that language the other two do
+    not write and none of theirs (``_EVIDENCE``); and only answers CLD2 calls reliable and gives at
+    least :data:`FAST_MIN_PERCENT` of the text. Every other text (short, mixed, unsure) goes to
+    lingua as before. ``words``: the text's distinct lower-case words.
     """
     if len(text) < min_chars:
         return None
     try:
         reliable, _, details = _cld2().detect(text, isPlainText=True)
-    except Exception:  # pycld2.error on text it cannot take (invalid UTF-8): lingua decides
+    except (ValueError, UnicodeError, _cld2().error):  # control characters, surrogates: lingua decides
         return None
-    name, code, percent, _ = details[0]
+    _, code, percent, _ = details[0]
     lang = _CLD2_CODES.get(code)
     if not reliable or lang is None or percent < FAST_MIN_PERCENT:
         return None

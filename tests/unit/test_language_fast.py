@@ -63,6 +63,7 @@ def test_text_cld2_cannot_take_goes_to_lingua():
     text = CLEAR["sv"].replace("fram", "fram \x7f")
     assert _fast(text) is None
     assert detect_language([text]).tolist() == ["sv"]
+    assert _fast(CLEAR["sv"] + " \ud800") is None  # a lone surrogate cannot be encoded for CLD2
 
 
 def test_endings_are_evidence_where_no_listed_word_is():
