@@ -22,7 +22,8 @@ import pandas as pd
 
 from .errors import KommunsocialError
 
-__all__ = ["DETECTED", "LANG_CODES", "OTHER", "UNDETERMINED", "LONG_TEXT", "OURS_SHARE", "LanguageCodeError",
+__all__ = ["DETECTED", "LANG_CODES", "OTHER", "UNDETERMINED", "LONG_TEXT", "OURS_SHARE", "FAST_MIN_CHARS",
+           "FAST_MIN_PERCENT", "LanguageCodeError",
            "LanguageCodeWarning", "detect_language", "normalise_language", "normalise_languages", "combine_languages", "needs_detection",
            "not_scored_sentence"]
 
@@ -210,8 +211,9 @@ _NYNORSK_FUNCTION_WORDS = frozenset(
 
 
 @lru_cache(maxsize=1)
-def _function_words() -> tuple[frozenset, frozenset]:
-    """(the six languages' function words, other languages' function words that none of the six has).
+def _function_words() -> tuple[frozenset, frozenset, frozenset]:
+    """(the six languages' function words, other languages' function words that none of the six has,
+    Swedish, Norwegian and Danish function words that are not English ones).
 
     From ``stopwordsiso``; English as scikit-learn's list, since stopwords-iso's English list holds
     Portuguese and Spanish words (``que``, ``nos``) and would hide them. Words any of the six
@@ -224,16 +226,20 @@ def _function_words() -> tuple[frozenset, frozenset]:
     every_ours = ours | set(stopwordsiso.stopwords("en"))
     ours |= set(ENGLISH_STOP_WORDS)
     foreign = set().union(*(stopwordsiso.stopwords(c) for c in _FOREIGN_STOPWORD_LANGS)) - every_ours
-    return frozenset(ours), frozenset(w for w in foreign if len(w) > 1)
+    nordic = set().union(*(stopwordsiso.stopwords(c) for c in ("sv", "no", "da"))) | _NYNORSK_FUNCTION_WORDS
+    return (frozenset(ours), frozenset(w for w in foreign if len(w) > 1),
+            frozenset(nordic - set(ENGLISH_STOP_WORDS) - set(stopwordsiso.stopwords("en"))))
 
 
-def _maybe_foreign(text: str, ours: frozenset, foreign: frozenset) -> bool:
+def _maybe_foreign(text: str, ours: frozenset, foreign: frozenset, words: set | None = None) -> bool:
     """Whether a text may be in a language other than the six: it has a letter they do not write;
     or at least one other language's function word for every two of theirs; or, in five words or
-    more, fewer than one in ten of their function words (distinct words throughout)."""
+    more, fewer than one in ten of their function words (distinct words throughout). ``words``:
+    the text's distinct lower-case words, when the caller has them already."""
     if _FOREIGN_LETTER.search(text):
         return True
-    words = set(_WORD.findall(text.lower()))
+    if words is None:
+        words = set(_WORD.findall(text.lower()))
     n_ours = len(ours.intersection(words))  # counted in C: a loop over the words costs more
     n_foreign = len(foreign.intersection(words))
     return (n_foreign > 0 and 2 * n_foreign >= n_ours) or (len(words) >= 5 and 10 * n_ours < len(words))
@@ -253,6 +259,112 @@ def _without_foreign_names(text: str) -> str:
     return _ANY_WORD.sub(keep, text)
 
 
+# -- the fast path ----------------------------------------------------------------------------
+#: Texts at least this long (after links, mentions and hashtags are removed) may be decided by the
+#: fast path; shorter ones always go to lingua, whose n-gram models read short texts better.
+FAST_MIN_CHARS = 40
+#: The share of a text (%) CLD2 must give its top language, besides calling its answer reliable,
+#: for the fast path to keep it.
+FAST_MIN_PERCENT = 90
+
+#: CLD2's codes of the six languages (it writes Bokmål as ``no``).
+_CLD2_CODES = {"sv": "sv", "no": "nb", "nb": "nb", "nn": "nn", "da": "da", "fi": "fi", "en": "en"}
+
+# Words of one of Danish, Bokmål and Nynorsk that another of them does not write (standard
+# spellings of common words; names, and words with a second meaning there, left out). CLD2 tells
+# Bokmål from Nynorsk well but takes some Danish for Bokmål: the fast path keeps CLD2's da, nb or
+# nn only when the text holds a word of its own that the others do not write (Danish af, efter,
+# nu, meget, vores …; Norwegian av, etter, nå, mye …; Nynorsk ikkje, eg, frå …) and none of theirs.
+_DANISH_NOT_NORWEGIAN = frozenset(
+    "af efter hvad nu meget bliver blev blive mellem vores jer jeres sig mig dig ud op igen tilbage nogle noget "
+    "nogen sådan lidt aldrig hvornår havde gennem uden siger sagde fik gik næste næsten mod nej været købe "
+    "gøre måske rigtig rigtigt børn regeringen spørgsmål hjælp hjælpe næppe fejl fejle sygehus gerne hedder køre "
+    "spørge kende kender vej dejlig hej søge søger ansøgning uge ugen læs læse blevet gør sker imod igennem bag "
+    "endnu".split())
+_NORWEGIAN_NOT_DANISH = frozenset(  # Bokmål's (Nynorsk writes many of them too)
+    "av etter hva nå mye blir ble mellom vår vårt våre dere seg meg deg ut opp igjen tilbake noen noe slik sånn "
+    "litt aldri hadde gjennom uten sier fikk gikk takk neste nesten mot nei vært kjøpe gjøre kanskje riktig "
+    "regjeringen spørsmål hjelp hjelpe uke neppe feil sykehus gjerne heter kjøre spørre kjenne vei deilig hei "
+    "søke søker søknad uka uken les lese blitt gjør skjer imot bak ennå veldig innen fått gjeldende møte møtet "
+    "barnehage barnehagen endringer gjelder gjøres klokka vann opplysninger kunngjøring søknader".split())
+_BOKMAL_NOT_NYNORSK = frozenset(
+    "ikke jeg hva fra noen noe hvordan hvorfor bare hun hvem hvor mer selv være komme kommer mye ble dere uten "
+    "vært gjøre regjeringen innen gjeldende følgende klokken endringer tjenester tirsdag lørdag søndag mandag "
+    "vann helt enig siden ligger".split())
+_NYNORSK_NOT_BOKMAL = frozenset(  # nor Danish
+    "ikkje eg frå kva korleis kvifor kven kvar berre noko nokon nokre mykje meir sjølv vere vera dei ho heile "
+    "hjå medan sidan utan òg dykk dykkar deira hennar desse vorte gjer gjere kvarandre eigen eige eigne fleire "
+    "inga noka kome kjem saman veke difor sjå gje kyrkje finst ligg einig heilt stengd innan fekk halde skule "
+    "vegar verte følgjande tysdag laurdag sundag måndag vatn elles ikring tilbod tenester teneste dagar komande "
+    "gong".split())
+# Endings that tell them apart as well: Danish -tion where Norwegian writes -sjon; Nynorsk -leg,
+# -ingar, -arane, -sjonar where Bokmål and Danish write -lig, -inger, -erne/-ene, -sjoner.
+_DANISH_ENDINGS = r"\w+tion(?:en|er|erne)?"
+_NORWEGIAN_ENDINGS = r"\w+sjon(?:en|er|ene)?"
+_NYNORSK_ENDINGS = r"\w{3,}leg|\w+ingar|\w+ingane|\w+arane|\w+sjonar|\w+sjonane"
+_NOT_NYNORSK_ENDINGS = r"\w{3,}lig|\w+inger|\w+ingene|\w+sjoner|\w+sjonene"
+
+
+def _ending(pattern: str) -> re.Pattern:
+    return re.compile(rf"\b(?:{pattern})\b")
+
+
+#: For CLD2's da, nb and nn: (words one of which the text must hold, words it must not hold, and
+#: endings of the one kind and of the other, matched on the text's distinct words joined by spaces).
+_EVIDENCE = {
+    "da": (_DANISH_NOT_NORWEGIAN, _NORWEGIAN_NOT_DANISH | _NYNORSK_NOT_BOKMAL,
+           _ending(_DANISH_ENDINGS), _ending(f"{_NORWEGIAN_ENDINGS}|{_NYNORSK_ENDINGS}")),
+    "nb": (_NORWEGIAN_NOT_DANISH, _DANISH_NOT_NORWEGIAN | _NYNORSK_NOT_BOKMAL,
+           _ending(_NORWEGIAN_ENDINGS), _ending(f"{_DANISH_ENDINGS}|{_NYNORSK_ENDINGS}")),
+    "nn": (_NYNORSK_NOT_BOKMAL, _DANISH_NOT_NORWEGIAN | _BOKMAL_NOT_NYNORSK,
+           _ending(_NYNORSK_ENDINGS), _ending(f"{_DANISH_ENDINGS}|{_NOT_NYNORSK_ENDINGS}")),
+}
+#: English words no Scandinavian language writes: CLD2's en is kept when the text has one.
+_ENGLISH_WORDS = frozenset("the and of is are was were you we they this that with has from which what".split())
+
+
+def _fast_language(text: str, words: set, min_chars: int = FAST_MIN_CHARS) -> str | None:
+    """The language of a long, clear text from CLD2 (compiled n-gram tables, far faster than lingua),
+    or None to leave the text to lingua.
+
+    Kept: CLD2's sv and fi; its en when the text has an English word and no Scandinavian function
+    word; its da, nb or nn when the text holds a word or ending of that language the other two do
+    not write and none of theirs (``_EVIDENCE``); and only answers CLD2 calls reliable and gives at
+    least :data:`FAST_MIN_PERCENT` of the text. Every other text (short, mixed, unsure) goes to
+    lingua as before. ``words``: the text's distinct lower-case words.
+    """
+    if len(text) < min_chars:
+        return None
+    try:
+        reliable, _, details = _cld2().detect(text, isPlainText=True)
+    except (ValueError, UnicodeError, _cld2().error):  # control characters, surrogates: lingua decides
+        return None
+    _, code, percent, _ = details[0]
+    lang = _CLD2_CODES.get(code)
+    if not reliable or lang is None or percent < FAST_MIN_PERCENT:
+        return None
+    if lang in ("sv", "fi"):
+        return lang
+    if lang == "en":  # CLD2 takes some Danish without æ, ø, å for English
+        nordic = _function_words()[2]
+        return lang if not words.isdisjoint(_ENGLISH_WORDS) and words.isdisjoint(nordic) else None
+    own, others, own_ending, others_ending = _EVIDENCE[lang]
+    if not words.isdisjoint(others):
+        return None
+    joined = " ".join(words)
+    if others_ending.search(joined) or (words.isdisjoint(own) and not own_ending.search(joined)):
+        return None
+    return lang
+
+
+@lru_cache(maxsize=1)
+def _cld2():
+    """pycld2 (Compact Language Detector 2): its tables are compiled into the wheel."""
+    import pycld2
+
+    return pycld2
+
+
 @lru_cache(maxsize=4)
 def _detector(low_accuracy: bool = False, every_language: bool = False):
     """The six languages' detector, or (``every_language``) one that knows all 75 of lingua's."""
@@ -265,7 +377,8 @@ def _detector(low_accuracy: bool = False, every_language: bool = False):
     return (builder.with_low_accuracy_mode() if low_accuracy else builder).build()
 
 
-def detect_language(texts, *, min_words: int = 3, min_letters: int = 12, long_text: int | None = LONG_TEXT) -> pd.Series:
+def detect_language(texts, *, min_words: int = 3, min_letters: int = 12, long_text: int | None = LONG_TEXT,
+                    fast: bool = True) -> pd.Series:
     """Language of each text: sv, nb, nn, da, fi, en, ``other`` or ``und``.
 
     Links, mentions and hashtags are ignored. A text with fewer than ``min_words`` words or
@@ -276,6 +389,12 @@ def detect_language(texts, *, min_words: int = 3, min_letters: int = 12, long_te
     the six together get at least :data:`OURS_SHARE` of lingua's confidence; every other text is
     detected among the six alone, which is several times faster. The n-gram models ship inside
     lingua's wheel.
+
+    With ``fast`` (the default), a text of at least :data:`FAST_MIN_CHARS` characters that is not
+    maybe foreign is first read by CLD2, many times faster than lingua, and its answer kept where
+    the text's own words bear it out (:func:`_fast_language`); lingua reads the rest. On the
+    written and real development sets this is as accurate per language as lingua alone, or more
+    (``benchmarks/language_quality.py``). ``fast=False`` reads every text with lingua.
 
     Texts of at least ``long_text`` characters use lingua's low-accuracy mode (on the development
     set and the sample it was as accurate as the full models: see ``benchmarks/results.md``);
@@ -293,12 +412,13 @@ def detect_language(texts, *, min_words: int = 3, min_letters: int = 12, long_te
     if len(idx):
         candidates = [stripped[i] for i in idx]
         unique = list(dict.fromkeys(candidates))
-        ours, foreign = _function_words()
+        ours, foreign, _ = _function_words()
         plain = {t: _without_foreign_names(t) for t in unique}
+        words = {t: set(_WORD.findall(plain[t].lower())) for t in unique}
         # a text that may be foreign is first placed among every language lingua knows (trigrams
         # only: the full models of 75 languages take a gigabyte); one that stays with the six
         # (OURS_SHARE) then goes the way of every other text, so the six are told apart as before
-        wide = [t for t in unique if _maybe_foreign(plain[t], ours, foreign)]
+        wide = [t for t in unique if _maybe_foreign(plain[t], ours, foreign, words[t])]
         codes = {}
         if wide:
             found = _detector(True, True).compute_language_confidence_values_in_parallel([plain[t] for t in wide])
@@ -309,6 +429,14 @@ def detect_language(texts, *, min_words: int = 3, min_letters: int = 12, long_te
                 elif ours_share < OURS_SHARE:
                     codes[t] = OTHER
         rest = [t for t in unique if t not in codes]
+        if fast:  # long clear texts at once (CLD2); lingua for the short, mixed and unsure rest
+            wide_set = set(wide)
+            for t in rest:
+                if t not in wide_set:
+                    found = _fast_language(plain[t], words[t])
+                    if found is not None:
+                        codes[t] = found
+            rest = [t for t in rest if t not in codes]
         long = [long_text is not None and len(t) >= long_text for t in rest]
         for low_accuracy in (False, True):
             part = [t for t, is_long in zip(rest, long) if is_long == low_accuracy]

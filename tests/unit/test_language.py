@@ -68,10 +68,18 @@ def test_too_short_is_und_and_each_distinct_text_detected_once(monkeypatch):
         return Wrapped()
 
     monkeypatch.setattr(language, "_detector", counting)
-    out = detect_language(["Hej!", TEXTS["sv"], TEXTS["sv"], TEXTS["pt"], "", None])
+    texts = ["Hej!", TEXTS["sv"], TEXTS["sv"], TEXTS["pt"], "", None]
+    out = detect_language(texts, fast=False)
     assert out.tolist() == ["und", "sv", "sv", "other", "und", "und"]
     # the Portuguese text (ã, ç) is compared with every language, once; the Swedish among the six, once
     assert calls == [((True, True), [TEXTS["pt"]]), ((False,), [TEXTS["sv"]])]
+    # with the fast path the Swedish text is decided there, once, and lingua only sees the Portuguese one
+    calls.clear()
+    fast_calls = []
+    real_fast = language._fast_language
+    monkeypatch.setattr(language, "_fast_language", lambda t, *a: fast_calls.append(t) or real_fast(t, *a))
+    assert detect_language(texts).tolist() == out.tolist()
+    assert fast_calls == [TEXTS["sv"]] and calls == [((True, True), [TEXTS["pt"]])]
 
 
 @pytest.mark.parametrize("code,expected", [
