@@ -25,7 +25,7 @@ def test_environment_yml_matches_pyproject():
     for line in text.split("dependencies:", 1)[1].splitlines():
         m = re.match(r"^\s+- (?!pip$|python[<>=]|-e )(\S.*)$", line.split("#")[0].rstrip())
         if m and not m.group(1).endswith(":"):
-            name, spec = _split(m.group(1))
+            name, spec = _split(m.group(1).strip("'"))  # a requirement with a marker is quoted
             listed[CONDA_NAMES.get(name, name)] = spec
     assert listed == wanted
 

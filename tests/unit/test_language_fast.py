@@ -100,3 +100,13 @@ def test_the_data_model_states_the_fast_path_thresholds():
     doc = (Path(__file__).resolve().parents[2] / "docs" / "data-model.md").read_text(encoding="utf-8")
     assert f"A text of {FAST_MIN_CHARS} characters or more is first read" in " ".join(doc.split())
     assert f"at least {language.FAST_MIN_PERCENT} % of the text" in " ".join(doc.split())
+
+
+def test_without_pycld2_every_text_goes_to_lingua(monkeypatch):
+    # pycld2 is a dependency only where it has a wheel; elsewhere detection is lingua's alone
+    texts = ["Kommunen informerar om att snöröjningen pågår i hela centrala staden i dag.",
+             "Vi har opna biblioteket igjen etter sommarferien, og vi gler oss til å sjå dykk!",
+             "Hej!"]
+    monkeypatch.setattr(language, "fast_path_available", lambda: False)
+    monkeypatch.setattr(language, "_fast_language", lambda *a, **k: pytest.fail("the fast path was asked"))
+    assert language.detect_language(texts).tolist() == language.detect_language(texts, fast=False).tolist()
