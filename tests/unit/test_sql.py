@@ -168,3 +168,23 @@ def test_numeric_page_ids_stay_text(tmp_path):
                 "GROUP BY ALL ORDER BY n DESC", data_dir=folder)
     assert out.to_dict("list") == {"page_id": ["0042", "100058731509821"],
                                    "page_name": ["Sjöviks kommun", "Fjordvik kommune"], "n": [2, 1]}
+
+
+def _doc_recipes():
+    import re
+    from pathlib import Path
+
+    text = (Path(__file__).resolve().parents[2] / "docs" / "scale.md").read_text(encoding="utf-8")
+    return re.findall(r"```sql\n(.*?)```", text, flags=re.DOTALL)
+
+
+def test_every_recipe_of_the_docs_runs_and_the_first_two_answer_as_counted_by_hand(folder):
+    recipes = _doc_recipes()
+    assert len(recipes) >= 5
+    answers = [query(sql, data_dir=folder) for sql in recipes]
+    assert answers[0].to_dict("list") == {
+        "municipality_code": ["0187", "4631", "0999"], "page_name": ["Sjöviks kommun", "Fjordvik kommune", "Tomby kommun"],
+        "posts": [2, 1, 0], "comments": [2, 1, 0], "answers_by_page": [1, 0, 0]}
+    # threads: c1 (Sjövik, answered by the page in c2) and c3 (Fjordvik, not answered)
+    assert answers[1].to_dict("list") == {"country": ["NO", "SE"], "year": [2024, 2024], "threads": [1, 1],
+                                          "answer_rate": [0.0, 1.0]}
