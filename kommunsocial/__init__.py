@@ -15,11 +15,11 @@ from .errors import KommunsocialError, LoadError, SchemaError  # noqa: E402
 from .ingest import ingest, load  # noqa: E402
 from .schema import Dataset  # noqa: E402
 
-__all__ = ["Dataset", "load", "ingest", "LoadError", "SchemaError", "KommunsocialError", "__version__",
+__all__ = ["Dataset", "load", "ingest", "query", "LoadError", "SchemaError", "KommunsocialError", "__version__",
            "sample", "tone", "engagement", "network", "report", "io", "clean", "privacy", "config", "spreadsheet"]
 
 _LAZY = {"sample", "tone", "engagement", "network", "report", "io", "clean", "privacy", "config", "schema",
-         "spreadsheet"}
+         "spreadsheet", "sql"}
 
 
 def __getattr__(name):
@@ -28,4 +28,9 @@ def __getattr__(name):
         module = importlib.import_module(f".{name}", __name__)
         globals()[name] = module
         return module
+    if name == "query":  # SQL over the processed Parquet (DuckDB, imported on first use)
+        from .sql import query
+
+        globals()[name] = query
+        return query
     raise AttributeError(f"module 'kommunsocial' has no attribute {name!r}")

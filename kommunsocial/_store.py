@@ -17,7 +17,7 @@ from . import _atomic
 from .errors import DatasetError, DatasetMissingError
 
 __all__ = ["MANIFEST", "VERIFY_MODES", "file_list", "write_manifest", "read_manifest", "locate", "verify",
-           "identity", "check_replaceable"]
+           "identity", "check_replaceable", "Deferred"]
 
 MANIFEST = "manifest.json"
 #: ``"sizes"``: every file read exists, has its listed size and no unlisted file lies among them
@@ -164,3 +164,33 @@ def check_replaceable(folder: Path) -> None:
     if stray:
         raise DatasetError(folder, f"holds files that are not part of a processed dataset ({', '.join(stray[:5])}); "
                                    f"it is replaced whole when saving: choose an empty or new folder")
+
+
+class Deferred:
+    """A table of a dataset read from ``folder`` when it is first used, not with the others.
+
+    The comments are most of a country's data and the reports on tone and engagement never
+    use them: :meth:`kommunsocial.Dataset.read` leaves them on disk until ``ds.comments`` is
+    asked for. ``identity`` is the folder's :func:`identity` when the other tables were read:
+    when a new ingest has replaced the folder since, :meth:`load` raises :class:`DatasetError`
+    instead of mixing two versions of the dataset.
+    """
+
+    def __init__(self, folder: Path, identity_then, read):
+        self.folder, self.identity, self._read = Path(folder), identity_then, read
+
+    def load(self):
+        """The table, read now; :class:`DatasetError` when the folder is no longer the one first read."""
+        self._check()
+        try:
+            frame = self._read()
+        except FileNotFoundError:
+            self._check()  # a save removed the files meanwhile: say that rather than which file
+            raise
+        self._check()  # nor replaced while this table was read
+        return frame
+
+    def _check(self) -> None:
+        if self.identity is not None and identity(self.folder) != self.identity:
+            raise DatasetError(self.folder, "was replaced by a new ingest after the dataset was read; "
+                                            "read it again")

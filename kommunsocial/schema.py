@@ -324,13 +324,18 @@ class Dataset:
     _TABLE_NAMES = ("pages", "posts", "comments", "quarantine")
 
     def __init__(self, pages, posts, comments, quarantine=None, *, manifest=None, validate_links=True):
+        from ._store import Deferred
+
         self._pages = validate("pages", conform("pages", pages))
         self._posts = validate("posts", conform("posts", posts))
-        self._comments = validate("comments", conform("comments", comments))
+        # a table read from disk on first use (Dataset.read): reports on tone never load the comments
+        self._deferred = comments if isinstance(comments, Deferred) else None
+        self._check_links = validate_links
+        self._comments = None if self._deferred else validate("comments", conform("comments", comments))
         q = quarantine if quarantine is not None else empty("quarantine")
         self._quarantine = validate("quarantine", conform("quarantine", q))
         if validate_links:
-            _validate_links(self._pages, self._posts, self._comments)
+            _validate_links(self._pages, self._posts, empty("comments") if self._deferred else self._comments)
         self.manifest = dict(manifest or {})
         #: The folder the dataset was read from (None when built in memory): where analyses keep
         #: their cache (``<folder>/_cache/``), e.g. the posts' tone scores.
@@ -338,7 +343,16 @@ class Dataset:
 
     pages = property(lambda self: self._pages, doc="One row per account (page_id, platform, …).")
     posts = property(lambda self: self._posts, doc="One row per post published by a page.")
-    comments = property(lambda self: self._comments, doc="One row per comment or reply, authors pseudonymised.")
+
+    @property
+    def comments(self) -> pd.DataFrame:
+        """One row per comment or reply, authors pseudonymised."""
+        if self._comments is None:
+            comments = validate("comments", conform("comments", self._deferred.load()))
+            if self._check_links:
+                _validate_links(self._pages, self._posts, comments)
+            self._comments, self._deferred = comments, None
+        return self._comments
     quarantine = property(lambda self: self._quarantine, doc="Records that could not be loaded, with reasons.")
 
     def __repr__(self):
@@ -439,7 +453,7 @@ class Dataset:
                 manifest = _store.read_manifest(where)
                 _store.verify(where, manifest, mode=verify,
                               partitions=None if wanted is None else {_partition_dir(p) for p in wanted})
-                ds = cls._read_tables(where, wanted, manifest)
+                ds = cls._read_tables(where, wanted, manifest, before)
             except (OSError, ValueError, KeyError) as exc:
                 if _store.identity(where) != before:  # a save replaced the folder meanwhile: again
                     continue
@@ -452,19 +466,25 @@ class Dataset:
         raise DatasetError(folder, "was replaced three times while being read; try again")
 
     @classmethod
-    def _read_tables(cls, folder: Path, wanted, manifest) -> "Dataset":
+    def _read_tables(cls, folder: Path, wanted, manifest, identity=None) -> "Dataset":
+        from . import _store
+
         tables = {}
         for name in cls._TABLE_NAMES:
-            if name in cls.PARTITIONED and (folder / name).is_dir():
+            if name == "comments" and (folder / name).is_dir():  # read on first use, from this version only
+                tables[name] = _store.Deferred(folder, identity, lambda: _read_partitioned(
+                    folder / "comments", "comments", wanted).drop(columns=["page_id"]))
+            elif name in cls.PARTITIONED and (folder / name).is_dir():
                 tables[name] = _read_partitioned(folder / name, name, wanted)
             elif (folder / f"{name}.parquet").is_file():  # a single file (written before partitioning)
                 tables[name] = pd.read_parquet(folder / f"{name}.parquet")
         if wanted is not None:
             tables["pages"] = tables["pages"][tables["pages"]["page_id"].isin(wanted)]
-            if "page_id" not in tables["comments"]:  # single-file layout: filter after reading
+            if not isinstance(tables["comments"], _store.Deferred):  # single-file layout: filter after reading
                 tables["posts"] = tables["posts"][tables["posts"]["page_id"].isin(wanted)]
                 tables["comments"] = tables["comments"][tables["comments"]["post_id"].isin(tables["posts"]["post_id"])]
-        tables["comments"] = tables["comments"].drop(columns=["page_id"], errors="ignore")
+        if not isinstance(tables["comments"], _store.Deferred):
+            tables["comments"] = tables["comments"].drop(columns=["page_id"], errors="ignore")
         return cls(tables["pages"], tables["posts"], tables["comments"], tables.get("quarantine"), manifest=manifest)
 
     # -- views ---------------------------------------------------------------------------------

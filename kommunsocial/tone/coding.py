@@ -183,7 +183,10 @@ def _design(dataset_or_posts, n, *, strata, period, min_words):
         else:
             raise ValueError(f"stratum column {col!r} is not in the posts table")
     if keys:
-        strata_keys = posts[keys].astype(str).agg("\x1f".join, axis=1)
+        # joined column by column (a row-wise join is a Python call per post: minutes on a country)
+        strata_keys = posts[keys[0]].astype(str)
+        for key in keys[1:]:
+            strata_keys = strata_keys + "\x1f" + posts[key].astype(str)
     else:
         strata_keys = pd.Series("all", index=posts.index)
     sizes = strata_keys.value_counts().sort_index()

@@ -43,9 +43,9 @@ def unscored(posts: pd.DataFrame) -> pd.DataFrame:
     [['other', 'no tone resources for the language', 2], ['fi', 'no tone resources for the language', 1],
      ['sv', 'no text', 1]]
     """
-    lang, reason = _unscored_reasons(posts)
     missing = posts["formality"].isna().to_numpy()
-    out = pd.DataFrame({"lang": lang[missing], "reason": reason[missing]})
+    lang, reason = _unscored_reasons(posts[missing])
+    out = pd.DataFrame({"lang": lang, "reason": reason})
     out = out.groupby(["lang", "reason"], sort=False).size().rename("posts").reset_index()
     return out.sort_values(["posts", "lang"], ascending=[False, True], kind="mergesort").reset_index(drop=True)
 
@@ -85,7 +85,8 @@ def not_scored(posts: pd.DataFrame) -> str:
     counts = unscored(posts)
     by_language = counts[counts["reason"] != "no text"]
     languages = not_scored_sentence(dict(zip(by_language["lang"], by_language["posts"])), _features.resources.LANGS)
-    missing &= _unscored_reasons(posts)[1] == "no text"
+    # the reasons of the posts without a score only: reading every text for words is the slow part
+    missing[missing] = _unscored_reasons(posts[missing])[1] == "no text"
     if not missing.any():
         return languages
     per_page = posts.loc[missing, "page"].value_counts().sort_index()

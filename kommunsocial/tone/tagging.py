@@ -9,7 +9,6 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .._atomic import atomic_write
 from ..language import normalise_languages
 from . import resources
 from .index import DEFAULT_THRESHOLD, UND, score
@@ -67,10 +66,10 @@ def add_tone(posts: pd.DataFrame, *, tone_method: str = "index", threshold: floa
     threshold : float
         ``tone`` is "formal" when ``formality >= threshold``.
     cache : folder, optional
-        Keep the index's scores here (one Parquet file per set of posts) and reuse them when the
-        same texts in the same languages are scored again by the same code and word lists: the
-        reports of one dataset then score its posts once. A dataset read from disk has its cache
-        in ``<folder>/_cache`` (``dataset.source``).
+        Keep the index's scores here, per text, and reuse them when the same text in the same
+        language is scored again by the same code and word lists (:mod:`kommunsocial.tone._cache`):
+        the reports of one dataset, on one municipality or on all of them, score each post once.
+        A dataset read from disk has its cache in ``<folder>/_cache`` (``dataset.source``).
 
     Returns
     -------
@@ -122,26 +121,14 @@ def add_tone(posts: pd.DataFrame, *, tone_method: str = "index", threshold: floa
 
 
 def _index_formality(texts: pd.Series, lang, cache) -> np.ndarray:
-    """The index's formality of each text, read from ``cache`` when these texts were scored before."""
+    """The index's formality of each text, read from ``cache`` for the texts scored there before
+    (by any report of the dataset: :mod:`kommunsocial.tone._cache` keeps the scores per text)."""
     if cache is None:
         return score(texts, lang=lang)["formality"].to_numpy(dtype=float)
-    digest = hashlib.sha256(_code_fingerprint().encode())
-    langs = lang if lang is not None else np.full(len(texts), "")
-    # texts and languages each joined into one string: hashed in one call, not one per post; the
-    # texts' lengths make the joined string unambiguous
-    values = texts.tolist()
-    digest.update(np.fromiter(map(len, values), dtype=np.int64, count=len(values)).tobytes())
-    digest.update("\x1e".join(values).encode("utf-8", "surrogatepass"))
-    digest.update(("\x1d" + "\x1f".join(map(str, langs))).encode())
-    path = Path(cache) / f"tone-index-{digest.hexdigest()[:32]}.parquet"
-    if path.is_file():
-        cached = pd.read_parquet(path)["formality"].to_numpy(dtype=float)
-        if len(cached) == len(texts):
-            return cached
-    formality = score(texts, lang=lang)["formality"].to_numpy(dtype=float)
-    with atomic_write(path) as tmp:  # reports running in parallel never read half a file
-        pd.DataFrame({"formality": formality}).to_parquet(tmp, index=False)
-    return formality
+    from ._cache import cached_scores
+
+    return cached_scores(texts, lang, cache, _code_fingerprint(),
+                         lambda t, lg: score(t, lang=lg)["formality"].to_numpy(dtype=float))
 
 
 @lru_cache(maxsize=1)
@@ -150,7 +137,8 @@ def _code_fingerprint() -> str:
     from .._version import __version__
 
     here = Path(__file__).resolve().parent
-    digest = hashlib.sha256(__version__.encode())
+    # pandas' version too: its hash function makes the cache's keys
+    digest = hashlib.sha256(__version__.encode() + pd.__version__.encode())
     scoring = [here / "index.py", here / "features.py", here / "resources.py", here / "text.py"]  # the scores' code
     for path in sorted([*scoring, *(here.parent / "data" / "tone").rglob("*")]):
         if path.is_file():

@@ -68,6 +68,7 @@ def state(out: Path, refs) -> str:
     found = files(where)
     kind = "old" if found == old else "new" if found == new else "mixed"
     ds = ks.Dataset.read(out)  # must read what is there, complete
+    assert len(ds.comments) == ds.manifest["counts"]["comments"]  # read on first use: from the same version
     salt = {"old": OLD_SALT, "new": NEW_SALT}.get(kind)
     if salt is not None:
         assert ds.manifest["salt_fingerprint"] == ks.privacy.salt_fingerprint(salt.encode())

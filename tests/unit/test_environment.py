@@ -13,7 +13,7 @@ def _split(spec: str):
 
 
 #: conda-forge names of packages whose PyPI name differs
-CONDA_NAMES = {"python-igraph": "igraph", "python-tzdata": "tzdata"}
+CONDA_NAMES = {"python-igraph": "igraph", "python-tzdata": "tzdata", "python-duckdb": "duckdb"}
 
 
 def test_environment_yml_matches_pyproject():

@@ -37,18 +37,21 @@ def test_category_fast_path_only_for_exactly_the_categories_a_cast_gives():
 
 # -- the tone cache's key ----------------------------------------------------------------------
 def test_tone_cache_key_tells_apart_texts_split_differently_and_other_languages(tmp_path):
-    from kommunsocial.tone import add_tone
+    from kommunsocial.tone import _cache, add_tone
 
-    def entries():
-        return {p.name for p in tmp_path.glob("tone-index-*.parquet")}
+    def entries():  # the (lang, text) keys the cache holds
+        stores = list(tmp_path.glob("tone-index-*"))
+        known = _cache._read(stores[0]) if stores else pd.DataFrame({"k1": [], "k2": []})
+        return set(zip(known["k1"].tolist(), known["k2"].tolist()))
 
     base = pd.DataFrame({"text": ["Hej alla\x1evälkomna", "Tack"], "lang": ["sv", "sv"]})
     add_tone(base, cache=tmp_path)
     seen = entries()
-    for other in (pd.DataFrame({"text": ["Hej alla", "välkomna\x1eTack"], "lang": ["sv", "sv"]}),
-                  base.assign(lang=["sv", "nb"])):
+    assert len(seen) == 2
+    for other, new in ((pd.DataFrame({"text": ["Hej alla", "välkomna\x1eTack"], "lang": ["sv", "sv"]}), 2),
+                       (base.assign(lang=["sv", "nb"]), 1)):
         add_tone(other, cache=tmp_path)
-        assert len(entries() - seen) == 1  # a cache entry of its own, not the scores of ``base``
+        assert len(entries() - seen) == new  # entries of their own, not the scores of ``base``
         seen = entries()
     add_tone(base.copy(), cache=tmp_path)
     assert entries() == seen  # the same texts and languages again: read back
