@@ -44,6 +44,7 @@ class Facts:
     dataset: str
     municipality: str = ""  # "Sjöviks kommun (2174)"; "" for every page
     title: str = ""  # the municipality's name, added to the report's title
+    only: str = ""  # the page of a dataset of one page, named like ``municipality``
     pages: int | None = None  # pages the report covers
     period: tuple | None = None  # (first, last) post date, YYYY-MM-DD, UTC
     posts: int | None = None
@@ -176,11 +177,14 @@ def facts(parameters: dict, *, notebook, out_dir, scope: str = "") -> Facts | No
     pages = Dataset.read_pages(data_dir)
     if wanted:
         pages = pages[Dataset.match_pages(pages, wanted)]
-        names = pages["page_name"].astype("string").fillna("?").tolist()
-        labels = [n if pd.isna(c) or c == n else f"{n} ({c})"
-                  for n, c in zip(names, pages["municipality_code"].astype("string"))]
+    names = pages["page_name"].astype("string").fillna("?").tolist()
+    labels = [n if pd.isna(c) or c == n else f"{n} ({c})"
+              for n, c in zip(names, pages["municipality_code"].astype("string"))]
+    if wanted:
         out.municipality = " and ".join(dict.fromkeys(labels)) or wanted
         out.title = " and ".join(dict.fromkeys(names)) or wanted
+    elif len(labels) == 1:  # a dataset of one page: named, not counted
+        out.only = labels[0]
     out.pages = len(pages)
     times = _post_times(data_dir, pages["page_id"].tolist() if wanted else None)["created_at"]
     if start:
@@ -227,11 +231,13 @@ def header_html(f: Facts) -> str:
 
     rows = [("Dataset", f"<code>{esc(f.dataset)}</code>" + (f" (read from <code>{esc(f.data)}</code>)" if f.data
                                                             else ""))]
-    if f.per_page:
-        who = esc(f.municipality) if f.municipality else (f"all {f.pages:,} pages" if f.pages is not None
-                                                          else "all pages")
+    if f.per_page and f.municipality:
+        who = esc(f.municipality)
+    elif f.only:
+        who = f"{esc(f.only)}, the dataset's one page"
     else:
-        who = f"all {f.pages:,} pages, side by side" if f.pages is not None else "all pages, side by side"
+        who = (f"all {f.pages:,} pages" if f.pages is not None else "all pages") + ("" if f.per_page else
+                                                                                   ", side by side")
     rows.append(("Municipality", who))
     if f.period:
         when = f"{esc(f.period[0])} to {esc(f.period[1])} (first and last post, UTC), {f.posts:,} posts"

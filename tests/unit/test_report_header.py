@@ -76,6 +76,15 @@ def test_facts_of_the_whole_dataset_and_a_period(project):
     assert "all 2 pages, side by side" in header.header_html(f)
 
 
+def test_a_dataset_of_one_page_names_it(project, tmp_path):
+    make_dataset(PAGES[:1], POSTS[:3], []).save(tmp_path / "one")
+    f = header.facts({"dataset": "x", "data_dir": str(tmp_path / "one")}, notebook=project / "02-tone.ipynb",
+                     out_dir=project)
+    assert (f.municipality, f.only, f.pages, f.posts) == ("", "Åre kommun (2321)", 1, 3)
+    assert "Åre kommun (2321), the dataset's one page" in header.header_html(f)
+    assert "read from <code>one</code>" in header.header_html(f)  # the data folder, relative to the project
+
+
 def test_a_notebook_without_a_dataset_gets_no_header(tmp_path):
     path = _notebook(tmp_path / "n.ipynb", "n = 1  # a number\n")
     assert header.facts({}, notebook=path, out_dir=tmp_path) is None
