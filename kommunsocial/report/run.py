@@ -231,7 +231,10 @@ def _add_provenance(path: Path, notebook: Path, out_dir: Path, parameters: dict,
 
     nb = nbformat.read(path, as_version=4)
     scope = nb.metadata.get("kommunsocial", {}).get("scope", "")
-    facts = header.facts(parameters, notebook=notebook, out_dir=out_dir, scope=scope)
+    try:
+        facts = header.facts(parameters, notebook=notebook, out_dir=out_dir, scope=scope)
+    except (KommunsocialError, OSError, ValueError) as exc:  # the data changed under the run, say
+        raise ReportError(f"{notebook.name}: its header could not be made: {type(exc).__name__}: {exc}") from None
     data_dir = parameters.get("data_dir") or (config.processed_dir(parameters["dataset"])
                                               if parameters.get("dataset") else None)
     nb.metadata["kommunsocial"] = {"version": __version__,

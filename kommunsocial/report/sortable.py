@@ -140,7 +140,8 @@ _SCRIPT = """(function () {
 _STYLE = """.ks-sortable{overflow:auto;max-width:100%%;max-height:80vh;margin:.5em 0}
 #%(id)s{border-collapse:separate;border-spacing:0;font-size:13px;font-variant-numeric:tabular-nums;margin:0}
 #%(id)s th{cursor:pointer;user-select:none;background:#f4f6fa;padding:5px 8px;border-bottom:2px solid #c9cfdb;
-vertical-align:bottom;text-align:left;position:sticky;top:0;z-index:1;white-space:normal;min-width:4.5em;font-weight:600}
+vertical-align:bottom;text-align:left;position:sticky;top:0;z-index:1;white-space:normal;min-width:4.5em;
+font-weight:600}
 #%(id)s th[data-type=number]{text-align:right}
 #%(id)s td{padding:4px 8px;border-bottom:1px solid #e6e8ee;white-space:nowrap;text-align:left;background:#fff}
 #%(id)s tbody tr:nth-child(even) td{background:#f8f9fb}

@@ -183,7 +183,8 @@ def test_the_index_lists_municipalities_apart_from_a_seminar_run(project):
     _executed(reports / "01-data-quality.html", {"dataset": "x"}, title="Data quality")
     _executed(reports / "2321" / "01-data-quality.html", {"dataset": "x", "municipality": "2321"},
               head={"title": "Åre kommun"})
-    _executed(reports / "seminar-teacher" / "does-tone-matter-teacher.html", {"dataset": "x"}, title="Does tone matter?")
+    _executed(reports / "seminar-teacher" / "does-tone-matter-teacher.html", {"dataset": "x"},
+              title="Does tone matter?")
     (reports / "B").mkdir()  # a municipality whose only report failed: told by the failure record's parameters
     (reports / "B" / f"02-tone{run.FAILED_SUFFIX}").write_text(json.dumps(
         {"notebook": "02-tone.ipynb", "error": "boom", "parameters": {"dataset": "x", "municipality": "B"}}))
@@ -213,9 +214,11 @@ def test_run_notebook_opens_the_report_with_the_header(project):
     assert "<title>Tone: how formal? — Åre kommun</title>" in html
     body = html[html.index("<body"):]
     assert body.index("ks-header") < body.index("Tone: how formal? — Åre kommun<")  # the h1, before its anchor
-    assert re.search(r"href=[\"']\.\./index\.html", html) and "Åre kommun (2321)" in html and "2024-01-03 to 2024-03-31" in html
+    assert re.search(r"href=[\"']\.\./index\.html", html)
+    assert "Åre kommun (2321)" in html and "2024-01-03 to 2024-03-31" in html
     meta = json.loads(page.with_suffix(".ipynb").read_text(encoding="utf-8"))["metadata"]["kommunsocial"]
-    assert meta["header"]["municipality"] == "Åre kommun (2321)" and meta["manifest_sha256"] == meta["header"]["manifest"]
+    assert meta["header"]["municipality"] == "Åre kommun (2321)"
+    assert meta["manifest_sha256"] == meta["header"]["manifest"]
     assert re.search(r"kommunsocial " + re.escape(ks.__version__), html)
 
 
