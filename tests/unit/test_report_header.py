@@ -228,3 +228,18 @@ def test_every_report_notebook_has_a_scope_the_header_understands():
         assert scope in ("", "dataset"), path.name
         # the comparison alone covers every page whatever municipality says
         assert (scope == "dataset") == path.name.startswith("05-"), path.name
+
+
+@pytest.mark.slow
+def test_a_hostile_page_name_stays_text_through_papermill_and_nbconvert(project):
+    nb = _notebook(project / "01-check.ipynb", "dataset = \"x\"  # d\nmunicipality = \"\"  # m\n")
+    page = run.run_notebook(nb, project / "reports" / "x" / "B", parameters={"dataset": "x", "municipality": "B"},
+                            kernel="python3")
+    from ..notebooks.test_hostile_outputs import _live
+
+    assert _live(page) == []  # no script, event handler or javascript: link a browser would run
+    html = page.read_text(encoding="utf-8")
+    body = html[html.index("<body"):]
+    # the header's name and the title's, as the characters they are
+    assert body.count("&lt;script&gt;alert(1)&lt;/script&gt;") >= 2
+    assert "<title>Tone: how formal? — &lt;script&gt;alert(1)&lt;/script&gt;" in html
