@@ -12,13 +12,13 @@ __all__ = ["write_docs"]
 
 
 def write_docs(corpus, folder: Path, format: str) -> list[Path]:
-    """planted.json, README.md, and two simulated coders' sheets of 200 posts under coding/."""
-    from .sample import CODER_ERROR_RATES
+    """planted.json, README.md, and two simulated coders' sheets of :data:`~kommunsocial.sample.CODED_POSTS` posts under coding/."""
+    from .sample import CODED_POSTS, CODER_ERROR_RATES
     from .tone import coding
 
     written = []
     names = corpus.pages.set_index("page_id")["page_name"]
-    sheets = coding.simulate_coders(corpus.posts.assign(page=corpus.posts["page_id"].map(names)), n=200,
+    sheets = coding.simulate_coders(corpus.posts.assign(page=corpus.posts["page_id"].map(names)), n=CODED_POSTS,
                                     seed=corpus.seed, error_rates=CODER_ERROR_RATES["clear"],
                                     hard_error_rates=CODER_ERROR_RATES["hard"])
     (folder / "coding").mkdir(exist_ok=True)
@@ -27,7 +27,7 @@ def write_docs(corpus, folder: Path, format: str) -> list[Path]:
     for name, sheet in sheets.items():
         written.append(write_csv(sheet, folder / "coding" / f"{name}.csv"))
         # the draw's design beside each sheet: report 03 recomputes each post's chance of being coded
-        written.append(coding.write_design(folder / "coding" / f"{name}.csv", posts, n=200, seed=corpus.seed,
+        written.append(coding.write_design(folder / "coding" / f"{name}.csv", posts, n=CODED_POSTS, seed=corpus.seed,
                                            strata=strata, n_sampled=len(sheet)))
     codebook = folder / "coding" / "codebook.md"
     codebook.write_text(coding.CODEBOOK, encoding="utf-8")
@@ -43,6 +43,8 @@ def write_docs(corpus, folder: Path, format: str) -> list[Path]:
 
 def _readme(corpus, format: str) -> str:
     """The sample's documentation: what the files are and every planted effect."""
+    from .sample import CODED_POSTS
+
     t = corpus.truth
     g = t["generator"]
     irr_rows = "\n".join(
@@ -91,7 +93,7 @@ Norwegian kommunenummer). The same seed gives the same files byte for byte: rege
   municipality code (text, leading zeros kept), country, followers, population.
 {files}
 - `planted.json`: the truth below, as data, for tests and notebooks (`kommunsocial.sample.planted()`).
-- `coding/coder_a.csv`, `coding/coder_b.csv`, `coding/codebook.md`: 200 posts hand-coded for tone and
+- `coding/coder_a.csv`, `coding/coder_b.csv`, `coding/codebook.md`: {CODED_POSTS} posts hand-coded for tone and
   formality by two simulated coders who disagree sometimes, for the reliability and validation sections
   of the tone report: each gives the wrong tone at its own rate,
   {_rates(t)}.

@@ -38,7 +38,7 @@ from ._sample_text import PLAIN_FACT_SHARE, _bank, _Filler  # noqa: F401  (_bank
 from .config import page_timezone
 from .schema import Dataset
 
-__all__ = ["generate", "write", "FORMATS", "planted", "read_planted", "planted_tone_irr", "TOPICS", "IRR", "STYLES",
+__all__ = ["generate", "write", "FORMATS", "CODED_POSTS", "planted", "read_planted", "planted_tone_irr", "TOPICS", "IRR", "STYLES",
            "SampleCorpus"]
 
 STYLES = ("clear", "plain", "mixed", "short")
@@ -71,6 +71,9 @@ STYLE_WEIGHTS = {"clear": 0.74, "plain": 0.11, "mixed": 0.10, "short": 0.05}
 #: The simulated coders' chance of the wrong tone (coder_a, coder_b) on clear posts and on the others
 #: (:func:`kommunsocial.tone.coding.simulate_coders`): they know the planted tone better than the index
 #: does, and disagree mostly where the text gives them little to go on.
+#: Posts the two simulated coders code (a stratified random draw, as a researcher draws it): enough for
+#: report 03's corrected tone effect to have an interval a reader can use (about 12 % of the sample).
+CODED_POSTS = 400
 CODER_ERROR_RATES = {"clear": (0.02, 0.04), "hard": (0.10, 0.16)}
 #: Share of citizens' top-level comments that are questions to the municipality.
 QUESTION_SHARE = 0.35

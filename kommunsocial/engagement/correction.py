@@ -451,9 +451,14 @@ def corrected_fit(posts: pd.DataFrame, formula: str, *, tone: str = "tone", gold
         a = 0.0
     y = setup.m.y
     with _one_blas_thread():
-        beta, delta, converged, iterations = setup.moments.solve(y, alpha=a, beta=setup.start(), maxiter=maxiter)
-        cov = setup.moments.covariance(y, alpha=a, beta=beta, delta=delta, clusters=setup.clusters,
-                                       cov_type=setup.cov_type, n_params=setup.n_params)
+        try:
+            beta, delta, converged, iterations = setup.moments.solve(y, alpha=a, beta=setup.start(), maxiter=maxiter)
+            cov = setup.moments.covariance(y, alpha=a, beta=beta, delta=delta, clusters=setup.clusters,
+                                           cov_type=setup.cov_type, n_params=setup.n_params)
+        except np.linalg.LinAlgError:
+            raise NotEstimable("the corrected moments are singular: some column of the model is not informed by "
+                               "the posts left (a level with a handful of posts, or posts all without "
+                               f"{setup.m.endog_name}); pool small levels or drop the term") from None
     result = setup.result(beta, delta, cov, alpha=a, converged=converged, iterations=iterations)
     result.naive = setup.naive
     result.kommunsocial = {**setup.naive.kommunsocial, "estimator": "dsl", "tone": tone, "gold": gold,

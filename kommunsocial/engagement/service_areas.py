@@ -14,7 +14,8 @@ conversational. They are matched on the *content words* of a post (:mod:`.conten
   event although ``*tåg`` is a train); at equal length a plain term before an affix, then the
   first area of :data:`AREAS`.
 
-A post's area is the one with the most matched words (each occurrence counts); a tie goes to the
+A post's area is the one with the most matched words (each occurrence counts, a crisis word twice:
+:data:`AREA_WEIGHTS`); a tie goes to the
 area whose first matched word comes first in the post (the lead says what a post is about). A post
 with fewer than ``min_hits`` matched words has no area. Each distinct word is matched once.
 
@@ -35,12 +36,15 @@ import pandas as pd
 from ..errors import KommunsocialError
 from ..tone import resources
 
-__all__ = ["AREAS", "AREA_LANGS", "MIN_AFFIX", "TopicError", "area_terms", "area_of_words", "assign_areas"]
+__all__ = ["AREAS", "AREA_LANGS", "AREA_WEIGHTS", "MIN_AFFIX", "TopicError", "area_terms", "area_of_words", "assign_areas"]
 
 #: The service areas, in the order that breaks ties between equally long terms.
 AREAS = ("snow_roads", "water_waste", "school", "care_health", "culture_leisure", "council_politics",
          "crisis_safety", "jobs_business", "building_planning", "events", "traffic_transport",
          "environment_climate")
+#: What a matched word of an area counts: an emergency post names the services it touches (schools
+#: closed, home care late, a road shut), and it is about the emergency, so crisis words count double.
+AREA_WEIGHTS = {"crisis_safety": 2}
 #: Languages the shipped list covers.
 AREA_LANGS = ("sv", "nb", "nn", "da", "en")
 #: A stem (``stem*``) or ending (``*end``) has at least this many letters.
@@ -174,11 +178,12 @@ def assign_areas(lengths: np.ndarray, codes: np.ndarray, words: list, lang: str,
     k = len(m.areas)
     cell = text_of[hit] * k + area[hit]
     hits = np.bincount(cell, minlength=n * k).reshape(n, k)
+    weighted = hits * np.array([AREA_WEIGHTS.get(a, 1) for a in m.areas])
     first = np.full(n * k, np.iinfo(np.int64).max, dtype=np.int64)
     np.minimum.at(first, cell, position[hit])
     first = first.reshape(n, k)
     # most hits first; among equals the earliest first hit: the largest hits·(L+1) − first position
-    score = hits * (int(lengths.max()) + 1) - np.where(hits > 0, first, 0)
+    score = weighted * (int(lengths.max()) + 1) - np.where(hits > 0, first, 0)
     best = score.argmax(axis=1)
     top = hits[np.arange(n), best]
     return np.where(top >= max(min_hits, 1), best, -1), m.areas, word_area

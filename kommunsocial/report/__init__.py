@@ -21,6 +21,8 @@ module                        what it holds
 :mod:`.compare`               one row per municipality: the comparison table (report 05)
 :mod:`.compare_plots`         its figures: municipalities as labelled points
 :mod:`.seminar`               helpers of the seminar "Does tone matter?"
+:mod:`.seminar_files`         its files: the printable coding sheet, the exports a pair saves,
+                              and :func:`~.seminar_files.collect` for the teacher
 ============================  ===================================================================
 
 >>> import kommunsocial as ks
@@ -33,10 +35,10 @@ from __future__ import annotations
 import importlib
 
 __all__ = ["run", "header", "render", "sortable", "style", "quality", "quality_plots", "compare", "compare_plots",
-           "seminar", "open_dataset", "show", "save"]
+           "seminar", "seminar_files", "open_dataset", "show", "save"]
 
 _MODULES = {"run", "header", "render", "sortable", "style", "quality", "quality_plots", "compare", "compare_plots",
-            "seminar"}
+            "seminar", "seminar_files"}
 #: The functions every notebook calls, by the module that defines them.
 _FUNCTIONS = {"open_dataset": "run", "show": "render", "save": "style"}
 

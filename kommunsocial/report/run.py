@@ -333,6 +333,8 @@ def build_index(dataset: str, *, reports=None, data_dir=None) -> Path:
     for page in dataset_pages:
         parts.append(_report_row(page, reports))
     parts.append("</table>")
+    # a municipality's folder holds numbered reports; the seminar's folders (a coding sheet, a dry
+    # run) hold other pages and are not municipalities
     folders = sorted(d for d in reports.iterdir() if d.is_dir() and not d.name.startswith(".")
                      and (any(d.glob("*.html")) or any(d.glob(f"*{FAILED_SUFFIX}")))) if reports.is_dir() else []
     names = _page_names(data_dir) if folders else {}
@@ -340,8 +342,9 @@ def build_index(dataset: str, *, reports=None, data_dir=None) -> Path:
     others = [d for d in folders if municipal[d] is None]
     folders = [d for d in folders if municipal[d] is not None]
     if folders:
-        stems = sorted({p.stem for d in folders for p in d.glob("*.html")}
-                       | {p.name.removesuffix(FAILED_SUFFIX) for d in folders for p in d.glob(f"*{FAILED_SUFFIX}")})
+        stems = sorted({p.stem for d in folders for p in d.glob("[0-9][0-9]-*.html")}
+                       | {p.name.removesuffix(FAILED_SUFFIX) for d in folders
+                          for p in d.glob(f"[0-9][0-9]-*{FAILED_SUFFIX}")})
         parts.append("<h2>Per municipality</h2><table><tr><th>municipality</th>"
                      + "".join(f"<th>{esc(s)}</th>" for s in stems) + "</tr>")
         for d in folders:
@@ -412,13 +415,16 @@ def _report_row(page: Path, reports: Path) -> str:
 
 
 def _municipality_of(folder: Path, failed: dict, names: dict) -> str | None:
-    """The municipality whose reports ``folder`` holds, as the index shows it, or None when its
-    reports were run for no municipality (a seminar run, say).
+    """The municipality whose reports ``folder`` holds, as the index shows it, or None when it is
+    no municipality's: it holds no numbered report (a seminar's coding sheet), or its reports were
+    run for no municipality (a seminar's run, a report written into a folder of its own).
 
     Read from the reports' own records: the executed notebook's header and parameters, or a
-    failure record's parameters. A folder whose records say nothing (written by an older version)
-    counts as a municipality's when its name is one that ``municipality_folder`` gives.
+    failure record's parameters; a folder whose records say nothing (written by an older version)
+    is taken for a municipality's, named by its page when the folder's name is one of ``names``.
     """
+    if not (any(folder.glob("[0-9][0-9]-*.html")) or any(folder.glob(f"[0-9][0-9]-*{FAILED_SUFFIX}"))):
+        return None
     records = [_report_meta(p) for p in sorted(folder.glob("*.ipynb"))]
     records += [f for path, f in failed.items() if path.startswith(f"{folder.name}/")]
     said = [r for r in records if r.get("parameters")]
@@ -426,9 +432,9 @@ def _municipality_of(folder: Path, failed: dict, names: dict) -> str | None:
         wanted = str(r["parameters"].get("municipality") or "")
         if wanted and r.get("scope") != "dataset":
             return (r.get("header") or {}).get("title") or names.get(wanted, wanted)
-    if said or folder.name not in {municipality_folder(c) for c in names}:
+    if said:
         return None
-    return next(n for c, n in names.items() if municipality_folder(c) == folder.name)
+    return next((n for c, n in names.items() if municipality_folder(c) == folder.name), folder.name)
 
 
 def _page_names(data_dir: Path) -> dict:

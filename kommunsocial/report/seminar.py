@@ -16,11 +16,12 @@ import numpy as np
 import pandas as pd
 
 from . import render
-from ..errors import KommunsocialError
+from .seminar_files import PLACEHOLDER, SeminarError, collect, save_export, shown_path, write_coding_sheet
 from ..tone import reliability
 
-__all__ = ["look_at_posts", "show_sheet", "coding_table", "pairwise_agreement", "codes_side_by_side",
-           "tone_irr", "forest", "pick_pages", "page_table", "compare_municipalities", "SeminarError"]
+__all__ = ["look_at_posts", "quote", "show_sheet", "coding_table", "pairwise_agreement", "show_agreement", "codes_side_by_side",
+           "tone_irr", "show_irr", "forest", "pick_pages", "page_table", "compare_municipalities", "SeminarError",
+           "write_coding_sheet", "save_export", "collect", "shown_path", "PLACEHOLDER"]
 
 #: What a student may type for each tone (case and surrounding spaces do not matter).
 _ALIASES = {"formal": "formal", "f": "formal", "conversational": "conversational", "c": "conversational",
@@ -31,8 +32,27 @@ _FORMULA_WORDS = {"C", "Treatment", "Sum", "Diff", "Poly", "Helmert", "I", "Q", 
                   "sqrt", "center", "standardize", "scale", "bs", "cr", "cc", "te"}
 
 
-class SeminarError(KommunsocialError, ValueError):
-    """Something a student typed is not what the exercise expects; the message says how to fix it."""
+def _one_line(shell, etype, value, tb, tb_offset=None):
+    """A SeminarError in a notebook shows as its one-line message, not a traceback of the package's code."""
+    stb = [f"{etype.__name__}: {value}"]
+    # IPython ignores what the handler returns: the handler shows it (in a kernel, as the cell's error)
+    shell._showtraceback(etype, value, stb)
+    return stb
+
+
+def _short_errors_in_notebooks() -> None:
+    # a student who typed a code wrong needs the sentence that says so, not 20 lines of our frames
+    # above it; other errors keep their full traceback
+    try:
+        from IPython import get_ipython
+    except ImportError:  # pragma: no cover - IPython is a dependency of the notebooks only
+        return
+    shell = get_ipython()
+    if shell is not None:
+        shell.set_custom_exc((SeminarError,), _one_line)
+
+
+_short_errors_in_notebooks()
 
 
 # -- step 1: look at posts -------------------------------------------------------------------------
@@ -78,6 +98,15 @@ def look_at_posts(ds, *, n: int = 8, seed: int = 0, max_chars: int = 220) -> pd.
     return out
 
 
+def quote(text):
+    """A post's text to read in a notebook: escaped, wrapped to the page, as a quotation.
+
+    >>> quote("<b>Hej</b>").data
+    '> \\\\<b\\\\>Hej\\\\</b\\\\>'
+    """
+    return render.markdown("> " + render.markdown_text(text))
+
+
 # -- exercise 1: code ten posts --------------------------------------------------------------------
 def show_sheet(sheet: pd.DataFrame):
     """The coding sheet to read: posts numbered from 1 (the order of your list), full text, wrapped.
@@ -92,7 +121,8 @@ def show_sheet(sheet: pd.DataFrame):
 
 def _tone_codes(values, coder: str, n: int) -> list:
     """One coder's codes as canonical tones (None: not coded), or a SeminarError saying what is wrong."""
-    if isinstance(values, pd.Series):
+    typed = not isinstance(values, pd.Series)  # a Series is the index's codes, not a student's list
+    if not typed:
         values = values.tolist()
     if isinstance(values, str) or not hasattr(values, "__len__"):
         raise SeminarError(f"{coder}: give a list of codes, e.g. [\"formal\", \"conversational\", ...]")
@@ -100,9 +130,19 @@ def _tone_codes(values, coder: str, n: int) -> list:
     if len(values) != n:
         raise SeminarError(f"{coder}: {len(values)} codes for {n} posts; give exactly one code per post, "
                            f"in the order of the sheet (#1 first)")
+    blank = [value is None or (not isinstance(value, str) and pd.isna(value)) or str(value).strip() == ""
+             for value in values]
+    waiting = [i for i, value in enumerate(values, start=1) if str(value).strip() == PLACEHOLDER]
+    if typed and n and len(waiting) + sum(blank) == n:
+        raise SeminarError(f"{coder}: no codes typed yet; replace each \"{PLACEHOLDER}\" with \"formal\" or "
+                           f"\"conversational\" (or \"f\" / \"c\"), #1 first, and run the cell again")
+    if waiting:
+        raise SeminarError(f"{coder}: post{'s' if len(waiting) > 1 else ''} "
+                           f"{', '.join(f'#{i}' for i in waiting)} still \"{PLACEHOLDER}\"; type a code (or None "
+                           f"for a post you cannot code)")
     out = []
     for i, value in enumerate(values, start=1):
-        if value is None or (not isinstance(value, str) and pd.isna(value)) or str(value).strip() == "":
+        if blank[i - 1]:
             out.append(None)
             continue
         key = str(value).strip().lower()
@@ -123,7 +163,8 @@ def coding_table(sheet: pd.DataFrame, coders: dict) -> pd.DataFrame:
     coders : dict
         Coder name → codes in the sheet's order: "formal" / "conversational" (or "f" / "c"; case
         does not matter); None or "" for a post the coder could not code. A Series (the index's
-        ``tone``) is read in its order too.
+        ``tone``) is read in its order too. The students' notebook hands out lists of
+        :data:`PLACEHOLDER` ("?"), one per post, for them to replace.
 
     Returns
     -------
@@ -132,7 +173,9 @@ def coding_table(sheet: pd.DataFrame, coders: dict) -> pd.DataFrame:
     Raises
     ------
     SeminarError
-        For a list of the wrong length or an unknown code, naming the coder and the post number.
+        For a list of the wrong length or an unknown code, naming the coder and the post number;
+        for a typed list that is still all placeholders or blanks (nothing coded: a kappa of such
+        lists would be a number about nobody's codes), or with some posts still "?".
 
     >>> sheet = pd.DataFrame({"id": ["a", "b"]})
     >>> coding_table(sheet, {"me": ["F", "conversational"]}).values.tolist()
@@ -201,6 +244,33 @@ def pairwise_agreement(coded: pd.DataFrame, *, n_boot: int = 1000, seed: int = 0
     out = pd.DataFrame(rows)
     return out[["coder_1", "coder_2", "units", "percent_agreement", "percent_agreement_low",
                 "percent_agreement_high", "cohen_kappa", "cohen_kappa_low", "cohen_kappa_high"]]
+
+
+def show_agreement(agreement: pd.DataFrame):
+    """The table of :func:`pairwise_agreement` as a reader wants it: one row per pair of coders, human
+    headers, two decimals, each interval as "low to high".
+
+    >>> t = pd.DataFrame({"coder_1": ["me"], "coder_2": ["partner"], "units": [10.0], "percent_agreement": [0.6],
+    ...                   "percent_agreement_low": [0.3], "percent_agreement_high": [0.9], "cohen_kappa": [0.2],
+    ...                   "cohen_kappa_low": [-0.4], "cohen_kappa_high": [0.78]})
+    >>> show_agreement(t).data.values.tolist()
+    [['me and partner', 10, '0.60', '0.30 to 0.90', '0.20', '−0.40 to 0.78']]
+    """
+    def number(x) -> str:
+        # a minus sign, not a hyphen: "-0.40 to 0.78" reads as a range starting at a dash
+        return "–" if pd.isna(x) else f"{x:.2f}".replace("-", "−")
+
+    out = pd.DataFrame({
+        "coders": agreement["coder_1"].astype(str) + " and " + agreement["coder_2"].astype(str),
+        "posts both coded": agreement["units"].astype(int),
+        "percent agreement": agreement["percent_agreement"].map(number),
+        "agreement, 95 % interval": [f"{number(lo)} to {number(hi)}" for lo, hi in
+                                     zip(agreement["percent_agreement_low"], agreement["percent_agreement_high"])],
+        "Cohen's kappa": agreement["cohen_kappa"].map(number),
+        "kappa, 95 % interval": [f"{number(lo)} to {number(hi)}" for lo, hi in
+                                 zip(agreement["cohen_kappa_low"], agreement["cohen_kappa_high"])],
+    })
+    return render.table(out, hide_index=True, wrap=["coders"])
 
 
 def codes_side_by_side(sheet: pd.DataFrame, coded: pd.DataFrame, *, formality=None,
@@ -296,13 +366,37 @@ def tone_irr(metrics: pd.DataFrame, formulas: dict, *, exposure: str | None = No
             row = compare_models(metrics, outcome=outcome, term="tone: conversational", models={str(name): rhs},
                                  family=family, exposure=exposure).iloc[0]
         except ModelError as err:
-            raise SeminarError(f"model {name!r}: no conversational posts to compare (only one tone in the "
-                               f"data?): {err}") from None
+            raise SeminarError(f"model {name!r} cannot be fitted on this dataset: {err}") from None
         controls = [t.strip() for t in rhs.replace('"', "'").replace(TONE_TERM, "").split("+") if t.strip()]
         rows.append({"model": str(name), "outcome": outcome, "controls": " + ".join(controls) or "(none)",
                      **{k: float(row[k]) for k in ("irr", "ci_low", "ci_high", "p_value")}, "n": int(row["n"]),
                      **({"planted": planted.get(outcome, np.nan)} if planted is not None else {})})
     return pd.DataFrame(rows).set_index("model")
+
+
+def show_irr(models: pd.DataFrame):
+    """A table of tone IRRs (:func:`tone_irr`, or :func:`kommunsocial.engagement.tone_effect`) as a
+    reader wants it: human headers, the ratio with two decimals, its interval as "low to high".
+
+    >>> t = pd.DataFrame({"outcome": ["comments"], "controls": ["(none)"], "irr": [0.996], "ci_low": [0.853],
+    ...                   "ci_high": [1.162], "p_value": [0.955], "n": [3255], "planted": [1.6]},
+    ...                  index=pd.Index(["naive"], name="model"))
+    >>> show_irr(t).data.values.tolist()
+    [['naive', 'comments', '(none)', '1.00', '0.85 to 1.16', '0.955', 3255, '1.6']]
+    """
+    table = models.reset_index() if models.index.name == "model" else models.reset_index(drop=True)
+    out = pd.DataFrame(index=table.index)
+    for col in ("model", "outcome", "controls"):
+        if col in table:
+            out[col] = table[col].astype(str)
+    out["IRR (conversational vs formal)"] = table["irr"].map(lambda x: f"{x:.2f}")
+    out["95 % interval"] = [f"{lo:.2f} to {hi:.2f}" for lo, hi in zip(table["ci_low"], table["ci_high"])]
+    out["p-value"] = table["p_value"].map(lambda x: "< 0.001" if x < 0.001 else f"{x:.3f}")
+    out["posts"] = table["n"].astype(int)
+    if "planted" in table:
+        out["planted"] = table["planted"].map(lambda x: "–" if pd.isna(x) else f"{x:g}")
+    # texts left-aligned, numbers right-aligned
+    return render.table(out, hide_index=True, wrap=[c for c in ("model", "outcome", "controls") if c in out])
 
 
 def forest(models: pd.DataFrame, *, title: str = "Comments: conversational against formal posts"):

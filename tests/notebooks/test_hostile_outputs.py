@@ -22,6 +22,7 @@ from kommunsocial import spreadsheet
 from kommunsocial.tone import coding
 
 from ..conftest import ROOT, SALT
+from ._seminar import filled_in
 
 SCRIPT = "<script>alert(1)</script>"
 IMG = "<img src=x onerror=alert(1)>"
@@ -65,7 +66,8 @@ def hostile(tmp_path_factory):
         if nb.stem.startswith("02-"):
             params["coding_dir"] = str(raw / "coding")
         ks.report.run.run_notebook(nb, reports, parameters=params)
-    student = ROOT / "notebooks" / "seminar" / "does-tone-matter.ipynb"
+    # the students' notebook with codes typed in (it stops at exercise 1 while they are "?")
+    student = filled_in(base / "typed", list("fcfcfcfcfc"), list("fffffccccc"))
     ks.report.run.run_notebook(student, reports / "seminar", parameters={
         "dataset": "hostile", "data_dir": str(processed), "out_dir": str(reports / "seminar" / "exports")})
     ks.report.run.build_index("hostile", reports=reports, data_dir=processed)
@@ -127,7 +129,8 @@ def test_no_payload_is_live_in_any_html_or_svg(hostile):
     files = sorted(p for p in reports.rglob("*") if p.suffix in (".html", ".svg"))
     pages = {p.name for p in files if p.suffix == ".html"}
     assert {"index.html", "01-data-quality.html", "02-tone.html", "03-engagement.html",
-            "04-interaction-network.html", "05-compare-municipalities.html", "does-tone-matter.html"} <= pages
+            "04-interaction-network.html", "05-compare-municipalities.html", "does-tone-matter.html",
+            "coding-sheet_seed-1.html"} <= pages
     assert sum(p.suffix == ".svg" for p in files) >= 10
     live = {str(p.relative_to(reports)): _live(p) for p in files}
     assert {name: found for name, found in live.items() if found} == {}

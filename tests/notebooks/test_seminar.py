@@ -15,6 +15,8 @@ from kommunsocial.report import seminar
 from kommunsocial.network._example import make_dataset
 from kommunsocial.report.seminar import SeminarError
 
+from ._seminar import filled_in
+
 ROOT = Path(__file__).resolve().parents[2]
 SEMINAR = ROOT / "notebooks" / "seminar"
 STUDENT = SEMINAR / "does-tone-matter.ipynb"
@@ -228,14 +230,25 @@ def _printed(path: Path) -> str:
     return "".join("".join(o["text"]) for o in _outputs(path) if o.get("name") == "stdout")
 
 
+#: What a pair types into the students' notebook in the runs below.
+TYPED = {"my_codes": list("fcfcfcfcfc"), "partner_codes": list("fffffccccc")}
+
+
 @pytest.fixture(scope="module")
 def seminar_runs(sample_processed, tmp_path_factory):
     out = tmp_path_factory.mktemp("seminar")
     pages = {}
-    for nb in (STUDENT, TEACHER):
-        params = {"data_dir": str(sample_processed), "out_dir": str(out / nb.stem / "exports")}
+    typed = filled_in(out / "typed", TYPED["my_codes"], TYPED["partner_codes"])
+    for nb, pair in ((typed, "07"), (TEACHER, "")):
+        params = {"data_dir": str(sample_processed), "out_dir": str(out / nb.stem / "exports"), "pair": pair}
         pages[nb.stem] = ks.report.run.run_notebook(nb, out / nb.stem, parameters=params)
     return out, pages
+
+
+def _export(folder: Path, kind: str) -> Path:
+    files = sorted(folder.glob(f"{kind}_*.csv"))
+    assert len(files) == 1, files
+    return files[0]
 
 
 def test_both_notebooks_have_the_report_parameters():
@@ -252,12 +265,19 @@ def test_teacher_notebook_is_the_student_notebook_with_answers():
     t_code = [c.source for c in teacher.cells if c.cell_type == "code"]
     exercise = ("my_codes", "my_formula", "municipality_a", "my_text")
     assert [c for c in s_code if not c.startswith(exercise)] == [c for c in t_code if not c.startswith(exercise)]
-    assert "# replace with your codes" in next(c for c in s_code if c.startswith("my_codes"))
+    # students get a "?" per post to replace, never codes that would compute a plausible kappa
+    handed_out = next(c for c in s_code if c.startswith("my_codes"))
+    assert 'replace each "?"' in handed_out
+    assert re.findall(r'"([^"]*)"', handed_out.split("#")[0]) == ["?"] * 10
+    assert re.findall(r'"([^"]*)"', handed_out.split("\n", 2)[2].split("#")[0]) == ["?"] * 10  # partner_codes
     assert "# add controls" in next(c for c in s_code if c.startswith("my_formula"))
     student_md = "\n".join(c.source for c in student.cells if c.cell_type == "markdown")
     teacher_md = "\n".join(c.source for c in teacher.cells if c.cell_type == "markdown")
     assert "Teacher's notes" not in student_md and teacher_md.count("Teacher's notes") >= 5
     assert student_md.count("<details>") >= 6 and student_md.count("<details>") == student_md.count("</details>")
+    # the teacher's rendered dry run shows the hints' answers: every hint open there, closed for students
+    assert "<details open>" not in student_md
+    assert teacher_md.count("<details open>") == student_md.count("<details>") and "<details>" not in teacher_md
 
 
 def test_notebooks_run_clean(seminar_runs):
@@ -271,27 +291,51 @@ def test_notebooks_run_clean(seminar_runs):
         assert html.count("<img") >= 5  # formality, by tone, naive vs adjusted, models, responsiveness
 
 
-def test_student_notebook_agreement_of_the_shipped_placeholder_codes(seminar_runs):
-    out, _ = seminar_runs
-    # shipped lists: me f c f c f c f c f c, neighbour f f f f f c c c c c: agree on #1 3 5 6 8 10 → 60 %;
+def test_student_notebook_with_the_handed_out_codes_stops_at_exercise_1(sample_processed, tmp_path):
+    # Run All with the "?" still in place: no kappa, a one-line request for codes
+    with pytest.raises(ks.report.run.ReportError, match=r'SeminarError: me: no codes typed yet; replace each "\?"'):
+        ks.report.run.run_notebook(STUDENT, tmp_path, parameters={"data_dir": str(sample_processed),
+                                                                  "out_dir": str(tmp_path / "x")})
+    assert not list((tmp_path / "x").glob("exercise-1-codes_*"))  # nothing saved for the teacher
+    assert (tmp_path / "x" / "coding-sheet_seed-1.html").is_file()  # the sheet to code on is there
+
+
+def test_student_notebook_agreement_of_typed_codes(seminar_runs):
+    out, pages = seminar_runs
+    # typed lists: me f c f c f c f c f c, partner f f f f f c c c c c: agree on #1 3 5 6 8 10 → 60 %;
     # each uses each code half the time, pₑ = .5, κ = (.6 − .5)/(1 − .5) = 0.20
-    assert "agree on 60% of the posts; Cohen's kappa = 0.20" in _printed(out / "does-tone-matter" /
-                                                                         "does-tone-matter.ipynb")
-    codes = pd.read_csv(out / "does-tone-matter" / "exports" / "exercise-1-codes.csv")
-    assert codes.groupby("coder").size().to_dict() == {"index": 10, "me": 10, "neighbour": 10}
+    printed = _printed(out / "does-tone-matter" / "does-tone-matter.ipynb")
+    assert "agree on 60% of the posts; Cohen's kappa = 0.20" in printed
+    exports = out / "does-tone-matter" / "exports"
+    path = _export(exports, "exercise-1-codes")
+    assert re.fullmatch(r"exercise-1-codes_07_\d{8}-\d{6}_[0-9a-f]{6}\.csv", path.name)
+    assert f"Saved for your teacher: {path}" in printed
+    codes = pd.read_csv(path, dtype=str)
+    assert codes.groupby("coder").size().to_dict() == {"index": 10, "me": 10, "partner": 10}
+    assert set(codes["pair"]) == {"07"} and set(codes["coding_seed"]) == {"1"}
+    assert re.fullmatch(r"exercise-2-models_07_\d{8}-\d{6}_[0-9a-f]{6}\.csv", _export(exports, "exercise-2-models").name)
+    # the printable sheet holds the ten posts the pair coded, in the sheet's order
+    sheet = (exports / "coding-sheet_seed-1.html").read_text(encoding="utf-8")
+    assert sheet.count("class='box'") == 10 * 3 and "coding seed 1" in sheet
+    first = pages["does-tone-matter"].read_text(encoding="utf-8")
+    assert "coding-sheet_seed-1.html" in first
+    # and the teacher reads the pair's file back
+    got = seminar.collect(exports)
+    assert got.files["status"].tolist() == ["used"] and got.quarantine.empty
+    assert sorted(set(got.table["coder"])) == ["07/me", "07/partner", "index"]
 
 
 def test_teacher_notebook_worked_answers(seminar_runs, sample_dataset):
     out, _ = seminar_runs
     folder = out / "does-tone-matter-teacher"
-    # author against neighbour: 9 of 10 (#1, coded by its plain sentences), me F6 C4, neighbour F5 C5:
+    # author against partner: 9 of 10 (#1, coded by its plain sentences), me F6 C4, partner F5 C5:
     # pₑ = .6·.5 + .4·.5 = .5, κ = (.9 − .5)/.5 = 0.80
     assert "agree on 90% of the posts; Cohen's kappa = 0.80" in _printed(folder / "does-tone-matter-teacher.ipynb")
-    codes = pd.read_csv(folder / "exports" / "exercise-1-codes.csv", dtype=str)
+    codes = pd.read_csv(_export(folder / "exports", "exercise-1-codes_unnamed"), dtype=str)
     wide = codes.pivot(index="post_id", columns="coder", values="tone")
     assert (wide["me"] == wide["index"]).sum() == 10  # the index agrees with the author on the ten posts
     # "+ topic + municipality" starts with "+": written as "'+ topic …" so Excel takes it for text
-    models = ks.spreadsheet.unprotect_frame(pd.read_csv(folder / "exports" / "exercise-2-models.csv",
+    models = ks.spreadsheet.unprotect_frame(pd.read_csv(_export(folder / "exports", "exercise-2-models_unnamed"),
                                                         index_col="model"))
     # the naive interval misses the planted 1.6; adjusting for topic and municipality moves the estimate
     # towards it (comments 1.00 → 1.16), but tone measured by the index and topics found in the texts
@@ -302,10 +346,18 @@ def test_teacher_notebook_worked_answers(seminar_runs, sample_dataset):
     for name in ("+ topic + municipality", "full model"):
         assert models.loc["naive", "irr"] < models.loc[name, "irr"], name
     assert models.loc["full model, reactions", "planted"] == 1.4
+    # the notes say: the municipality barely moves the IRR, the topic moves it most
+    moved = (models["irr"] - models.loc["naive", "irr"]).abs()
+    assert moved["+ municipality"] < moved["+ topic"]
+    # the dry run shows what the teacher needs: the worked text and the hints' answers
+    html = (folder / "does-tone-matter-teacher.html").read_text(encoding="utf-8")
+    assert "Med anledning av rådande väderförhållanden" in html
+    assert html.count("<details open") >= 6  # nbconvert writes open=""
 
 
 def test_student_notebook_runs_for_one_municipality(sample_processed, tmp_path):
-    page = ks.report.run.run_notebook(STUDENT, tmp_path, parameters={
+    typed = filled_in(tmp_path / "typed", TYPED["my_codes"], TYPED["partner_codes"])
+    page = ks.report.run.run_notebook(typed, tmp_path, parameters={
         "data_dir": str(sample_processed), "municipality": "Lyngstad kommune", "out_dir": str(tmp_path / "x")})
     outputs = _outputs(tmp_path / "does-tone-matter.ipynb")
     assert not [o for o in outputs if o.get("name") == "stderr"]

@@ -261,3 +261,13 @@ def test_few_coded_posts_per_page_are_noted():
     assert any("coded posts per level of C(page_id)" in note for note in thin.notes)
     enough = engagement.corrected_fit(simulated(n_coded=200, seed=7), FORMULA, exposure="followers")
     assert not any("coded posts per level" in note for note in enough.notes)
+
+
+def test_a_reference_topic_without_comments_is_not_estimable_rather_than_a_crash():
+    # the reference topic "0" (first in sort order) has no comments: every other topic is at +∞
+    # against it, every post is at the limit, and the corrected moments are all zero
+    data = simulated(seed=6)
+    first = data.index[:6]
+    data.loc[first, "topic"], data.loc[first, "comments"] = "0", 0
+    with pytest.raises(NotEstimable, match="corrected moments are singular"):
+        engagement.corrected_fit(data, FORMULA, exposure="followers", alpha=0.5)

@@ -6,6 +6,7 @@ import pytest
 
 from kommunsocial import engagement
 from kommunsocial.engagement import content, service_areas
+from kommunsocial.engagement._design import build
 from kommunsocial.engagement.service_areas import TopicError
 
 
@@ -127,7 +128,7 @@ def corpus():
 
 def test_seeded_topics_take_the_areas_and_nmf_the_rest():
     texts, lang = corpus()
-    topic, table = engagement.topics(texts, lang=lang, method="seeded", n_topics=3, min_posts=10)
+    topic, table = engagement.topics(texts, lang=lang, method="seeded", n_topics=3, min_posts=10, min_size=1)
     assert topic.iloc[:30].eq("sv:snow_roads").all() and topic.iloc[30:60].eq("sv:culture_leisure").all()
     # no area: what is left of them once the greetings go ("glassen", "kaffet" …) is modelled by NMF
     assert topic.iloc[60:].str.fullmatch(r"sv:\d").all() and topic.iloc[60:].nunique() == 3
@@ -139,7 +140,7 @@ def test_seeded_topics_take_the_areas_and_nmf_the_rest():
 
 def test_seeded_topics_with_too_few_posts_left_for_nmf_are_none():
     texts, lang = corpus()
-    topic, table = engagement.topics(texts.iloc[:70], lang=lang.iloc[:70], method="seeded", min_posts=20)
+    topic, table = engagement.topics(texts.iloc[:70], lang=lang.iloc[:70], method="seeded", min_posts=20, min_size=1)
     assert topic.iloc[60:].eq("sv:none").all() and set(table["source"]) == {"seeded"}
 
 
@@ -173,3 +174,24 @@ def test_topic_tone_table_by_hand():
     assert stricter["warning"].tolist() == ["", "", engagement.REGISTER_WARNING, ""]
     with pytest.raises(TopicError, match="warn_share"):
         engagement.topic_tone_table(topic, tone, warn_share=0.4)
+
+
+def test_small_topics_are_pooled_and_the_largest_topic_is_the_reference():
+    texts, lang = corpus()
+    # 30 snow posts, 30 library posts, 10 greetings: the 10 are one NMF topic or none, below min_size 12
+    topic, table = engagement.topics(texts.iloc[:70], lang=lang.iloc[:70], method="seeded", min_posts=20, min_size=12)
+    assert topic.iloc[60:].eq("sv:small").all()
+    assert table.loc["sv:snow_roads", "in_model"] == "sv:snow_roads"
+    # categories from the most posts to the fewest, ties by name: a model's reference is the first
+    assert topic.cat.categories.tolist() == ["sv:culture_leisure", "sv:snow_roads", "sv:small"]
+    metrics = pd.DataFrame({"comments": [0] * 60 + [1] * 10, "topic": topic})
+    design = build("comments ~ C(topic)", metrics, cluster=None, eval_env=None)
+    assert design.dense == ["Intercept", "C(topic)[T.sv:snow_roads]", "C(topic)[T.sv:small]"]
+
+
+def test_a_crisis_word_outweighs_one_word_of_the_service_it_closes():
+    # school first, one word each: without the weight the tie would go to the school, named first
+    texts = pd.Series(["Skolan stänger i dag på grund av stormen", "Skolan och förskolan stänger, stormen"])
+    topic, _ = engagement.topics(texts, lang=pd.Series(["sv", "sv"]), method="seeded", min_posts=1, min_size=1)
+    assert topic.astype(str).tolist() == ["sv:crisis_safety", "sv:school"]  # 2 school words against 2 × 1
+    assert service_areas.AREA_WEIGHTS == {"crisis_safety": 2}
