@@ -137,11 +137,12 @@ def _shown_path(value) -> str:
 
 
 def _index_href(dataset: str, out_dir: Path, municipality: str) -> str:
-    """The index, relative to the report: ``reports/<dataset>/index.html`` seen from ``out_dir``."""
-    root = config.reports_dir(dataset).resolve()
-    here = Path(out_dir).resolve()
-    if here == root or root in here.parents:
-        return Path(os.path.relpath(root / "index.html", here)).as_posix()
+    """The index, relative to the report: ``reports/<dataset>/index.html`` seen from ``out_dir``
+    when that is under ``reports/`` (a seminar's dry run in ``reports/seminar-dry-run`` too)."""
+    index = config.reports_dir(dataset).resolve() / "index.html"
+    base, here = config.reports_dir().resolve(), Path(out_dir).resolve()
+    if here == base or base in here.parents:
+        return Path(os.path.relpath(index, here)).as_posix()
     return "../index.html" if municipality else "index.html"
 
 

@@ -68,6 +68,9 @@ def test_facts_of_the_whole_dataset_and_a_period(project):
     # start inclusive, end exclusive (as Dataset.select): a1 on 2024-01-03 and a3 on 2024-02-10
     f = header.facts({"dataset": "x", "start": "2024-01-01", "end": "2024-03-01"}, notebook=nb, out_dir=project)
     assert (f.period, f.posts, f.requested) == (("2024-01-03", "2024-02-10"), 2, "from 2024-01-01 before 2024-03-01")
+    # a seminar's dry run beside the dataset's reports links to them
+    assert header.facts({"dataset": "x"}, notebook=nb, out_dir=project / "reports" / "dry-run").index_href == \
+        "../x/index.html"
     f = header.facts({"dataset": "x", "start": "2025-01-01"}, notebook=nb, out_dir=project)
     assert (f.period, f.posts) == (None, 0) and "no posts" in header.header_html(f)
     # a report that compares every page says so, whatever municipality it was given
