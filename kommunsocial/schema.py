@@ -587,18 +587,21 @@ def _write_partitioned(frame: pd.DataFrame, folder: Path) -> dict:
             "sha256": digest.hexdigest()}
 
 
-def _read_partitioned(folder: Path, table: str, pages=None) -> pd.DataFrame:
-    """Read a table written by :func:`_write_partitioned`, only ``pages``' partitions if given."""
+def _read_partitioned(folder: Path, table: str, pages=None, columns=None) -> pd.DataFrame:
+    """Read a table written by :func:`_write_partitioned`, only ``pages``' partitions if given
+    (and only ``columns``, with ``page_id``, if given)."""
     import pyarrow as pa
     import pyarrow.dataset as pads
 
     partitioning = pads.partitioning(pa.schema([("page_id", pa.string())]), flavor="hive")
     files = sorted(str(p) for p in folder.glob("page_id=*/part-0.parquet"))
+    columns = None if columns is None else ["page_id", *(c for c in columns if c != "page_id")]
     if not files:
-        return empty(table).assign(page_id=pd.Series([], dtype="string"))
+        frame = empty(table).assign(page_id=pd.Series([], dtype="string"))
+        return frame if columns is None else frame[columns]
     data = pads.dataset(files, format="parquet", partitioning=partitioning, partition_base_dir=str(folder))
     wanted = None if pages is None else pads.field("page_id").isin(sorted(pages))
-    frame = data.to_table(filter=wanted).to_pandas()  # partitions of other pages are not read
+    frame = data.to_table(filter=wanted, columns=columns).to_pandas()  # partitions of other pages are not read
     frame["page_id"] = frame["page_id"].astype("string")
     return frame
 

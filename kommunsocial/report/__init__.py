@@ -9,8 +9,11 @@ module                        what it holds
 ============================  ===================================================================
 :mod:`.run`                   run a notebook with papermill, convert it to HTML, write the index;
                               :func:`open_dataset` (the dataset a report works on)
+:mod:`.header`                the header every report opens with (dataset, municipality, period,
+                              parameters, data version, link to the index, synthetic or not)
 :mod:`.render`                the one path from user text to HTML or Markdown (escaping), and
                               :func:`show` (a table, or a sentence when it has no rows)
+:mod:`.sortable`              a table sorting on click, names in the Nordic alphabets' order
 :mod:`.style`                 the one figure style: :func:`setup`, :func:`save`, the tone colours
                               (:data:`~.style.TONE_COLOURS`) and the other colours
 :mod:`.quality`               data-quality tables (report 01)
@@ -31,11 +34,11 @@ from __future__ import annotations
 
 import importlib
 
-__all__ = ["run", "render", "style", "quality", "quality_plots", "compare", "compare_plots", "seminar",
-           "seminar_files", "open_dataset", "show", "save"]
+__all__ = ["run", "header", "render", "sortable", "style", "quality", "quality_plots", "compare", "compare_plots",
+           "seminar", "seminar_files", "open_dataset", "show", "save"]
 
-_MODULES = {"run", "render", "style", "quality", "quality_plots", "compare", "compare_plots", "seminar",
-            "seminar_files"}
+_MODULES = {"run", "header", "render", "sortable", "style", "quality", "quality_plots", "compare", "compare_plots",
+            "seminar", "seminar_files"}
 #: The functions every notebook calls, by the module that defines them.
 _FUNCTIONS = {"open_dataset": "run", "show": "render", "save": "style"}
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
-import itertools
 from pathlib import Path
 
 import numpy as np
@@ -11,10 +9,11 @@ import pandas as pd
 
 from .. import spreadsheet
 from . import render
+from .sortable import Sortable, collation_for, collation_ranks, sortable
 from ..schema import Dataset
 
-__all__ = ["municipality_table", "comments_not_collected", "readable", "sortable", "Sortable", "caveats",
-           "follower_prose", "correlations", "save_table", "COLUMNS", "SMALL_PAGE_POSTS"]
+__all__ = ["municipality_table", "comments_not_collected", "readable", "overview", "sortable", "Sortable", "caveats",
+           "follower_prose", "correlations", "save_table", "COLUMNS", "OVERVIEW", "SMALL_PAGE_POSTS"]
 
 #: Columns of :func:`municipality_table`, in order (the index is ``page_id``).
 COLUMNS = ["page_name", "municipality_code", "country", "source_format", "followers", "followers_at_posting",
@@ -85,7 +84,8 @@ def municipality_table(dataset, *, tone_method: str | None = "index", threshold:
 
     Returns
     -------
-    DataFrame indexed by ``page_id`` (every page, sorted by name) with :data:`COLUMNS`:
+    DataFrame indexed by ``page_id`` (every page, sorted by name in the alphabet of most pages'
+    country: :func:`~kommunsocial.report.sortable.collation_for`) with :data:`COLUMNS`:
 
     - ``page_name``, ``municipality_code``, ``country``; ``source_format`` (the export format(s)
       of the page's posts, joined with "+");
@@ -192,7 +192,9 @@ def municipality_table(dataset, *, tone_method: str | None = "index", threshold:
     not_collected = comments_not_collected(out)
     for col in _RESPONSIVENESS:
         out[col] = out[col].mask(not_collected)
-    out = out[COLUMNS].sort_values(["page_name"], kind="mergesort")
+    # by name in the alphabet of most pages' country (Swedish: ... z å ä ö), ties by page id
+    ranks = collation_ranks(out["page_name"], collation_for(out["country"])).to_numpy(dtype="float64", na_value=np.inf)
+    out = out[COLUMNS].iloc[np.lexsort([np.asarray(out.index, dtype=object), ranks])]
     out.attrs = {"tone_method": tone_method, "threshold": threshold, "likes": likes}
     return out
 
@@ -220,12 +222,15 @@ _LABELS = {
     "population": "population", "followers_per_1000_inhabitants": "followers per 1,000 inhabitants",
     "posts": "posts", "posts_per_week": "posts per week", "first_post": "first post", "last_post": "last post",
     "share_conversational": "conversational posts %", "mean_formality": "mean formality (0–100)",
-    "P3": "P3 reactions", "C3": "C3 comments", "V3": "V3 shares", "E": "E engagement",
+    "P3": "P3 reactions", "C3": "C3 comments", "V3": "V3 shares", "E": "engagement E",
     "threads": "citizen threads", "answer_rate": "threads answered %", "questions": "questions",
     "question_answer_rate": "questions answered %", "median_hours_to_answer": "median hours to answer",
     "dialogue": "mode", "comments_present": "comments in export", "comments_reported": "comments reported",
     "comment_coverage": "comment coverage %",
 }
+
+
+_FOLLOWERS_SOURCE = {"at_posting": "at posting", "page": "latest count", "mixed": "mixed"}
 
 
 def readable(table: pd.DataFrame) -> pd.DataFrame:
@@ -242,6 +247,8 @@ def readable(table: pd.DataFrame) -> pd.DataFrame:
     for col in _PERCENT:
         if col in out:
             out[col] = (100 * out[col].astype("float64")).round(1)
+    if "followers_source" in out:  # the codes in words
+        out["followers_source"] = out["followers_source"].astype("string").replace(_FOLLOWERS_SOURCE)
     for col in ("first_post", "last_post"):
         if col in out:
             out[col] = out[col].dt.strftime("%Y-%m-%d").astype("string")
@@ -255,128 +262,45 @@ def readable(table: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-# -- a sortable HTML table -------------------------------------------------------------------------
-_SCRIPT = """(function () {
-  var t = document.getElementById("%(id)s");
-  if (!t || t.getAttribute("data-ready")) return;
-  t.setAttribute("data-ready", "1");
-  var heads = t.tHead.rows[0].cells;
-  Array.prototype.forEach.call(heads, function (h, i) {
-    h.addEventListener("click", function () {
-      var up = h.getAttribute("aria-sort") !== "ascending";
-      Array.prototype.forEach.call(heads, function (o) { o.removeAttribute("aria-sort"); });
-      h.setAttribute("aria-sort", up ? "ascending" : "descending");
-      var body = t.tBodies[0], rows = Array.prototype.slice.call(body.rows);
-      var num = h.getAttribute("data-type") === "number";
-      rows.sort(function (r, s) {
-        var a = r.cells[i].getAttribute("data-k"), b = s.cells[i].getAttribute("data-k");
-        if (a === null || b === null) return (a === null) - (b === null);  /* missing last, both ways */
-        var c = num ? a - b : a.localeCompare(b, undefined, {numeric: true, sensitivity: "base"});
-        return up ? c : -c;
-      });
-      rows.forEach(function (r) { body.appendChild(r); });
-    });
-  });
-})();"""
-
-_STYLE = """#%(id)s{border-collapse:collapse;font-size:12px;font-variant-numeric:tabular-nums}
-#%(id)s th{cursor:pointer;user-select:none;background:#f4f6fa;padding:4px 8px;border-bottom:2px solid #c9cfdb;
-vertical-align:bottom;text-align:left;position:sticky;top:0}
-#%(id)s td{padding:3px 8px;border-bottom:1px solid #e6e8ee;white-space:nowrap}
-#%(id)s td.n{text-align:right} #%(id)s td.na{color:#8a93a3;text-align:center}
-#%(id)s th::after{content:" \\2195";color:#9aa3b2}
-#%(id)s th[aria-sort=ascending]::after{content:" \\25B2";color:#1d2430}
-#%(id)s th[aria-sort=descending]::after{content:" \\25BC";color:#1d2430}"""
+#: The comparison's tables: the substantive measures first, the details in folded tables (each
+#: starts with the name). Every column of :data:`COLUMNS` is in exactly one of them.
+OVERVIEW = {
+    "": ["page_name", "E", "answer_rate", "median_hours_to_answer", "share_conversational", "mean_formality",
+         "posts", "followers", "dialogue"],
+    "Engagement and answering in detail": ["page_name", "P3", "C3", "V3", "threads", "questions",
+                                           "question_answer_rate", "comments_present", "comments_reported",
+                                           "comment_coverage"],
+    "Size, period and source": ["page_name", "municipality_code", "country", "population", "followers_at_posting",
+                                "followers_source", "followers_per_1000_inhabitants", "posts_per_week",
+                                "first_post", "last_post", "source_format"],
+}
 
 
-def _decimals(values: np.ndarray, digits: int) -> int:
-    """The fewest decimals (at most ``digits``) that show every value of a column as rounded."""
-    for d in range(digits + 1):
-        if np.allclose(np.round(values, d), np.round(values, digits), rtol=0, atol=10 ** -(digits + 2)):
-            return d
-    return digits
+def overview(table: pd.DataFrame) -> Sortable:
+    """The comparison as a reader meets it: one sortable table of the substantive measures
+    (:data:`OVERVIEW`: engagement E, threads answered %, hours to answer, conversational posts %,
+    formality, posts, followers, mode), then the other columns in folded sortable tables.
 
+    Each table has the municipality's name first (it stays in view when the table scrolls
+    sideways); names sort in the alphabet of most pages' country (Swedish "Älvby" after "Zeta").
+    Returns a :class:`~kommunsocial.report.sortable.Sortable` (its ``frame``: the first table).
 
-_TABLE_COUNT = itertools.count(1)
-
-
-class Sortable:
-    """An HTML table whose columns sort on click; made by :func:`sortable`, shown by Jupyter and nbconvert."""
-
-    def __init__(self, html_text: str, frame: pd.DataFrame):
-        self.html = html_text
-        self.frame = frame
-
-    def _repr_html_(self) -> str:
-        return self.html
-
-    def __repr__(self) -> str:
-        return f"<Sortable table: {len(self.frame)} rows × {self.frame.shape[1]} columns>"
-
-
-def sortable(frame: pd.DataFrame, *, digits: int = 2, missing: str = "–", index: bool | None = None) -> Sortable:
-    """``frame`` as an HTML table that sorts by a column when its header is clicked (again: reversed).
-
-    Parameters
-    ----------
-    frame : DataFrame
-    digits : int
-        Decimals shown for floats at most (a column shows as few as its values need).
-    missing : str
-        Shown for a missing value; missing values sort last in both directions.
-    index : bool, optional
-        Show the index as the first column; default: when it has a name.
-
-    Returns
-    -------
-    :class:`Sortable`, whose ``_repr_html_`` is the table, a short inline ``<style>`` and an inline
-    ``<script>`` of plain JavaScript (no library, no network): it works in JupyterLab, the classic
-    notebook and HTML written by nbconvert. Numbers sort numerically (each cell carries its full
-    value in ``data-k``), text by the reader's locale with digits compared as numbers.
-
-    Examples
-    --------
-    >>> s = sortable(pd.DataFrame({"page": ["Älvby", "Sjövik"], "posts": [12, 3]}))
-    >>> "<script>" in s._repr_html_(), 'data-k="3.0"' in s._repr_html_()
-    (True, True)
+    >>> from kommunsocial.network._example import example_dataset
+    >>> html = overview(municipality_table(example_dataset(), min_threads=1))._repr_html_()
+    >>> html.count("<table"), html.count("<details>"), html.index("engagement E") < html.index("posts<")
+    (3, 2, True)
     """
-    if not isinstance(frame, pd.DataFrame):
-        raise TypeError(f"sortable needs a DataFrame, got {type(frame).__name__}")
-    if index is None:
-        index = any(n is not None for n in frame.index.names)
-    data = frame.reset_index() if index else frame
-    if data.columns.duplicated().any():
-        raise ValueError(f"column names must be unique: {list(data.columns)}")
-    esc = render.escape
-    payload = data.to_json(orient="split", date_format="iso", default_handler=str)
-    # the same on every run (reports stay byte-identical), different for each table a kernel shows
-    table_id = f"ks-sortable-{hashlib.sha256(payload.encode('utf-8')).hexdigest()[:12]}-{next(_TABLE_COUNT)}"
-    heads, columns = [], []
-    for name in data.columns:
-        s = data[name]
-        numeric = (pd.api.types.is_numeric_dtype(s) and not pd.api.types.is_bool_dtype(s))
-        heads.append(f'<th data-type="{"number" if numeric else "text"}" title="click to sort">{esc(str(name))}</th>')
-        if numeric:
-            values = s.astype("Float64").to_numpy(dtype=float, na_value=np.nan)
-            known = values[np.isfinite(values)]
-            d = 0 if pd.api.types.is_integer_dtype(s) else _decimals(known, digits) if len(known) else digits
-            cells = [f'<td class="n" data-k="{float(v)!r}">{v:,.{d}f}</td>' if np.isfinite(v) else
-                     f'<td class="na">{esc(missing)}</td>' for v in values]
+    collation = collation_for(table["country"]) if "country" in table else "sv"
+    parts, first = [], None
+    for title, columns in OVERVIEW.items():
+        shown = sortable(readable(table[[c for c in columns if c in table]]), collation=collation)
+        if not title:
+            first = shown
+            parts.append(shown._repr_html_())
         else:
-            cells = []
-            for v in s.astype(object):
-                if v is None or (not isinstance(v, str) and pd.isna(v)):
-                    cells.append(f'<td class="na">{esc(missing)}</td>')
-                else:
-                    text = v.isoformat() if isinstance(v, pd.Timestamp) else str(v)
-                    cells.append(f'<td data-k="{esc(text)}">{esc(text)}</td>')
-        columns.append(cells)
-    rows = ["<tr>" + "".join(cells) + "</tr>" for cells in zip(*columns)] if columns else []
-    parts = [f'<div class="ks-sortable"><style>{_STYLE % {"id": table_id}}</style>',
-             f'<table id="{table_id}" class="dataframe"><thead><tr>{"".join(heads)}</tr></thead>',
-             f'<tbody>{"".join(rows)}</tbody></table>',
-             f'<script>{_SCRIPT % {"id": table_id}}</script></div>']
-    return Sortable("\n".join(parts), data)
+            parts.append(f"<details><summary>{render.escape(title)}: {len(shown.frame.columns) - 1} more "
+                         f"columns (click to open)</summary>{shown._repr_html_()}</details>")
+    return Sortable("\n".join(parts), first.frame)
 
 
 # -- what a reader must know -----------------------------------------------------------------------

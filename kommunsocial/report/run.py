@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import re
@@ -13,7 +12,7 @@ from pathlib import Path
 
 from .. import config
 from .._version import __version__
-from . import render
+from . import header, render
 from .._atomic import atomic_write
 from ..errors import KommunsocialError
 from ..schema import Dataset
@@ -110,7 +109,7 @@ def datasets() -> list[str]:
 
 def failures(reports) -> list[dict]:
     """The failure records under a reports folder (its own and its municipalities'), in path order:
-    each ``{"path", "notebook", "error"}`` with ``path`` relative to ``reports``."""
+    each ``{"path", "notebook", "error", "parameters"}`` with ``path`` relative to ``reports``."""
     reports = Path(reports)
     records = []
     for path in sorted(reports.glob(f"*{FAILED_SUFFIX}")) + sorted(reports.glob(f"*/*{FAILED_SUFFIX}")):
@@ -119,7 +118,7 @@ def failures(reports) -> list[dict]:
         except (OSError, ValueError) as exc:
             record = {"notebook": path.name, "error": f"unreadable failure record: {exc}"}
         records.append({"path": path.relative_to(reports).as_posix(), "notebook": str(record.get("notebook")),
-                        "error": str(record.get("error"))})
+                        "error": str(record.get("error")), "parameters": dict(record.get("parameters") or {})})
     return records
 
 
@@ -168,8 +167,8 @@ def run_notebook(notebook, out_dir, *, parameters: dict | None = None, kernel: s
     A failing cell raises :class:`ReportError` naming the notebook, the cell and the cause.
     ``progress`` shows a bar of the cells executed.
 
-    With ``record_failure`` a failure is written to ``<out_dir>/<name>.failed.json`` (notebook and
-    error) instead of raised, the report of an earlier run is removed (it no longer matches the
+    With ``record_failure`` a failure is written to ``<out_dir>/<name>.failed.json`` (notebook,
+    error and parameters) instead of raised, the report of an earlier run is removed (it no longer matches the
     data), and the record's path is returned: ``make`` goes on with the other reports and the index
     lists the failure. A success removes an earlier record.
     """
@@ -183,7 +182,10 @@ def run_notebook(notebook, out_dir, *, parameters: dict | None = None, kernel: s
         for stale in (out_dir / f"{notebook.stem}.html", out_dir / f"{notebook.stem}.ipynb"):
             stale.unlink(missing_ok=True)
         with atomic_write(record) as tmp:
-            tmp.write_text(json.dumps({"notebook": notebook.name, "error": str(exc)}, indent=1) + "\n",
+            # with the parameters, so the index can tell a municipality's folder from another run's
+            params = {k: v for k, v in (parameters or {}).items() if k != "out_dir"}
+            tmp.write_text(json.dumps({"notebook": notebook.name, "error": str(exc), "parameters": params},
+                                      indent=1, default=str) + "\n",
                            encoding="utf-8")
         return record
     record.unlink(missing_ok=True)
@@ -221,7 +223,7 @@ def _execute(notebook: Path, out_dir: Path, parameters, kernel, html_output, pro
             raise error from None
         except Exception as exc:  # kernel died, missing kernel, unreadable notebook
             raise ReportError(f"{notebook.name}: could not be executed: {type(exc).__name__}: {exc}") from None
-        _add_provenance(tmp_nb, {k: v for k, v in parameters.items() if k != "out_dir"}, time.time() - started)
+        _add_provenance(tmp_nb, notebook, out_dir, parameters, time.time() - started)
         outputs = [(tmp_nb, executed)]
         if html_output:
             tmp_html = Path(tmp) / page.name
@@ -232,17 +234,25 @@ def _execute(notebook: Path, out_dir: Path, parameters, kernel, html_output, pro
     return page if html_output else executed
 
 
-def _add_provenance(path: Path, parameters: dict, seconds: float):
+def _add_provenance(path: Path, notebook: Path, out_dir: Path, parameters: dict, seconds: float):
+    """Record the run in the executed notebook's metadata and put the report's header first
+    (:mod:`.header`: what it shows, from which data, a link to the index)."""
     import nbformat
 
     nb = nbformat.read(path, as_version=4)
-    dataset_manifest = None
+    scope = nb.metadata.get("kommunsocial", {}).get("scope", "")
+    try:
+        facts = header.facts(parameters, notebook=notebook, out_dir=out_dir, scope=scope)
+    except (KommunsocialError, OSError, ValueError) as exc:  # the data changed under the run, say
+        raise ReportError(f"{notebook.name}: its header could not be made: {type(exc).__name__}: {exc}") from None
     data_dir = parameters.get("data_dir") or (config.processed_dir(parameters["dataset"])
                                               if parameters.get("dataset") else None)
-    if data_dir and (Path(data_dir) / "manifest.json").is_file():
-        dataset_manifest = hashlib.sha256((Path(data_dir) / "manifest.json").read_bytes()).hexdigest()[:16]
-    nb.metadata["kommunsocial"] = {"version": __version__, "parameters": parameters,
-                                   "manifest_sha256": dataset_manifest, "run_seconds": round(seconds, 1)}
+    nb.metadata["kommunsocial"] = {"version": __version__,
+                                   "parameters": {k: v for k, v in parameters.items() if k != "out_dir"},
+                                   "manifest_sha256": header.manifest_hash(data_dir) if data_dir else None,
+                                   "run_seconds": round(seconds, 1), **({"scope": scope} if scope else {})}
+    if facts is not None:
+        header.add_header(nb, facts)
     title = _title(nb)
     if title:
         nb.metadata["title"] = title
@@ -253,8 +263,8 @@ def _title(nb) -> str | None:
     for cell in nb.cells:
         if cell.cell_type == "markdown":
             m = re.search(r"^#\s+(.+)$", cell.source, re.MULTILINE)
-            if m:
-                return m.group(1).strip()
+            if m:  # without Markdown's backslash escapes (a page name's "\(" in the title)
+                return re.sub(r"\\(.)", r"\1", m.group(1).strip())
     return None
 
 
@@ -284,7 +294,8 @@ border-bottom:1px solid #e6e8ee;vertical-align:top} th{background:#f4f6fa}
 td.n{text-align:right;font-variant-numeric:tabular-nums} a{color:#1f5fbf}
 code{background:#f4f6fa;padding:0 .25rem;border-radius:3px;font-size:.85rem}
 td.files{font-size:.85rem;max-width:26rem;word-break:break-word}
-.failed{color:#a3261b} .cards{display:flex;gap:1rem;flex-wrap:wrap} .card{flex:1;min-width:9rem;background:#f4f6fa;border-radius:8px;
+.failed{color:#a3261b} .synthetic{background:#fff6e0;border-left:4px solid #de8f05;padding:.4rem .8rem}
+.cards{display:flex;gap:1rem;flex-wrap:wrap} .card{flex:1;min-width:9rem;background:#f4f6fa;border-radius:8px;
 padding:.7rem 1rem} .card b{display:block;font-size:1.4rem}
 """
 
@@ -313,7 +324,10 @@ def build_index(dataset: str, *, reports=None, data_dir=None) -> Path:
     period = manifest.get("period")
     if period:
         parts.append(f"<p class='sub'>Posts from {esc(period['first_post'][:10])} to {esc(period['last_post'][:10])} "
-                     f"(UTC).</p>")
+                     f"(UTC) · data version: manifest <code>{esc(header.manifest_hash(data_dir))}</code></p>")
+    note = header.synthetic_note(dataset, data_dir)
+    if note:
+        parts.append(f"<p class='synthetic'>{esc(note)}</p>")
     parts += _headlines(reports)
     dataset_pages = sorted(p for p in reports.glob("*.html") if p.name != "index.html")
     failed = {f["path"]: f for f in failures(reports)} if reports.is_dir() else {}
@@ -332,10 +346,12 @@ def build_index(dataset: str, *, reports=None, data_dir=None) -> Path:
     # a municipality's folder holds numbered reports; the seminar's folders (a coding sheet, a dry
     # run) hold other pages and are not municipalities
     folders = sorted(d for d in reports.iterdir() if d.is_dir() and not d.name.startswith(".")
-                     and (any(d.glob("[0-9][0-9]-*.html")) or any(d.glob(f"[0-9][0-9]-*{FAILED_SUFFIX}")))
-                     ) if reports.is_dir() else []
+                     and (any(d.glob("*.html")) or any(d.glob(f"*{FAILED_SUFFIX}")))) if reports.is_dir() else []
+    names = _page_names(data_dir) if folders else {}
+    municipal = {d: _municipality_of(d, failed, names) for d in folders}
+    others = [d for d in folders if municipal[d] is None]
+    folders = [d for d in folders if municipal[d] is not None]
     if folders:
-        names = _page_names(data_dir)
         stems = sorted({p.stem for d in folders for p in d.glob("[0-9][0-9]-*.html")}
                        | {p.name.removesuffix(FAILED_SUFFIX) for d in folders
                           for p in d.glob(f"[0-9][0-9]-*{FAILED_SUFFIX}")})
@@ -346,7 +362,16 @@ def build_index(dataset: str, *, reports=None, data_dir=None) -> Path:
                             if (d / f"{s}.html").is_file() else
                             "<td class='failed'>failed</td>" if f"{d.name}/{s}{FAILED_SUFFIX}" in failed
                             else "<td>–</td>" for s in stems)
-            parts.append(f"<tr><td>{esc(names.get(d.name, d.name))} <code>{esc(d.name)}</code></td>{cells}</tr>")
+            parts.append(f"<tr><td>{esc(municipal[d])} <code>{esc(d.name)}</code></td>{cells}</tr>")
+        parts.append("</table>")
+    if others:  # a seminar's run, a report written into a folder of its own: not a municipality
+        parts.append("<h2>Other runs</h2><p class='sub'>Reports in folders of their own that are not a "
+                     "municipality's (a seminar, for example).</p><table><tr><th>report</th>"
+                     "<th>figures, tables and graphs</th><th>parameters</th><th>run</th></tr>")
+        parts += [_report_row(page, reports) for d in others for page in sorted(d.glob("*.html"))]
+        parts += [f"<tr><td><code>{esc(path.removesuffix(FAILED_SUFFIX))}</code></td><td class='failed' colspan='3'>"
+                  f"failed: {esc(f['error'])}</td></tr>" for path, f in failed.items()
+                  if any(path.startswith(f"{d.name}/") for d in others)]
         parts.append("</table>")
     inputs = manifest.get("inputs", [])
     if inputs:
@@ -385,14 +410,41 @@ def _report_row(page: Path, reports: Path) -> str:
     if exports.is_dir():
         for kind, suffixes in _EXPORT_KINDS:
             files = sorted(f for f in exports.rglob("*") if f.suffix in suffixes)
-            if files:
-                items = ", ".join(f"<a href='{render.href(f.relative_to(reports).as_posix())}'>{esc(f.name)}</a>"
-                                  for f in files)
+            by_name = {}  # one entry per figure, its formats side by side: "forest (png, svg)"
+            for f in files:
+                by_name.setdefault(f.with_suffix(""), []).append(f)
+            items = ", ".join(f"{esc(stem.name)} (" + ", ".join(
+                f"<a href='{render.href(f.relative_to(reports).as_posix())}'>{esc(f.suffix[1:])}</a>" for f in group)
+                + ")" for stem, group in by_name.items())
+            if items:
                 links.append(f"<b>{kind}</b>: {items}")
     return (f"<tr><td><a href='{render.href(rel)}'>{esc(meta.get('title') or page.stem)}</a>"
             f"<br><code>{esc(rel)}</code></td>"
             f"<td class='files'>{'<br>'.join(links) or '–'}</td><td><code>{esc(params)}</code></td>"
             f"<td>{esc(run)}</td></tr>")
+
+
+def _municipality_of(folder: Path, failed: dict, names: dict) -> str | None:
+    """The municipality whose reports ``folder`` holds, as the index shows it, or None when it is
+    no municipality's: it holds no numbered report (a seminar's coding sheet), or its reports were
+    run for no municipality (a seminar's run, a report written into a folder of its own).
+
+    Read from the reports' own records: the executed notebook's header and parameters, or a
+    failure record's parameters; a folder whose records say nothing (written by an older version)
+    is taken for a municipality's, named by its page when the folder's name is one of ``names``.
+    """
+    if not (any(folder.glob("[0-9][0-9]-*.html")) or any(folder.glob(f"[0-9][0-9]-*{FAILED_SUFFIX}"))):
+        return None
+    records = [_report_meta(p) for p in sorted(folder.glob("*.ipynb"))]
+    records += [f for path, f in failed.items() if path.startswith(f"{folder.name}/")]
+    said = [r for r in records if r.get("parameters")]
+    for r in said:
+        wanted = str(r["parameters"].get("municipality") or "")
+        if wanted and r.get("scope") != "dataset":
+            return (r.get("header") or {}).get("title") or names.get(wanted, wanted)
+    if said:
+        return None
+    return next((n for c, n in names.items() if municipality_folder(c) == folder.name), folder.name)
 
 
 def _page_names(data_dir: Path) -> dict:

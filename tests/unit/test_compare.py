@@ -2,6 +2,7 @@
 its planted truth, the sortable HTML table, and the labelled scatter plots."""
 
 import json
+import re
 import shutil
 import subprocess
 
@@ -206,8 +207,9 @@ def test_sortable_html_holds_the_script_and_the_data(sample_table):
     assert html.count("<script>") == 1 and "addEventListener" in html and "http" not in html
     table_id = html.split('<table id="')[1].split('"')[0]
     assert f'getElementById("{table_id}")' in html
-    for name in sample_table["page_name"]:
-        assert f'data-k="{name}"' in html
+    # names carry their rank in the Swedish alphabet for sorting (the table is sorted by name already)
+    for rank, name in enumerate(sample_table["page_name"]):
+        assert f'data-k="{rank}">{name}</td>' in html
     # numbers carry their full value for sorting, the cell shows it rounded
     e = float(sample_table["E"].iloc[0])
     assert f'data-k="{round(e, 2)!r}">{e:.2f}<' in html
@@ -222,6 +224,8 @@ def test_sortable_marks_missing_values_and_types():
     assert html.count('<td class="na">n/a</td>') == 2  # no data-k: sorts last
     assert '<th data-type="number" title="click to sort">rate</th>' in html
     assert '<th data-type="text" title="click to sort">page</th>' in html
+    # Lyngstad, Sjövik, Älvby in the Swedish alphabet
+    assert 'data-k="2">Älvby<' in html and 'data-k="0">Lyngstad<' in html
     assert 'data-k="10.0">10<' in html and 'data-k="0.25">0.25<' in html and 'data-k="0.5">0.50<' in html
     with pytest.raises(TypeError):
         compare.sortable([1, 2])
@@ -266,15 +270,20 @@ console.log(JSON.stringify(out));
 @pytest.mark.skipif(shutil.which("node") is None, reason="needs node to run the table's JavaScript")
 def test_sortable_script_sorts_numbers_numerically_and_missing_last(tmp_path):
     # rows: (number, text); lexicographic order would put "100" before "9"
-    rows = [["100", "Älvby"], [None, "Bjørkdal"], ["9", "aal"], ["10.5", None]]
-    script = compare.sortable(pd.DataFrame({"x": [1.0]}))._repr_html_().split("<script>")[1].split("</script>")[0]
+    names = pd.Series(["Älvby", "Bjørkdal", "aal", None])
+    frame = pd.DataFrame({"x": [100, None, 9, 10.5], "name": names})
+    html = compare.sortable(frame)._repr_html_()
+    # each row's data-k as the table writes it (None: a missing cell has none)
+    rows = [[re.search(r'data-k="([^"]+)"', c).group(1) if "data-k" in c else None for c in re.findall(r"<td[^>]*>", r)]
+            for r in html.split("<tbody>")[1].split("</tbody>")[0].split("</tr>")[:-1]]
+    script = html.split("<script>")[1].split("</script>")[0]
     js = _MOCK_DOM % {"rows": json.dumps(rows), "types": json.dumps(["number", "text"]), "script": script}
     (tmp_path / "t.js").write_text(js, encoding="utf-8")
     result = subprocess.run(["node", str(tmp_path / "t.js")], capture_output=True, text=True, timeout=30, check=True)
     ascending, descending, text = json.loads(result.stdout)
     assert ascending == [2, 3, 0, 1]  # 9 < 10.5 < 100, the missing value last
     assert descending == [0, 3, 2, 1]  # reversed, the missing value still last
-    assert text[-1] == 3 and text[:1] == [2]  # "aal" first (case-insensitive), missing last
+    assert text == [2, 1, 0, 3]  # aal, Bjørkdal, Älvby (after z), the missing name last
 
 
 # -- figures -------------------------------------------------------------------------------------------
@@ -347,8 +356,13 @@ def test_report_shows_the_sortable_table_figures_caveats_and_saves_its_exports(e
     html = pages["05-compare-municipalities"].read_text()
     assert "addEventListener" in html and 'class="ks-sortable"' in html
     for name in sample_dataset.pages["page_name"]:
-        assert f'data-k="{name}"' in html
+        assert re.search(rf'data-k="\d+">{re.escape(name)}</td>', html)
+    assert html.count("<details>") == 2  # the detail columns, folded
     assert html.count("<img") >= 2  # the two scatter plots
+    # the header: every page, side by side, on the synthetic sample with the planted tone effect
+    planted = ks.sample.planted_tone_irr("sample")
+    assert f"all {len(sample_dataset.pages)} pages, side by side" in html and "Synthetic data" in html
+    assert f"{planted['comments']:g} times the comments" in html
     for caveat in ("Page size", "Period", "Missing comments", "Tone is measured", "Followers at posting vs latest",
                    "Correlation is not causation"):
         assert caveat in html

@@ -240,9 +240,11 @@ def test_index_does_not_take_seminar_folders_for_municipalities(tmp_path):
     (reports / "seminar-teacher").mkdir()
     (reports / "seminar-teacher" / "does-tone-matter-teacher.html").write_text("<html></html>", encoding="utf-8")
     page = ks.report.run.build_index("x", reports=reports, data_dir=tmp_path / "none").read_text(encoding="utf-8")
-    municipalities = page.split("<h2>Per municipality</h2>", 1)[1]
+    municipalities = page.split("<h2>Per municipality</h2>", 1)[1].split("<h2>", 1)[0]
     assert "0187" in municipalities
     assert not re.search(r"seminar|coding-sheet|does-tone-matter", municipalities)
+    # listed apart, as other runs
+    assert "href='seminar-teacher/does-tone-matter-teacher.html'" in page.split("<h2>Other runs</h2>", 1)[1]
 
 
 # -- what the notebook shows ----------------------------------------------------------------------------
