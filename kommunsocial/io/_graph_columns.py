@@ -125,6 +125,23 @@ def _ids(arr, n: int) -> np.ndarray:
     return pc.if_else(pc.equal(arr, ""), pa.scalar(None, _S), arr).to_numpy(zero_copy_only=False)
 
 
+def _arrow(arr, n: int):
+    """A field as an Arrow array of text or whole numbers (all null when absent)."""
+    if arr is None or pa.types.is_null(arr.type):
+        return pa.nulls(n, _S)
+    if not (pa.types.is_string(arr.type) or pa.types.is_integer(arr.type)):
+        raise _Fallback
+    return arr
+
+
+def _trimmed(arr):
+    """Text ids as :func:`._tables.get_id` reads them: stripped, empty → null."""
+    if not pa.types.is_string(arr.type):
+        raise _Fallback  # a number where an id belongs
+    arr = pc.utf8_trim(arr, characters=_WHITESPACE)
+    return pc.if_else(pc.equal(arr, ""), pa.scalar(None, _S), arr)
+
+
 def _records(lists) -> tuple:
     """The records of a list column: ``(records, index of the row each belongs to, position in its list)``."""
     if not pa.types.is_list(lists.type):
@@ -171,16 +188,17 @@ class _Records:
 
 
 class _Raw:
-    """Records of a table's rows as the quarantine keeps them (looked up only when quarantined)."""
+    """Records of a table's rows as the quarantine keeps them (looked up only when quarantined);
+    ``where``: each row's (line, position, reply position or -1), an array of three columns."""
 
-    def __init__(self, records: _Records, where: list):
+    def __init__(self, records: _Records, where: np.ndarray):
         self.records, self.where = records, where
 
     def __len__(self):
         return len(self.where)
 
     def __getitem__(self, pos):
-        return without_comments(self.records[self.where[pos]])
+        return without_comments(self.records[tuple(int(w) for w in self.where[pos])])
 
 
 def _hints(reader: Reader, paging) -> list:
@@ -215,49 +233,54 @@ def _posts(reader: Reader, table, records: _Records) -> tuple:
     line_pages = [h.get("node") if h.get("edge") in _POST_EDGES else None for h in hints]
     reader._found_page = next((page for page in line_pages if page), None)
     reader.settle()
-    pids, author_ids = _ids(_field(posts, "id"), n), _ids(_field(posts, "from", "id"), n)
-    author_names = _values(_field(posts, "from", "name"), n)
-    default_page, pages = reader.default_page, reader.pages
-    keep, post_ids, page_ids = [], [], []
-    for i, (pid, author_id) in enumerate(zip(pids.tolist(), author_ids.tolist())):
-        page_id = pid.split("_", 1)[0] if pid and "_" in pid else None
-        page_id = page_id or line_pages[line[i]] or default_page or author_id
-        if pid and page_id:
-            pid = reader._canonical(pid, page_id)
-        if author_id and page_id and author_id != page_id:
-            reader.quarantine.add(i + 1, without_comments(records[(line[i], pos[i], -1)]),
-                                  "posted on the page's feed by another account, not by the page", table="posts",
-                                  column="page_id")
-            continue
+    pids, author_ids = _trimmed(_arrow(_field(posts, "id"), n)), _trimmed(_arrow(_field(posts, "from", "id"), n))
+    author_names = _arrow(_field(posts, "from", "name"), n)
+    if pc.all(pc.fill_null(pc.match_substring(pids, "_"), False)).as_py():  # every id "{page}_{post}"
+        page_ids = pc.list_element(pc.split_pattern(pids, "_", max_splits=1), 0)
+    else:  # a bare post id: the page of its response, of the file, or its author
+        default_page, pid_list = reader.default_page, pids.to_pylist()
+        page_list = [pid.split("_", 1)[0] if pid and "_" in pid else None for pid in pid_list]
+        page_list = [page or line_pages[k] or default_page or author
+                     for page, k, author in zip(page_list, line.tolist(), author_ids.to_pylist())]
+        pids = pa.array([reader._canonical(pid, page) if pid and page else pid
+                         for pid, page in zip(pid_list, page_list)], _S)
+        page_ids = pa.array(page_list, _S)
+    foreign = pc.fill_null(pc.not_equal(author_ids, page_ids), False).to_numpy(zero_copy_only=False)
+    for i in np.flatnonzero(foreign):
+        reader.quarantine.add(int(i) + 1, without_comments(records[(line[i], pos[i], -1)]),
+                              "posted on the page's feed by another account, not by the page", table="posts",
+                              column="page_id")
+    keep = np.flatnonzero(~foreign)
+    take = pa.array(keep)
+    pids, page_ids, author_ids, author_names = (a.take(take) for a in (pids, page_ids, author_ids, author_names))
+    # a page's name: the first its posts give
+    pages = reader.pages
+    for page_id, author_id, name in zip(page_ids.to_pylist(), author_ids.to_pylist(), author_names.to_pylist()):
         if author_id and page_id:
             info = pages.get(page_id)
             if info is None or not info.get("page_name"):
-                reader._page(page_id, name=author_names[i])
-        keep.append(i)
-        post_ids.append(pid)
-        page_ids.append(page_id)
+                reader._page(page_id, name=name)
     reader.row = n
-    keep = np.asarray(keep, dtype=np.intp)
-    columns = {"post_id": post_ids, "page_id": page_ids,
-               "created_at": _values(_field(posts, "created_time"), n)[keep],
-               "text": _values(_field(posts, "message"), n)[keep],
-               "url": _values(_field(posts, "permalink_url"), n)[keep],
-               "n_reactions": _values(_field(posts, "reactions", "summary", "total_count"), n)[keep],
-               "n_comments": _values(_field(posts, "comments", "summary", "total_count"), n)[keep],
-               "post_type": _post_types(posts, n)[keep]}
+
+    def field(*names):
+        return _arrow(_field(posts, *names), n).take(take)
+
+    columns = {"post_id": pids, "page_id": page_ids, "created_at": field("created_time"), "text": field("message"),
+               "url": field("permalink_url"), "n_reactions": field("reactions", "summary", "total_count"),
+               "n_comments": field("comments", "summary", "total_count"), "post_type": _post_types(posts, n)[keep]}
     shares = _field(posts, "shares")
-    given = shares.is_valid().to_numpy(zero_copy_only=False)
-    reader.shares_requested = reader.shares_requested or bool(given.any())
-    counts = _values(_field(shares, "count"), n)
-    counts[~given] = "0" if reader.shares_requested else None  # the API leaves out shares when there are none
-    columns["n_shares"] = counts[keep]
-    columns["source_row"] = (keep + 1).tolist()
+    given = shares.is_valid()
+    reader.shares_requested = reader.shares_requested or pc.any(given).as_py()
+    counts = _arrow(_field(shares, "count"), n)
+    if pc.any(pc.invert(given)).as_py():  # the API leaves out shares when there are none
+        counts = pc.if_else(given, counts.cast(_S), pa.scalar("0" if reader.shares_requested else None, _S))
+    columns["n_shares"] = counts.take(take)
+    columns["source_row"] = keep + 1
     for key, column in aliases:
         value = _field(posts, key)
         total = _field(value, "summary", "total_count") if pa.types.is_struct(value.type) else value
-        columns[column] = _values(total, n)[keep]
-    columns["text"] = np.where(columns["text"] == None, "", columns["text"])  # noqa: E711 (elementwise)
-    raw = _Raw(records, [(line[i], pos[i], -1) for i in keep])
+        columns[column] = _arrow(total, n).take(take)
+    raw = _Raw(records, np.stack([line[keep], pos[keep], np.full(len(keep), -1)], axis=1))
     return reader.post_table(columns, raw), None
 
 
@@ -300,18 +323,16 @@ def _comments(reader: Reader, table, records: _Records) -> tuple:
     hints = _hints(reader, _field(edge, "paging"))
     nodes = [node or hint.get("node") for node, hint in zip(nodes, hints)]
     tops, top_line, top_pos = _records(_field(edge, "data"))
+    n_top = len(tops)
     replies_of = _field(tops, "comments", "data")
-    if replies_of is not None and len(tops):
-        replies, reply_top, reply_pos = _records(replies_of)
-        if _field(replies, "comments") is not None:
-            raise _Fallback  # replies to replies
-    else:
-        replies = None
-        reply_top = reply_pos = np.zeros(0, dtype=np.intp)
+    replies, reply_top, reply_pos = _records(replies_of)
+    if _field(replies, "comments") is not None:
+        raise _Fallback  # replies to replies
     # the file's page, from the first post node (as the walk's scan finds it)
-    top_ids = _values(_field(tops, "id"), len(tops)).tolist()
+    top_ids = _values(_field(tops, "id"), n_top)
     starts = np.searchsorted(top_line, np.arange(len(nodes) + 1))
-    first_ids = [top_ids[starts[k]:min(starts[k] + 20, starts[k + 1])] for k in range(len(nodes))]
+    first_ids = [top_ids[starts[k]:min(starts[k] + 20, starts[k + 1])] if node and "_" in node else ()
+                 for k, node in enumerate(nodes)]
     for node, ids in zip(nodes, first_ids):
         if node and "_" in node and reader.node_is_post_ids(node, ids):
             reader._found_page = node.split("_", 1)[0]
@@ -325,51 +346,55 @@ def _comments(reader: Reader, table, records: _Records) -> tuple:
         line_posts.append(post_id)
         line_parents.append(parent)
         line_pages.append(reader._page_of(post_id))
-    line_posts = np.asarray(line_posts, dtype=object)
     # rows in reading order: each comment, then its replies
-    n_top = len(tops)
     sizes = 1 + _lengths(replies_of, n_top)
     top_row = np.cumsum(sizes) - sizes + 1
     rows = np.concatenate([top_row, top_row[reply_top] + 1 + reply_pos])
-    line = np.concatenate([top_line, top_line[reply_top]]).astype(np.intp)
     order = np.argsort(rows, kind="stable")
+    rows = rows[order]
+    line = pa.array(np.concatenate([top_line, top_line[reply_top]])[order])
 
-    def both(*names, get=_values):
-        values = [get(_field(tops, *names), n_top)]
-        if replies is not None:
-            values.append(get(_field(replies, *names), len(replies)))
-        return np.concatenate(values)[order]
+    def both(*names):
+        """A field of the comments and the replies, in reading order."""
+        parts = [_field(tops, *names), _field(replies, *names)]
+        kinds = {a.type for a in parts if a is not None and not pa.types.is_null(a.type)}
+        if len(kinds) > 1:
+            raise _Fallback  # numbers in one, text in the other
+        kind = kinds.pop() if kinds else _S
+        parts = [pa.nulls(n, kind) if a is None or pa.types.is_null(a.type) else a
+                 for a, n in zip(parts, (n_top, len(replies)))]
+        return _arrow(pa.concat_arrays(parts).take(order), len(order))
 
-    rows, line = rows[order], line[order]
-    cid = both("id", get=_ids)
-    if (cid == None).any():  # noqa: E711 (elementwise)
+    cid = _trimmed(both("id"))
+    if cid.null_count:
         raise _Fallback  # a stand-in id from the permalink or the content
-    post = line_posts[line]
-    parent = np.concatenate([np.asarray(line_parents, dtype=object)[top_line],
-                             _ids(_field(tops, "id"), n_top)[reply_top]])[order]
-    given = both("parent", "id", get=_ids)
-    parent = np.where(given == None, parent, given)  # noqa: E711
-    tail = np.asarray([p.split("_", 1)[-1] for p in line_posts.tolist()], dtype=object)[line]
-    parent[(parent == post) | (parent == tail)] = None  # a reply to the post itself is a top-level comment
-    author_id, author_name = both("from", "id", get=_ids), both("from", "name")
-    page = np.asarray(line_pages, dtype=object)[line]
-    known = (author_id != None) & (page != None)  # noqa: E711
-    if ((author_id == None) & (author_name != None) & (author_name != "") & (page != None)).any():  # noqa: E711
+    post = pa.array(line_posts, _S).take(line)
+    nested = pa.concat_arrays([pa.array(line_parents, _S).take(pa.array(top_line)),
+                               _trimmed(_arrow(_field(tops, "id"), n_top)).take(pa.array(reply_top))]).take(order)
+    given = _trimmed(both("parent", "id"))
+    parent = pc.if_else(pc.is_null(given), nested, given)
+    tail = pa.array([p.split("_", 1)[-1] for p in line_posts], _S).take(line)
+    to_post = pc.fill_null(pc.or_(pc.equal(parent, post), pc.equal(parent, tail)), False)
+    parent = pc.if_else(to_post, pa.scalar(None, _S), parent)  # a reply to the post itself is a top-level comment
+    author_id, author_name = _trimmed(both("from", "id")), both("from", "name")
+    page = pa.array(line_pages, _S).take(line)
+    nameless = pc.and_(pc.and_(pc.is_null(author_id), pc.is_valid(page)), pc.fill_null(pc.not_equal(author_name, ""),
+                                                                                        False))
+    if pc.any(nameless).as_py():
         raise _Fallback  # told apart by the page's name, as known at that point of the file
-    is_page = np.full(len(rows), None, dtype=object)
-    is_page[known] = author_id[known] == page[known]
-    for i in np.flatnonzero(known & (is_page == True)):  # noqa: E712: the page's own name, first one first
-        info = reader.pages.get(page[i])
+    is_page = pc.equal(author_id, page)  # null where either is missing
+    answers = np.flatnonzero(pc.fill_null(is_page, False).to_numpy(zero_copy_only=False))
+    for i, page_id, name in zip(answers, page.take(answers).to_pylist(), author_name.take(answers).to_pylist()):
+        info = reader.pages.get(page_id)  # the page's own name, the first one first
         if info is None or not info.get("page_name"):
-            reader._page(page[i], name=author_name[i])
+            reader._page(page_id, name=name)
     reader.row = len(rows)
-    reader.bare_post_ids = int(sum("_" not in p for p in post.tolist()))
-    text = both("message")
+    bare = np.asarray(["_" not in p for p in line_posts], dtype=bool)
+    reader.bare_post_ids = int(bare[line.to_numpy()].sum())
     columns = {"comment_id": cid, "post_id": post, "parent_id": parent, "author_name": author_name,
-               "author_platform_id": author_id, "author_is_page": is_page, "created_at": both("created_time"),
-               "text": np.where(text == None, "", text), "n_likes": both("like_count"),  # noqa: E711
-               "n_replies": both("comment_count"), "source_row": rows.tolist()}
+               "author_platform_id": author_id, "author_is_page": is_page.to_numpy(zero_copy_only=False),
+               "created_at": both("created_time"), "text": both("message"), "n_likes": both("like_count"),
+               "n_replies": both("comment_count"), "source_row": rows}
     where = np.concatenate([np.stack([top_line, top_pos, np.full(n_top, -1)], axis=1),
                             np.stack([top_line[reply_top], top_pos[reply_top], reply_pos], axis=1)])[order]
-    raw = _Raw(records, [tuple(w) for w in where.tolist()])
-    return None, reader.comment_table(columns, raw)
+    return None, reader.comment_table(columns, _Raw(records, where))
