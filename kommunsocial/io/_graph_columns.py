@@ -25,6 +25,7 @@ from ._graph_rows import ATTACHMENT_TYPES, STATUS_TYPES, Reader, without_comment
 from ._graph_walk import _POST_EDGES, _vote, reaction_column
 from ._json import _json_kwargs, _loads, file_lines, url_hint
 from ._tables import Parsed
+from ._values import _WHITESPACE
 
 __all__ = ["read_columns"]
 
@@ -35,15 +36,14 @@ _TOTAL = pa.struct([("summary", pa.struct([("total_count", _I)]))])
 _REPLY = [("id", _S), ("created_time", _S), ("message", _S), ("from", _FROM), ("like_count", _I),
           ("comment_count", _I), ("parent", pa.struct([("id", _S)]))]
 _COMMENT = pa.struct([*_REPLY, ("comments", pa.struct([("data", pa.list_(pa.struct(_REPLY)))]))])
+_ATTACHMENTS = pa.struct([("data", pa.list_(pa.struct([("type", _S)])))])
 _POST = pa.struct([("id", _S), ("created_time", _S), ("message", _S), ("permalink_url", _S), ("status_type", _S),
-                   ("type", _S), ("from", _FROM), ("attachments", pa.struct([("data", pa.list_(pa.struct([("type", _S)])))])),
-                   ("shares", pa.struct([("count", _I)])), ("reactions", _TOTAL), ("comments", _TOTAL)])
+                   ("type", _S), ("from", _FROM), ("attachments", _ATTACHMENTS), ("shares", pa.struct([("count", _I)])),
+                   ("reactions", _TOTAL), ("comments", _TOTAL)])
 #: the fields read, typed (times as text: pyarrow would otherwise read them as its own timestamps);
 #: a value of another type fails the parse, and the record walk reads the file
 _SCHEMA = pa.schema([("data", pa.list_(_POST)), ("paging", _PAGING), ("id", _S),
                      ("comments", pa.struct([("data", pa.list_(_COMMENT)), ("paging", _PAGING)]))])
-#: what ``str.strip`` removes
-_WHITESPACE = "".join(chr(c) for c in range(0x3001) if chr(c).isspace())
 #: a thread is one line: blocks big enough for any line
 _BLOCK = 64 << 20
 
@@ -113,16 +113,6 @@ def _values(arr, n: int) -> np.ndarray:
     elif not pa.types.is_string(arr.type):
         raise _Fallback
     return arr.to_numpy(zero_copy_only=False)
-
-
-def _ids(arr, n: int) -> np.ndarray:
-    """Ids as :func:`._tables.get_id` reads them: stripped, empty → None."""
-    if arr is None or pa.types.is_null(arr.type):
-        return np.full(n, None, dtype=object)
-    if not pa.types.is_string(arr.type):
-        raise _Fallback
-    arr = pc.utf8_trim(arr, characters=_WHITESPACE)
-    return pc.if_else(pc.equal(arr, ""), pa.scalar(None, _S), arr).to_numpy(zero_copy_only=False)
 
 
 def _arrow(arr, n: int):
@@ -318,7 +308,7 @@ def _post_type(first, status, legacy):
 # comments: one post node per line, its comments and their replies
 # ---------------------------------------------------------------------------------------------
 def _comments(reader: Reader, table, records: _Records) -> tuple:
-    nodes = _ids(table["id"].chunk(0), table.num_rows).tolist()
+    nodes = _trimmed(_arrow(table["id"].chunk(0), table.num_rows)).to_pylist()
     edge = table["comments"].chunk(0)
     hints = _hints(reader, _field(edge, "paging"))
     nodes = [node or hint.get("node") for node, hint in zip(nodes, hints)]

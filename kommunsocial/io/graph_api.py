@@ -20,6 +20,10 @@ Researchers save Graph responses in a handful of shapes; all are read the same w
 Several files of one collection (one per post, or one per page of results) are merged by
 :func:`kommunsocial.load`, which drops exact duplicates.
 
+JSON Lines of one ``/posts`` response or one post node per line are parsed by pyarrow into
+columns (:mod:`._graph_columns`); any other shape, and any file those columns cannot carry as the
+record walk reads it, is walked record by record. The result is the same either way.
+
 Mapping of post fields
 ----------------------
 ``id`` → ``post_id`` (the Graph form ``"{page_id}_{post_id}"``; a bare id gets the page id put in

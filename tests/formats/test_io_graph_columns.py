@@ -180,3 +180,22 @@ def test_posts_by_hand(tmp_path):
     assert p["n_love"].tolist() == [4, pd.NA, 4, pd.NA]
     assert p["post_type"].tolist() == ["video", "photo"] * 2
     assert p["text"].tolist() == ["Sommarjobb!", ""] * 2
+
+
+def test_arrow_ids_and_counts_parse_as_their_text():
+    """The parsers take a columnar reader's Arrow arrays and give what the same values as text give."""
+    import pyarrow as pa
+
+    from kommunsocial.io._values import parse_counts, parse_ids
+
+    numbers = [5, -2, None, 10 ** 15, 0, -10 ** 16]
+    values, errors = parse_counts(pa.array(numbers, pa.int64()))
+    assert values.tolist() == [5, pd.NA, pd.NA, pd.NA, 0, pd.NA]
+    assert errors.tolist() == [pd.NA, "negative count -2", pd.NA, "implausibly large count: '1000000000000000'",
+                               pd.NA, "implausibly large count: '-10000000000000000'"]
+    as_text = parse_counts([None if v is None else str(v) for v in numbers])
+    pd.testing.assert_series_equal(values, as_text[0])
+    pd.testing.assert_series_equal(errors, as_text[1])
+    ids = [" 12_3\u3000", "", "N/A", None, "\x1c7"]
+    assert parse_ids(pa.array(ids)).tolist() == ["12_3", pd.NA, pd.NA, pd.NA, "7"]
+    pd.testing.assert_series_equal(parse_ids(pa.array(ids)), parse_ids(ids))
