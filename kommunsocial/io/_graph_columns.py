@@ -193,6 +193,8 @@ class _Raw:
 
 def _hints(reader: Reader, paging) -> list:
     """:func:`url_hint` of each line's ``paging`` (noting the fields requested)."""
+    if paging.null_count == len(paging):  # post nodes saved without paging
+        return [{}] * len(paging)
     hints = []
     for value in paging.to_pylist():
         hint = url_hint(value) if value else {}

@@ -214,7 +214,7 @@ def build_table(rows, raw, quarantine: Quarantine, table: str, *, ids, counts, t
         if col in frame:
             out[col] = parse_ids(arrow(col))
     for col in times:
-        out[col], errors[col] = parse_times(column(col), tz=tz)
+        out[col], errors[col] = parse_times(arrow(col), tz=tz)
     if "text" in frame:
         text = arrow("text")
         out["text"] = (pd.array(pc.fill_null(text, ""), dtype="string") if isinstance(text, pa.Array)

@@ -199,3 +199,19 @@ def test_arrow_ids_and_counts_parse_as_their_text():
     ids = [" 12_3\u3000", "", "N/A", None, "\x1c7"]
     assert parse_ids(pa.array(ids)).tolist() == ["12_3", pd.NA, pd.NA, pd.NA, "7"]
     pd.testing.assert_series_equal(parse_ids(pa.array(ids)), parse_ids(ids))
+
+
+def test_arrow_times_parse_as_their_text():
+    import pyarrow as pa
+
+    from kommunsocial.io._values import parse_times
+
+    texts = ["2021-03-01T11:30:00+0000", " 2021-03-01T11:30:00+0200 ", None, "2021-02-30T11:30:00+0000",
+             "01.03.2021 12:30", "", "2099-12-31T23:59:59-0130"]
+    values, errors = parse_times(pa.array(texts), tz="Europe/Oslo")
+    assert [str(v) for v in values] == ["2021-03-01 11:30:00+00:00", "2021-03-01 09:30:00+00:00", "NaT", "NaT",
+                                        "2021-03-01 11:30:00+00:00", "NaT", "2100-01-01 01:29:59+00:00"]
+    assert errors.iloc[3] == "not a date and time: '2021-02-30T11:30:00+0000'"
+    as_text = parse_times(texts, tz="Europe/Oslo")
+    pd.testing.assert_series_equal(values, as_text[0])
+    pd.testing.assert_series_equal(errors, as_text[1])
