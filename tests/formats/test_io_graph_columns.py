@@ -215,3 +215,12 @@ def test_arrow_times_parse_as_their_text():
     as_text = parse_times(texts, tz="Europe/Oslo")
     pd.testing.assert_series_equal(values, as_text[0])
     pd.testing.assert_series_equal(errors, as_text[1])
+
+
+def test_files_whose_defaults_settle_late_read_alike(tmp_path, monkeypatch):
+    """The files the chunked walk must read twice (a default that changes late) give the same both ways."""
+    from ..unit.test_scale_paths import _late_default_files, _mixed_jsonl
+
+    (tmp_path / "late").mkdir()
+    paths = [*_late_default_files(tmp_path / "late").values(), _mixed_jsonl(tmp_path)]
+    assert [same(path, monkeypatch) for path in paths].count(True) >= 1
