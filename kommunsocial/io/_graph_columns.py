@@ -14,13 +14,14 @@ value for value (``tests/formats/test_io_graph_columns.py`` checks both ways on 
 from __future__ import annotations
 
 import json
+import mmap
 
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.json as pajson
 
-from ._checks import repair_surrogates
+from ._checks import LONE_SURROGATE
 from ._graph_rows import ATTACHMENT_TYPES, STATUS_TYPES, Reader, without_comments
 from ._graph_walk import _POST_EDGES, _vote, reaction_column
 from ._json import _json_kwargs, _loads, file_lines, url_hint
@@ -55,18 +56,19 @@ class _Fallback(Exception):
 def read_columns(path, name: str, options: dict, start: int) -> Parsed | None:
     """Read a UTF-8 Graph API JSON Lines file (from byte ``start``) as columns; None when the file
     is not of a shape read this way (see the module doc)."""
-    with open(path, "rb") as fh:
-        fh.seek(start)
-        data = fh.read()
-    if repair_surrogates(data) is not data:  # a lone surrogate: the walk replaces it as a decoder would
-        return None
+    with open(path, "rb") as fh, mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) as data:
+        if LONE_SURROGATE.search(data, start):  # the walk replaces a lone surrogate as a decoder would
+            return None
+    source = pa.memory_map(str(path))  # parsed from the file itself, never copied into memory whole
     try:
-        table = pajson.read_json(pa.BufferReader(data), read_options=pajson.ReadOptions(block_size=_BLOCK),
+        source.seek(start)
+        table = pajson.read_json(source, read_options=pajson.ReadOptions(block_size=_BLOCK),
                                  parse_options=pajson.ParseOptions(explicit_schema=_SCHEMA,
                                                                    unexpected_field_behavior="infer"))
     except (pa.ArrowException, UnicodeDecodeError):  # not JSON, not UTF-8, or a value of another type
         return None
-    del data
+    finally:
+        source.close()
     if table.num_rows == 0:
         return None
     table = table.combine_chunks()

@@ -224,3 +224,10 @@ def test_files_whose_defaults_settle_late_read_alike(tmp_path, monkeypatch):
     (tmp_path / "late").mkdir()
     paths = [*_late_default_files(tmp_path / "late").values(), _mixed_jsonl(tmp_path)]
     assert [same(path, monkeypatch) for path in paths].count(True) >= 1
+
+
+def test_a_byte_order_mark_and_white_space_before_the_first_line(corpus, tmp_path, monkeypatch):
+    path = tmp_path / "comments.jsonl"
+    path.write_bytes(b"\xef\xbb\xbf \n" + (corpus / "comments.jsonl").read_bytes())
+    assert same(path, monkeypatch)
+    assert len(read_file(path).comments) == len(read_file(corpus / "comments.jsonl").comments)
