@@ -325,16 +325,24 @@ def _comments(reader: Reader, table, records: _Records) -> tuple:
     # the file's page, from the first post node (as the walk's scan finds it)
     top_ids = _values(_field(tops, "id"), n_top)
     starts = np.searchsorted(top_line, np.arange(len(nodes) + 1))
-    first_ids = [top_ids[starts[k]:min(starts[k] + 20, starts[k + 1])] if node and "_" in node else ()
-                 for k, node in enumerate(nodes)]
-    for node, ids in zip(nodes, first_ids):
-        if node and "_" in node and reader.node_is_post_ids(node, ids):
+
+    def first_ids(k):  # the ids of a line's first 20 comments
+        return top_ids[starts[k]:min(starts[k] + 20, starts[k + 1])]
+
+    for k, node in enumerate(nodes):
+        if node and "_" in node and reader.node_is_post_ids(node, first_ids(k)):
             reader._found_page = node.split("_", 1)[0]
             break
     reader.settle()
+    heads = np.full(len(nodes), None, dtype=object)
+    given = starts[:-1] < starts[1:]
+    heads[given] = top_ids[starts[:-1][given]]
     line_posts, line_parents, line_pages = [], [], []
-    for node, ids in zip(nodes, first_ids):
-        post_id, parent = reader._comment_context(node, None, ids=ids)
+    for k, (node, head) in enumerate(zip(nodes, heads.tolist())):
+        if node and head and "_" in node and "_" in head and head.split("_", 1)[0] == node.split("_", 1)[1]:
+            post_id, parent = node, None  # the usual case, as the first comment's id shows (node_is_post_ids)
+        else:
+            post_id, parent = reader._comment_context(node, None, ids=first_ids(k))
         if post_id is None:
             raise _Fallback  # the comment ids say which post (and the walk names those that do not)
         line_posts.append(post_id)
