@@ -7,7 +7,8 @@ Usage: ``python benchmarks/bench_readers.py [--rows 100000] [--pages 40] [--year
 (``make bench``'s country, say): ``python benchmarks/bench_readers.py --folder benchmarks/data/country/raw``
 
 Each file is read ``--repeat`` times, floor and reader alternating (a shared machine slows both
-alike), and the best of each is reported.
+alike), and the best of each is reported. pyarrow parses on every core and the readers' work after
+it runs on one, so the ratio is higher on an idle machine than on a busy one.
 
 The generic CSV, Graph API, CrowdTangle and X v2 (twarc2 pages and flattened) files are a corpus of
 the sample generator (``--pages`` pages over ``--years`` years; the defaults give > 100k comments)
