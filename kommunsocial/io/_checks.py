@@ -19,6 +19,7 @@ __all__ = [
     "implausible_time_errors",
     "json_constant",
     "repair_surrogates",
+    "LONE_SURROGATE",
     "to_ascii_digits",
 ]
 
@@ -32,6 +33,8 @@ _LONE = (rf"\\u[dD](?:[89abAB]{_HEX}(?!\\u[dD][c-fC-F])"
          rf"|(?<!\\u[dD][89abAB]{_HEX}\\u[dD])[c-fC-F]{_HEX})")
 _LONE_TEXT = re.compile(_LONE)
 _LONE_BYTES = re.compile(_LONE.encode("ascii"))
+#: finds a lone surrogate escape in JSON bytes (where :func:`repair_surrogates` would change them)
+LONE_SURROGATE = _LONE_BYTES
 
 
 def repair_surrogates(text):

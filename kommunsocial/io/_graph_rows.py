@@ -15,10 +15,10 @@ from ._graph_walk import Walker, reaction_column
 from ._json import edge_records
 from ._tables import Bad, Parsed, build_table, finish_parsed, get_count, get_id, get_text, kind_of
 
-__all__ = ["Reader"]
+__all__ = ["Reader", "ATTACHMENT_TYPES", "STATUS_TYPES", "without_comments"]
 
 #: attachment type → data-model vocabulary (``normalise_post_type`` finishes the job)
-_ATTACHMENT_TYPES = {
+ATTACHMENT_TYPES = {
     "photo": "photo", "cover_photo": "photo", "profile_media": "photo", "animated_image_share": "photo",
     "animated_image_video": "photo", "album": "album", "new_album": "album", "multi_share": "album",
     "share": "link", "link": "link", "multi_share_no_end_card": "album", "video_inline": "video",
@@ -27,7 +27,7 @@ _ATTACHMENT_TYPES = {
     "live_video_scheduled": "live", "event": "event", "note": "status", "status": "status",
     "native_templates": "other", "map": "other", "fundraiser_for_story": "other", "music_aggregation": "other",
 }
-_STATUS_TYPES = {
+STATUS_TYPES = {
     "added_photos": "photo", "tagged_in_photo": "photo", "added_video": "video", "shared_story": "link",
     "created_event": "event", "mobile_status_update": "status", "published_story": "status", "wall_post": "status",
     "created_note": "status", "created_group": "other", "approved_friend": "other",
@@ -103,7 +103,7 @@ def _reaction_columns(rec: dict) -> list:
     return found
 
 
-def _without_comments(rec: dict) -> dict:
+def without_comments(rec: dict) -> dict:
     """A record as it is kept in the quarantine: without its expanded comments (read on their own)."""
     return {k: v for k, v in rec.items() if k != "comments"}
 
@@ -119,7 +119,7 @@ class _Raw:
         return len(self.records)
 
     def __getitem__(self, pos):
-        return _without_comments(self.records[pos])
+        return without_comments(self.records[pos])
 
 
 #: what a post row holds, in this order (``typed``: per-type reaction counts by column)
@@ -142,11 +142,11 @@ class Reader(Walker):
         try:
             row = self._post_row(rec, page_hint, n)
         except Bad as bad:
-            self.quarantine.add(n, _without_comments(rec), bad.reason, table="posts", column=bad.column)
+            self.quarantine.add(n, without_comments(rec), bad.reason, table="posts", column=bad.column)
             row = None
         else:
             if row is None:
-                self.quarantine.add(n, _without_comments(rec), "posted on the page's feed by another account, not "
+                self.quarantine.add(n, without_comments(rec), "posted on the page's feed by another account, not "
                                     "by the page", table="posts", column="page_id")
             else:
                 self.posts.append(row)
@@ -217,10 +217,10 @@ class Reader(Walker):
         first = edge_records(attachments)[:1]
         if first and isinstance(first[0], dict) and isinstance(first[0].get("type"), str):
             t = first[0]["type"].strip().lower()
-            return _ATTACHMENT_TYPES.get(t, "other")
+            return ATTACHMENT_TYPES.get(t, "other")
         status = rec.get("status_type")
         if isinstance(status, str) and status.strip():
-            return _STATUS_TYPES.get(status.strip().lower(), "other")
+            return STATUS_TYPES.get(status.strip().lower(), "other")
         legacy = rec.get("type")
         if isinstance(legacy, str) and legacy.strip():
             return legacy.strip().lower()
@@ -321,7 +321,7 @@ class Reader(Walker):
             if replies is not None and not isinstance(replies, str):
                 raise Bad("n_replies", f"'comment_count' should be a number, found {kind_of(replies)}")
         except Bad as bad:
-            self.quarantine.add(n, _without_comments(rec), bad.reason, table="comments", column=bad.column)
+            self.quarantine.add(n, without_comments(rec), bad.reason, table="comments", column=bad.column)
             # replies of a quarantined comment still point at its id when it had one
             own = rec["id"].strip() if isinstance(rec.get("id"), str) else None
         else:
@@ -352,18 +352,25 @@ class Reader(Walker):
                 else:  # missing unless a later post or request shows it was requested (see tables)
                     columns["n_shares"] = [None if v is _ABSENT else v for v in shares]
                     self.absent_shares += [n for v, n in zip(shares, columns["source_row"]) if v is _ABSENT]
-            counts = ["n_reactions", "n_likes", *REACTION_COLUMNS, "n_comments", "n_shares"]
-            posts = build_table(columns, _Raw(self.post_raw), self.quarantine, "posts",
-                                ids=["post_id", "page_id"], counts=counts, texts=["url"],
-                                required=["post_id", "page_id", "created_at"], platform="facebook")
+            posts = self.post_table(columns, _Raw(self.post_raw))
         if self.comments:
             columns = dict(zip(_COMMENT_FIELDS, map(list, zip(*self.comments))))
-            comments = build_table(columns, _Raw(self.comment_raw), self.quarantine, "comments",
-                                   ids=["comment_id", "post_id", "parent_id", "author_platform_id"],
-                                   counts=["n_likes", "n_replies"], texts=["author_name"],
-                                   required=["comment_id", "post_id", "created_at"])
+            comments = self.comment_table(columns, _Raw(self.comment_raw))
         self.posts, self.post_raw, self.comments, self.comment_raw = [], [], [], []
         return posts, comments
+
+    def post_table(self, columns: dict, raw) -> pd.DataFrame:
+        """The posts table of raw post columns (``n_shares`` settled); ``raw``: the records, aligned."""
+        counts = ["n_reactions", "n_likes", *REACTION_COLUMNS, "n_comments", "n_shares"]
+        return build_table(columns, raw, self.quarantine, "posts", ids=["post_id", "page_id"], counts=counts,
+                           texts=["url"], required=["post_id", "page_id", "created_at"], platform="facebook")
+
+    def comment_table(self, columns: dict, raw) -> pd.DataFrame:
+        """The comments table of raw comment columns; ``raw``: the records, aligned."""
+        return build_table(columns, raw, self.quarantine, "comments",
+                           ids=["comment_id", "post_id", "parent_id", "author_platform_id"],
+                           counts=["n_likes", "n_replies"], texts=["author_name"],
+                           required=["comment_id", "post_id", "created_at"])
 
     def tables(self, parts=None) -> Parsed:
         parts = [*(parts or []), self.take_rows()]

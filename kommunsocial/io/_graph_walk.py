@@ -256,9 +256,13 @@ class Walker:
     def _node_is_post(node: str, records) -> bool:
         """``/{A_B}/comments`` is a post's comments unless the comments' ids start with ``A`` (then
         ``A_B`` is a comment and these are its replies)."""
+        return Walker.node_is_post_ids(node, [rec.get("id") if isinstance(rec, dict) else None for rec in records[:20]])
+
+    @staticmethod
+    def node_is_post_ids(node: str, ids) -> bool:
+        """:meth:`_node_is_post` from the ids of the first 20 records (None where a record has none)."""
         first, second = node.split("_", 1)
-        for rec in records[:20]:
-            cid = rec.get("id") if isinstance(rec, dict) else None
+        for cid in ids[:20]:
             if isinstance(cid, str) and "_" in cid:
                 prefix = cid.split("_", 1)[0]
                 if prefix == second:
@@ -267,12 +271,13 @@ class Walker:
                     return False
         return True
 
-    def _comment_context(self, node, records):
-        """The post id (Graph form when possible) and the parent implied by the request."""
+    def _comment_context(self, node, records, *, ids=None):
+        """The post id (Graph form when possible) and the parent implied by the request (``ids``:
+        those of the first records, when given instead of the records)."""
         parent = None
         post_id = None
         if node and "_" in node:
-            if self._node_is_post(node, records):
+            if self._node_is_post(node, records) if ids is None else self.node_is_post_ids(node, ids):
                 post_id = node
             else:
                 parent, post_id = node, node.split("_", 1)[0]

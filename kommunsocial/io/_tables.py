@@ -9,6 +9,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from ..errors import KommunsocialError
 from ._checks import JsonNumber, float_id_errors, implausible_time_errors
@@ -179,35 +181,51 @@ def build_table(rows, raw, quarantine: Quarantine, table: str, *, ids, counts, t
 
     ``rows`` hold strings (or ``None``) keyed by data-model column, plus ``source_row``: a list
     of dicts, or a dict of equally long column lists (a column is there when a row has it; rows
-    without it hold ``None``); ``raw`` holds the original records, aligned, for the quarantine.
+    without it hold ``None``) or arrays (a columnar reader's Arrow arrays of text or of whole
+    numbers, parsed as their text would be); ``raw`` holds the original records, aligned, for the
+    quarantine.
     """
     if isinstance(rows, dict):
         frame = rows
         index = pd.RangeIndex(len(rows["source_row"]))
 
-        def column(col):
-            return pd.Series(frame[col], index=index, dtype="object")
+        def column(col):  # numbers given as a numpy array stay numbers
+            values = frame[col]
+            if isinstance(values, pa.Array):  # a columnar reader's text: parsed as any other
+                values = values.to_numpy(zero_copy_only=False)
+            numeric = isinstance(values, np.ndarray) and values.dtype.kind in "iu"
+            return pd.Series(values, index=index, dtype=None if numeric else "object")
+
+        def arrow(col, kind=pa.types.is_string):  # Arrow text (or numbers) goes to the parsers as it is
+            values = frame[col]
+            return values if isinstance(values, pa.Array) and kind(values.type) else column(col)
     else:
         frame = pd.DataFrame(rows)
         index = frame.index
 
         def column(col):
             return frame[col]
+
+        def arrow(col, kind=None):
+            return frame[col]
     out = pd.DataFrame(index=index)
     errors = {}
     for col in ids:
         if col in frame:
-            out[col] = parse_ids(frame[col])
+            out[col] = parse_ids(arrow(col))
     for col in times:
-        out[col], errors[col] = parse_times(frame[col], tz=tz)
+        out[col], errors[col] = parse_times(arrow(col), tz=tz)
     if "text" in frame:
-        out["text"] = column("text").fillna("").astype("string")
+        text = arrow("text")
+        out["text"] = (pd.array(pc.fill_null(text, ""), dtype="string") if isinstance(text, pa.Array)
+                       else text.fillna("").astype("string"))
     for col in texts:
         if col in frame:
-            out[col] = column(col).astype("string")
+            text = arrow(col)
+            out[col] = pd.array(text, dtype="string") if isinstance(text, pa.Array) else text.astype("string")
     for col in counts:
         if col in frame:
-            out[col], errors[col] = parse_counts(frame[col])
+            out[col], errors[col] = parse_counts(arrow(col, pa.types.is_integer))
     if "post_type" in frame:
         out["post_type"] = normalise_post_type(frame["post_type"])
     if "author_is_page" in frame:

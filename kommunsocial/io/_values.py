@@ -10,6 +10,8 @@ import re
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from ..schema import DATETIME_DTYPE
 from ._checks import to_ascii_digits
@@ -88,6 +90,8 @@ def parse_counts(values) -> tuple[pd.Series, pd.Series]:
     >>> v.tolist(), e.tolist()
     ([1433, <NA>, 7, <NA>, <NA>], [<NA>, <NA>, <NA>, 'negative count -2', "not a whole number: 'x'"])
     """
+    if isinstance(values, pa.Array) and pa.types.is_integer(values.type):
+        return _integer_counts(values)
     s, codes, texts = _texts(values, repeated=True)
     # the common case, fast: plain ASCII digits, each distinct value parsed once
     digits = _plain_counts(texts)
@@ -126,6 +130,21 @@ def parse_counts(values) -> tuple[pd.Series, pd.Series]:
     return _expand(numbers, codes, s.index), _expand(errors, codes, s.index)
 
 
+def _integer_counts(values: pa.Array) -> tuple[pd.Series, pd.Series]:
+    """:func:`parse_counts` of JSON integers as a columnar reader gives them (an Arrow array): what
+    the text of each number gives."""
+    missing = values.is_null().to_numpy(zero_copy_only=False)
+    numbers = pc.fill_null(values, 0).to_numpy().astype("int64")
+    large = np.abs(numbers) >= 10 ** 15
+    bad = large | (numbers < 0)
+    errors = np.full(len(numbers), None, dtype=object)
+    for i in np.flatnonzero(bad):
+        errors[i] = f"implausibly large count: {str(numbers[i])!r}" if large[i] else f"negative count {numbers[i]}"
+    index = pd.RangeIndex(len(numbers))
+    return (pd.Series(pd.arrays.IntegerArray(numbers, missing | bad), index=index),
+            pd.Series(pd.array(errors, dtype="string"), index=index))
+
+
 def _plain_counts(texts: np.ndarray) -> np.ndarray:
     """Which texts are 1 to 15 ASCII digits."""
     n = len(texts)
@@ -140,6 +159,11 @@ def parse_ids(values) -> pd.Series:
     An id written as a float (``"1234.0"``, ``"1.5e+15"``) is kept as written: :func:`finish_table`
     quarantines it, since a spreadsheet that wrote it may have changed its digits too.
     """
+    if isinstance(values, pa.Array) and pa.types.is_string(values.type):
+        # text from a columnar reader: the same, done in Arrow
+        texts = pc.utf8_trim(values, characters=_WHITESPACE)
+        missing = pc.fill_null(pc.is_in(texts, value_set=_NA_ARRAY), True)
+        return pd.Series(pd.array(pc.if_else(missing, pa.scalar(None, pa.string()), texts), dtype="string"))
     s, codes, texts = _texts(values, repeated=True)
     missing = np.fromiter(map(_MISSING.__contains__, texts), dtype=bool, count=len(texts))
     ids = pd.array(np.where(missing, None, texts).astype(object), dtype="string")
@@ -149,6 +173,9 @@ def parse_ids(values) -> pd.Series:
 
 
 _MISSING = NA_TOKENS | {None}
+_NA_ARRAY = pa.array(sorted(NA_TOKENS), pa.string())
+#: what ``str.strip`` removes
+_WHITESPACE = "".join(chr(c) for c in range(0x3001) if chr(c).isspace())
 
 
 _OFFSET = re.compile(r"(?:Z|[+-]\d{2}:?\d{2})$")
@@ -180,10 +207,15 @@ def parse_times(values, *, tz: str = "UTC", dayfirst: bool = True,
     ['2024-03-11 12:15:02+00:00', '2024-03-11 12:15:02+00:00', '2024-03-11 12:15:00+00:00', '2024-03-11 12:15:02+00:00']
     """
     abbreviations = check_overrides(abbreviations)  # a mistyped option is an error even before it is needed
+    plain = None
+    if isinstance(values, pa.Array):  # a columnar reader's text: the common case found in Arrow
+        plain = pc.fill_null(pc.match_substring_regex(values, _PLAIN_ISO), False).to_numpy(zero_copy_only=False)
+        plain = plain[values.is_valid().to_numpy(zero_copy_only=False)]
+        values = values.to_numpy(zero_copy_only=False)
     s, codes, texts = _texts(values)
     # the common case, fast: ISO 8601 in whole seconds with an offset, 1900-2099 (so that they
     # fit any time unit the parser may settle on); the rest, and any that does not parse, below
-    fast = _plain_iso(texts)
+    fast = _plain_iso(texts) if plain is None else plain
     out = pd.Series(pd.NaT, index=pd.RangeIndex(len(texts)), dtype=DATETIME_DTYPE)
     if fast.any():
         parsed = pd.to_datetime(pd.Series(texts[fast], dtype="object"), format="ISO8601", utc=True,
@@ -274,6 +306,8 @@ def _plain_iso(texts: np.ndarray) -> np.ndarray:
 
 
 _ISO_DIGITS = [0, 1, 2, 3, 5, 6, 8, 9, 11, 12, 14, 15, 17, 18, 20, 21, 22, 23]
+#: what :func:`_plain_iso` finds, as a regular expression for Arrow text
+_PLAIN_ISO = r"^(?:19|20)[0-9]{2}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}[+-][0-9]{4}$"
 
 
 _POST_TYPES = {

@@ -20,6 +20,10 @@ Researchers save Graph responses in a handful of shapes; all are read the same w
 Several files of one collection (one per post, or one per page of results) are merged by
 :func:`kommunsocial.load`, which drops exact duplicates.
 
+JSON Lines of one ``/posts`` response or one post node per line are parsed by pyarrow into
+columns (:mod:`._graph_columns`); any other shape, and any file those columns cannot carry as the
+record walk reads it, is walked record by record. The result is the same either way.
+
 Mapping of post fields
 ----------------------
 ``id`` → ``post_id`` (the Graph form ``"{page_id}_{post_id}"``; a bare id gets the page id put in
@@ -68,6 +72,7 @@ from pathlib import Path
 
 from .._gc import gc_paused
 from ..errors import LoadError
+from ._graph_columns import read_columns
 from ._graph_rows import Reader as _Reader
 from ._graph_walk import FORMAT
 from ._json import file_lines, head_text, json_line_chunks, json_lines_start, json_text, key_pattern, line_chunks
@@ -104,7 +109,10 @@ def sniff(head: bytes, name: str) -> bool:
 def read(path, *, name: str, options: dict) -> Parsed:
     """Read one Graph API JSON / JSON Lines file of page posts and/or comments (see the module doc)."""
     start = json_lines_start(path)
-    if start is not None:  # UTF-8 JSON Lines: read from the file a block at a time
+    if start is not None:  # UTF-8 JSON Lines: as columns when the shape allows, else a block at a time
+        parsed = read_columns(path, name, options, start)
+        if parsed is not None:
+            return parsed
         with open(path, "rb") as fh:
             try:
                 reader, parts = _read_lines(lambda: line_chunks(file_lines(fh, start), name), name, options)
