@@ -198,11 +198,11 @@ def shown_page_metrics(table: pd.DataFrame) -> pd.DataFrame:
 def count_summary(metrics: pd.DataFrame) -> pd.DataFrame:
     """The posts' reactions, comments, shares and interactions (and interactions per 1,000 followers
     only when posts have follower counts) as a reader asks about counts: how many posts have one,
-    how many have none, the mean, median, 90th percentile and maximum. The columns the export has
-    no value of are left out (no rows at all when it has no counts).
+    how many have none, the mean, median, 90th percentile and maximum: one row per count. The counts
+    the export has no value of are left out (no rows at all when it has no counts).
 
     >>> m = pd.DataFrame({"reactions": pd.array([0, 2, 4, None], dtype="Int64")})
-    >>> count_summary(m)["reactions"].tolist()
+    >>> count_summary(m).loc["reactions"].tolist()
     [3.0, 1.0, 2.0, 2.0, 3.6, 4.0]
     """
     columns = [*_COUNTS, "interactions"] + (["interactions_per_1000"] if has_followers(metrics) else [])
@@ -211,8 +211,9 @@ def count_summary(metrics: pd.DataFrame) -> pd.DataFrame:
         return pd.DataFrame()
     values = metrics[present].astype("Float64")
     # counts are skewed: the median and the 90th percentile say more than a mean and a standard deviation
-    out = pd.DataFrame({"posts counted": values.notna().sum(), "posts with none": (values == 0).sum(),
-                        "mean": values.mean(), "median": values.median(), "90th percentile": values.quantile(0.9),
-                        "maximum": values.max()}).T.astype(float).round(1)
+    stats = pd.DataFrame({"mean": values.mean(), "median": values.median(), "90th percentile": values.quantile(0.9),
+                          "maximum": values.max()}).astype(float).round(1)
+    out = pd.concat([pd.DataFrame({"posts counted": values.notna().sum().astype(int),
+                                   "posts with none": (values == 0).sum().astype(int)}), stats], axis=1)
     out.index.name = "per post"
     return out

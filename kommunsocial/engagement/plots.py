@@ -147,7 +147,7 @@ def forest(table: pd.DataFrame, *, title: str = "", planted: dict | None = None)
     ax.axvline(1, color=NEUTRAL, ls="--", lw=1)
     ax.set_xscale("log")
     ratio_axis(ax)
-    ax.set_yticks(y, t["term"])
+    ax.set_yticks(y, t["term"].astype(str).str.replace("_", " "))  # "post type: video", as in the prose
     ax.set_xlabel("incidence-rate ratio (log scale)")
     if title:
         ax.set_title(title)

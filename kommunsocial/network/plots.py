@@ -329,7 +329,7 @@ def actors_table(G, n: int = 10, *, by: str = "in_degree", seed: int = 0):
     if G.number_of_edges() == 0:
         return _md("There are no replies here, so no commenter stands out.")
     out = top_actors(G, n, by=by, seed=seed)
-    out["betweenness"] = out["betweenness"].map(lambda b: f"{b:.2e}")
+    out["betweenness"] = out["betweenness"].astype(float).round(3)  # 0.023, not 2.27e-02
     return _table(out.drop(columns="role"))
 
 

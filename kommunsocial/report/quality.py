@@ -7,7 +7,8 @@ import pandas as pd
 from ..schema import TABLES, Dataset
 
 __all__ = ["overview", "rows_per_source", "skipped_files", "export_gaps", "quarantine_by_reason", "coverage",
-           "coverage_note", "languages_not_scored", "language_mix", "language_confidence", "language_confidence_note",
+           "coverage_note", "languages_not_scored", "language_mix", "language_confidence", "language_confidence_by_page",
+           "language_confidence_note",
            "missing_values", "missing_values_note", "posts_per_month", "CONFIDENCE_SAMPLE", "UNSURE",
            "BY_DESIGN"]
 
@@ -192,6 +193,41 @@ def language_confidence(ds: Dataset, *, max_posts: int | None = CONFIDENCE_SAMPL
     out = pd.DataFrame(rows).set_index("language")
     out.columns.name = None
     return out
+
+
+def language_confidence_by_page(ds: Dataset, *, max_posts: int | None = CONFIDENCE_SAMPLE, seed: int = 0
+                                ) -> pd.DataFrame:
+    """Per page: its main language, the share (%) of its posts detected in another of
+    :data:`~kommunsocial.language.DETECTED`, and how sure detection was of those (median
+    confidence, share below :data:`UNSURE`). A Bokmål page whose "Nynorsk" posts have a low
+    confidence writes Bokmål; one whose have a high confidence writes both. Pages with no post in
+    another language have missing values there. At most ``max_posts`` such posts per page are read
+    (a random sample, ``seed``).
+    """
+    from ..language import DETECTED, detection_confidence, too_short
+
+    posts = ds.posts
+    if not len(posts):
+        return pd.DataFrame()
+    lang = posts["lang"].astype("string")
+    detected = lang.isin(DETECTED).fillna(False).to_numpy() & ~too_short(posts["text"])
+    names = ds.pages.set_index("page_id")["page_name"]
+    rows = []
+    for page_id, idx in posts.groupby("page_id", sort=True).indices.items():
+        mine = detected[idx]
+        langs = lang.iloc[idx][mine]
+        if not len(langs):
+            continue
+        main = langs.value_counts().index[0]
+        others = posts.iloc[idx][mine][(langs != main).to_numpy()]
+        read = others if max_posts is None or len(others) <= max_posts else others.sample(n=max_posts, random_state=seed)
+        conf = detection_confidence(read["text"], read["lang"])["confidence"].dropna()
+        rows.append({"page": names.get(page_id, page_id), "main language": main, "posts detected": int(mine.sum()),
+                     "in another language (%)": round(100 * len(others) / int(mine.sum()), 1),
+                     "their median confidence": round(float(conf.median()), 2) if len(conf) else None,
+                     f"their confidence below {UNSURE:g} (%)": round(100 * float((conf < UNSURE).mean()), 1)
+                     if len(conf) else None})
+    return pd.DataFrame(rows).set_index("page").sort_index() if rows else pd.DataFrame()
 
 
 def language_confidence_note(table: pd.DataFrame) -> str:

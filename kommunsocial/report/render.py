@@ -29,7 +29,7 @@ from urllib.parse import quote
 import numpy as np
 import pandas as pd
 
-__all__ = ["escape", "href", "markdown_text", "markdown", "note", "show", "table", "header", "HEADERS",
+__all__ = ["escape", "href", "markdown_text", "markdown", "note", "sentences", "show", "table", "header", "HEADERS",
            "MAX_ROWS"]
 
 
@@ -89,6 +89,21 @@ def note(text: str):
     """A one-sentence note in italics (the "nothing to show" messages of the reports), escaped."""
     body = markdown_text(text)
     return markdown(f"*{body}*" if body else "")
+
+
+def sentences(notes) -> str:
+    """Notes (each a clause or a sentence) as one paragraph of sentences: each starting with a capital
+    and ending with a full stop, so that notes from several places do not run into each other.
+
+    >>> sentences(["1 of 9 posts left out", "standard errors clustered on only 6 pages.", ""])
+    '1 of 9 posts left out. Standard errors clustered on only 6 pages.'
+    """
+    out = []
+    for text in (str(n).strip() for n in notes):
+        if text:
+            text = text[0].upper() + text[1:]
+            out.append(text if text[-1] in ".!?" else text + ".")
+    return " ".join(out)
 
 
 def show(table, *, empty: str, wrap=(), precision: int | None = None):
@@ -217,7 +232,7 @@ def table(frame: pd.DataFrame, *, precision: int | None = None, hide_index: bool
     frame = frame.copy(deep=False)
     if hide_index is None:
         hide_index = isinstance(frame.index, pd.RangeIndex) and frame.index.name is None
-    frame.index = frame.index.set_names([None if n is None else escape(header(n)) for n in frame.index.names])
+    frame.index = frame.index.set_names([None if n in (None, "") else escape(header(n)) for n in frame.index.names])
     frame.columns = frame.columns.set_names([None if n is None else escape(header(n)) for n in frame.columns.names])
     formats = {}
     text_columns, number_columns = [], []
@@ -239,7 +254,8 @@ def table(frame: pd.DataFrame, *, precision: int | None = None, hide_index: bool
     if hide_index:
         styler = styler.hide(axis="index")
     positions = {col: i for i, col in enumerate(frame.columns)}
-    styles = [{"selector": "th.row_heading", "props": "text-align: left; vertical-align: top"},
+    # a row's label (a page's name) on one line: the headers above the numbers wrap instead
+    styles = [{"selector": "th.row_heading", "props": "text-align: left; vertical-align: top; white-space: nowrap"},
               {"selector": "td", "props": "vertical-align: top"}]
     styles += [{"selector": f"th.col_heading.col{positions[c]}", "props": "text-align: left"} for c in text_columns]
     styles += [{"selector": f"th.col_heading.col{positions[c]}", "props": "text-align: right"} for c in number_columns]

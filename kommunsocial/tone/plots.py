@@ -7,7 +7,8 @@ import numpy as np
 import pandas as pd
 import seaborn as sns
 
-from ..report.style import MAX_PAGES_DRAWN, NEUTRAL, OTHER_COLOURS, TONE_COLOURS, empty, month_axis, setup, tone_ramp
+from ..report.style import (LANGUAGE_COLOURS, MAX_PAGES_DRAWN, NEUTRAL, TONE_COLOURS, empty, month_axis, setup,
+                             tone_ramp)
 from . import summaries
 
 __all__ = ["formality_distributions", "formality_by_month", "drivers", "calibration", "MIN_DRIVER_POSTS"]
@@ -96,8 +97,11 @@ def drivers(posts: pd.DataFrame, *, min_posts: int = MIN_DRIVER_POSTS) -> plt.Fi
     long = table.reset_index().melt(id_vars="feature", var_name="lang", value_name="contribution")
     long["feature"] = long["feature"].str.replace("_", " ")
     fig, ax = plt.subplots(figsize=(9, 0.42 * len(table) + 1.6))
+    # each language in its colour of the data-quality report's language mix (not the tones' colours),
+    # whichever languages are left out
     sns.barplot(data=long, y="feature", x="contribution", hue="lang", order=[f.replace("_", " ") for f in table.index],
-                ax=ax, palette=OTHER_COLOURS[:long["lang"].nunique()])  # languages: not the tones' colours
+                ax=ax, palette={lang: LANGUAGE_COLOURS.get(lang, NEUTRAL) for lang in long["lang"].unique()},
+                saturation=1)  # seaborn would otherwise dull the colours
     ax.axvline(0, color="0.3", linewidth=0.8)
     ax.set_xlabel("mean contribution to the index (log-odds; > 0 towards formal)")
     ax.set_ylabel("")

@@ -158,10 +158,10 @@ def test_the_summary_and_bonsons_table_leave_out_what_the_export_lacks():
     m["interactions"] = pd.array([None] * 4, dtype="Int64")
     m["interactions_per_1000"] = pd.array([None] * 4, dtype="Float64")
     summary = engagement.count_summary(m)
-    assert list(summary.columns) == ["reactions", "comments"]  # no shares, so no interactions; no followers
-    assert summary.loc["mean", "reactions"] == 3.0 and summary.loc["posts counted", "comments"] == 4
-    assert summary.loc["posts with none", "comments"] == 2 and summary.loc["median", "reactions"] == 2.5
-    assert summary.loc["90th percentile", "reactions"] == 5.1  # position 0.9 × 3 = 2.7 of 1, 2, 3, 6: 3 + 0.7 × (6 − 3)
+    assert list(summary.index) == ["reactions", "comments"]  # no shares, so no interactions; no followers
+    assert summary.loc["reactions", "mean"] == 3.0 and summary.loc["comments", "posts counted"] == 4
+    assert summary.loc["comments", "posts with none"] == 2 and summary.loc["reactions", "median"] == 2.5
+    assert summary.loc["reactions", "90th percentile"] == 5.1  # position 0.9 × 3 = 2.7 of 1, 2, 3, 6: 3 + 0.7 × (6 − 3)
     assert engagement.count_summary(m.assign(reactions=pd.array([None] * 4, dtype="Int64"),
                                              comments=pd.array([None] * 4, dtype="Int64"))).empty
     bonson = pd.DataFrame({"P1": [100.0], "P2": [3.0], "followers": [np.nan], "P3": [np.nan], "V3": [np.nan],
