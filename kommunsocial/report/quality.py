@@ -238,13 +238,13 @@ def language_confidence_note(table: pd.DataFrame) -> str:
     ...                   "median confidence": [0.9, None], "confidence below 0.5 (%)": [12.0, None],
     ...                   "most likely other language": ["nb", None]}, index=pd.Index(["nn", "und"], name="language"))
     >>> print(language_confidence_note(t))
-    20 of 120 posts (16.7 %) were too short to tell their language (fewer than three words or twelve letters): they are und. Of the nn posts read, 12.0 % had a detection confidence below 0.5, most often against nb: treat that language's share as an estimate, not a count.
+    20 of 120 posts (16.7 %) were too short to tell their language (no text, or fewer than three words or twelve letters): they are und. Of the nn posts read, 12.0 % had a detection confidence below 0.5, most often against nb: treat that language's share as an estimate, not a count.
     """
     if not len(table):
         return ""
     total, short = int(table["posts"].sum()), int(table["too short to tell"].sum())
     parts = [f"{short:,} of {total:,} posts ({100 * short / total:.1f} %) were too short to tell their language "
-             f"(fewer than three words or twelve letters): they are und."]
+             f"(no text, or fewer than three words or twelve letters): they are und."]
     column = f"confidence below {UNSURE:g} (%)"
     if column in table:
         unsure = table[table[column].astype(float) >= 10]
