@@ -234,17 +234,14 @@ def table(frame: pd.DataFrame, *, precision: int | None = None, hide_index: bool
         hide_index = isinstance(frame.index, pd.RangeIndex) and frame.index.name is None
     frame.index = frame.index.set_names([None if n in (None, "") else escape(header(n)) for n in frame.index.names])
     frame.columns = frame.columns.set_names([None if n is None else escape(header(n)) for n in frame.columns.names])
-    formats = {}
-    text_columns, number_columns = [], []
-    for col in frame.columns:
-        values = frame[col]
+    formats, number_at = {}, set()
+    for i, col in enumerate(frame.columns):
+        values = frame.iloc[:, i]
         if pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(values):
             formats[col] = _number_format(values, precision, p_values=col == "p_value")
-            number_columns.append(col)
-        elif values.dropna().astype(str).str.fullmatch(_NUMBER_TEXT).all() and values.notna().any():
-            number_columns.append(col)  # numbers already written as text ("3,256", "12.5 %")
-        else:
-            text_columns.append(col)
+            number_at.add(i)
+        elif values.notna().any() and values.dropna().astype(str).str.fullmatch(_NUMBER_TEXT).all():
+            number_at.add(i)  # numbers already written as text ("3,256", "12.5 %")
     styler = frame.style.format(precision=precision, escape="html", na_rep="–")
     if formats:
         styler = styler.format(formats, escape="html", na_rep="–")
@@ -253,22 +250,21 @@ def table(frame: pd.DataFrame, *, precision: int | None = None, hide_index: bool
     styler = styler.format_index(_value_label, escape="html", axis=0)
     if hide_index:
         styler = styler.hide(axis="index")
-    positions = {col: i for i, col in enumerate(frame.columns)}
-    # a row's label (a page's name) on one line: the headers above the numbers wrap instead
+    # alignment by CSS class (col0, col1 …), not by label: a page name twice (a Facebook page and an X
+    # account of one municipality) would make label-based styling fail
+    wrapped = {i for i, col in enumerate(frame.columns) if col in set(wrap)}
     styles = [{"selector": "th.row_heading", "props": "text-align: left; vertical-align: top; white-space: nowrap"},
               {"selector": "td", "props": "vertical-align: top"}]
-    styles += [{"selector": f"th.col_heading.col{positions[c]}", "props": "text-align: left"} for c in text_columns]
-    styles += [{"selector": f"th.col_heading.col{positions[c]}", "props": "text-align: right"} for c in number_columns]
+    for i in range(frame.shape[1]):
+        if i in number_at:
+            props = "text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap"
+        else:
+            props = "text-align: left; white-space: normal; min-width: 6em; max-width: 40em"
+        if i in wrapped:
+            props = "text-align: left; white-space: pre-wrap; min-width: 6em; max-width: 40em"
+        styles.append({"selector": f"td.col{i}", "props": props})
+        styles.append({"selector": f"th.col_heading.col{i}", "props": props.split(";")[0]})
     styler = styler.set_table_styles(styles, overwrite=False)
-    if text_columns:
-        styler = styler.set_properties(subset=text_columns, **{"text-align": "left", "white-space": "normal",
-                                                               "min-width": "6em", "max-width": "40em"})
-    if number_columns:
-        styler = styler.set_properties(subset=number_columns, **{"text-align": "right",
-                                                                 "font-variant-numeric": "tabular-nums",
-                                                                 "white-space": "nowrap"})
-    if len(wrap):
-        styler = styler.set_properties(subset=list(wrap), **{"white-space": "pre-wrap", "text-align": "left"})
     if shown > MAX_ROWS:
         styler = styler.set_caption(f"The first {MAX_ROWS:,} of {shown:,} rows.")
     return styler

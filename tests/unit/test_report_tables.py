@@ -55,10 +55,19 @@ def test_a_table_formats_numbers_once_per_column_and_aligns_text_left():
                             "Älvby kommun", "12", "7.50", "0.500", "2"]
     assert "<th" not in html.split("<tbody>")[1].split("</tr>")[0].split("<td")[0]  # 0, 1 … index left out
     style = html.split("</style>")[0]
-    text_cell = re.search(r"_row0_col0[^{]*\{([^}]*)\}", style).group(1)
-    number_cell = re.search(r"_row0_col1[^{]*\{([^}]*)\}", style).group(1)
+    text_cell = re.search(r"td\.col0 \{([^}]*)\}", style).group(1)
+    number_cell = re.search(r"td\.col1 \{([^}]*)\}", style).group(1)
     assert "text-align: left" in text_cell and "text-align: right" in number_cell
     assert re.search(r"th\.col_heading\.col0 \{\s*text-align: left", style)
+    assert re.search(r"th\.col_heading\.col1 \{\s*text-align: right", style)
+
+
+def test_a_table_with_a_name_twice_is_shown():
+    # a municipality's Facebook page and X account may share a name; the table is shown all the same
+    frame = pd.DataFrame({"posts": [3, 4], "note": ["a", "b"]}, index=pd.Index(["Umeå kommun"] * 2, name="page"))
+    html = render.show(frame, empty="none", wrap=["note"]).to_html()
+    assert _cells(html) == ["3", "a", "4", "b"] and html.count(">Umeå kommun<") == 2
+    assert re.search(r"td\.col1 \{[^}]*white-space: pre-wrap", html)
 
 
 def test_a_long_table_shows_its_first_rows_and_says_so():
