@@ -25,7 +25,7 @@ from .errors import KommunsocialError
 __all__ = ["DETECTED", "LANG_CODES", "OTHER", "UNDETERMINED", "LONG_TEXT", "OURS_SHARE", "FAST_MIN_CHARS",
            "FAST_MIN_PERCENT", "LanguageCodeError",
            "LanguageCodeWarning", "detect_language", "normalise_language", "normalise_languages", "combine_languages", "needs_detection",
-           "not_scored_sentence"]
+           "not_scored_sentence", "too_short", "detection_confidence"]
 
 #: The languages detection tells apart (ISO 639-1; Norwegian as Bokmål ``nb`` and Nynorsk ``nn``).
 DETECTED = ("sv", "nb", "nn", "da", "fi", "en")
@@ -458,6 +458,50 @@ def detect_language(texts, *, min_words: int = 3, min_letters: int = 12, long_te
                               for t, lang in zip(part, found)})
         out[idx] = [codes[t] for t in candidates]
     return pd.Series(out, index=s.index, dtype="string")
+
+
+def too_short(texts, *, min_words: int = 3, min_letters: int = 12) -> np.ndarray:
+    """Whether each text is too short to tell its language, as :func:`detect_language` decides it
+    (links, mentions and hashtags not counted): such a text is ``und``.
+
+    >>> too_short(["Hej!", "Vi har öppet hela sommaren.", "https://x.se #kul @a b"]).tolist()
+    [True, False, True]
+    """
+    s = pd.Series(texts).astype("string").fillna("").tolist()
+    return np.array([not _enough_words(_STRIP_FOR_LANG.sub(" ", t), min_words, min_letters) for t in s], dtype=bool)
+
+
+def detection_confidence(texts, langs) -> pd.DataFrame:
+    """How sure detection is of each text's language ``langs``: lingua's confidence (0–1, the six
+    languages' values sum to 1) in that language, and the other language it found most likely.
+
+    ``confidence`` is missing for a text too short to tell (:func:`too_short`) and for a language
+    that is not one of :data:`DETECTED`. A low value means the text reads almost as well as
+    another language: Bokmål and Nynorsk, or Bokmål and Danish, in short texts.
+
+    Returns
+    -------
+    DataFrame with ``confidence`` (float) and ``runner_up`` (a code of :data:`DETECTED`), on the
+    index of ``texts``.
+    """
+    texts = pd.Series(texts).astype("string").fillna("")
+    langs = pd.Series(np.asarray(langs, dtype=object), index=texts.index).astype("string")
+    out = pd.DataFrame({"confidence": np.nan, "runner_up": pd.Series(pd.NA, index=texts.index, dtype="string")},
+                       index=texts.index)
+    ok = langs.isin(DETECTED).fillna(False).to_numpy() & ~too_short(texts)
+    if not ok.any():
+        return out
+    plain = [_STRIP_FOR_LANG.sub(" ", t) for t in texts[ok].tolist()]
+    values = _detector(False).compute_language_confidence_values_in_parallel(plain)
+    conf, runner = [], []
+    for lang, found in zip(langs[ok].tolist(), values):
+        by_code = {_LINGUA_CODES[v.language.name]: v.value for v in found}
+        conf.append(by_code.get(lang, 0.0))
+        others = sorted(((v, c) for c, v in by_code.items() if c != lang), reverse=True)
+        runner.append(others[0][1] if others else pd.NA)
+    out.loc[ok, "confidence"] = conf
+    out.loc[ok, "runner_up"] = runner
+    return out
 
 
 def _enough_words(text: str, min_words: int, min_letters: int) -> bool:

@@ -11,11 +11,14 @@ from ._countfit import fit_count
 from ._design import ModelError, NotEstimable, UnsupportedModel, build
 from ._result import CountModelResult
 
-__all__ = ["fit", "irr_table", "compare_models", "tone_effect", "TONE_TERM", "MIN_CLUSTERS", "CountModelResult",
+__all__ = ["fit", "irr_table", "compare_models", "tone_effect", "TONE_TERM", "MIN_CLUSTERS", "FEW_CLUSTERS", "CountModelResult",
            "ModelError", "NotEstimable", "UnsupportedModel"]
 
 #: Fewer clusters than this (one municipality, say) give HC1 instead of cluster-robust errors.
 MIN_CLUSTERS = 5
+#: Below this many clusters, cluster-robust standard errors are too small (Cameron & Miller 2015,
+#: "A practitioner's guide to cluster-robust inference"): the model's notes say so.
+FEW_CLUSTERS = 30
 
 
 def fit(posts: pd.DataFrame, *, formula: str, family: str = "negbin", cluster: str | None = "page_id",
@@ -145,6 +148,10 @@ def prepare(posts: pd.DataFrame, formula: str, *, cluster: str | None, exposure:
         n_clusters = len(uniques)
         if n_clusters >= MIN_CLUSTERS:
             cov_type = "cluster"
+            if n_clusters < FEW_CLUSTERS:
+                notes.append(f"standard errors clustered on only {n_clusters} values of {cluster}: with fewer than "
+                             f"about {FEW_CLUSTERS} clusters, cluster-robust intervals tend to be too narrow and "
+                             f"p-values too small (Cameron & Miller 2015), so read them as approximate")
         else:  # cluster-robust errors need several clusters; with fewer, heteroskedasticity-robust ones
             cov_type, clusters = "HC1", None
             notes.append(f"{n_clusters} {'value' if n_clusters == 1 else 'values'} of {cluster}: fewer than "

@@ -196,11 +196,24 @@ def shown_page_metrics(table: pd.DataFrame) -> pd.DataFrame:
 
 
 def count_summary(metrics: pd.DataFrame) -> pd.DataFrame:
-    """``describe()`` of the posts' reactions, comments, shares and interactions, and of interactions
-    per 1,000 followers only when posts have follower counts; the columns the export has no value
-    of are left out (no rows at all when it has no counts)."""
+    """The posts' reactions, comments, shares and interactions (and interactions per 1,000 followers
+    only when posts have follower counts) as a reader asks about counts: how many posts have one,
+    how many have none, the mean, median, 90th percentile and maximum: one row per count. The counts
+    the export has no value of are left out (no rows at all when it has no counts).
+
+    >>> m = pd.DataFrame({"reactions": pd.array([0, 2, 4, None], dtype="Int64")})
+    >>> count_summary(m).loc["reactions"].tolist()
+    [3.0, 1.0, 2.0, 2.0, 3.6, 4.0]
+    """
     columns = [*_COUNTS, "interactions"] + (["interactions_per_1000"] if has_followers(metrics) else [])
     present = [c for c in columns if c in metrics and metrics[c].notna().any()]
     if not present:
         return pd.DataFrame()
-    return metrics[present].astype("Float64").describe().round(1)
+    values = metrics[present].astype("Float64")
+    # counts are skewed: the median and the 90th percentile say more than a mean and a standard deviation
+    stats = pd.DataFrame({"mean": values.mean(), "median": values.median(), "90th percentile": values.quantile(0.9),
+                          "maximum": values.max()}).astype(float).round(1)
+    out = pd.concat([pd.DataFrame({"posts counted": values.notna().sum().astype(int),
+                                   "posts with none": (values == 0).sum().astype(int)}), stats], axis=1)
+    out.index.name = "per post"
+    return out

@@ -62,7 +62,9 @@ def distributions(m: pd.DataFrame) -> plt.Figure:
 
 
 def by_tone(m: pd.DataFrame) -> plt.Figure:
-    """Mean reactions, comments and shares per 1,000 followers (per post without followers), formal against conversational posts."""
+    """Mean reactions, comments and shares per 1,000 followers (per post without followers), formal against
+    conversational posts: one panel per count, each with its own scale (comments are a tenth of
+    reactions, and on one axis their tone gap would look flat)."""
     setup()
     if "tone" not in m or m["tone"].dropna().empty:
         return empty("No tone in this selection")
@@ -72,23 +74,27 @@ def by_tone(m: pd.DataFrame) -> plt.Figure:
         for tone, g in per.groupby(m["tone"].astype(str)):
             g = g.dropna()
             if len(g):
-                rows.append({"outcome": col, "tone": tone, "mean": g.mean(), "se": g.std(ddof=1) / np.sqrt(len(g))})
+                rows.append({"outcome": col, "tone": tone, "mean": g.mean(), "se": g.std(ddof=1) / np.sqrt(len(g)),
+                             "unit": unit})
     if not rows:
         return empty("No counts in this selection")
     data = pd.DataFrame(rows)
-    fig, ax = plt.subplots(figsize=(8, 3.6))
-    width = 0.38
-    x = np.arange(len(OUTCOMES))
-    for i, tone in enumerate(("formal", "conversational")):
-        d = data[data["tone"] == tone].set_index("outcome").reindex(OUTCOMES)
-        half = 1.96 * d["se"]
+    outcomes = [o for o in OUTCOMES if o in set(data["outcome"])]
+    fig, axes = plt.subplots(1, len(outcomes), figsize=(3.3 * len(outcomes) + 0.8, 3.4), squeeze=False)
+    tones = ("formal", "conversational")
+    for ax, outcome in zip(axes[0], outcomes):
+        d = data[data["outcome"] == outcome].set_index("tone").reindex(list(tones))
+        half = (1.96 * d["se"]).fillna(0)
         # counts are never negative: a normal interval on few posts would reach below 0, so it stops there
-        ax.bar(x + (i - 0.5) * width, d["mean"], width, yerr=[np.minimum(half, d["mean"]), half], capsize=3,
-               label=tone, color=TONE_COLOURS[tone])
-    ax.set_xticks(x, OUTCOMES)
-    ax.set_ylabel(f"mean {unit}")
-    ax.legend(frameon=False)
-    ax.set_title("Raw means by tone (95 % CI), before any adjustment")
+        for i, tone in enumerate(tones):
+            if pd.notna(d.loc[tone, "mean"]):
+                ax.bar(i, d.loc[tone, "mean"], 0.7, yerr=[[min(half[tone], d.loc[tone, "mean"])], [half[tone]]],
+                       capsize=3, color=TONE_COLOURS[tone], label=tone)
+        ax.set_xticks(np.arange(len(tones)), tones)
+        ax.set_title(outcome)
+        ax.set_ylabel(f"mean {d['unit'].dropna().iloc[0]}" if ax is axes[0, 0] else "")
+        ax.margins(y=0.15)
+    fig.suptitle("Raw means by tone (95 % CI), before any adjustment; each panel has its own scale", fontsize=11)
     fig.tight_layout()
     return fig
 
@@ -136,11 +142,12 @@ def forest(table: pd.DataFrame, *, title: str = "", planted: dict | None = None)
             if term in planted:
                 ax.scatter(planted[term], i, marker="|", s=220, color=_PLANTED, zorder=4,
                            label="planted" if i == int(np.flatnonzero(t["term"].isin(planted.keys()))[0]) else None)
-        ax.legend(frameon=False, loc="lower right")
+        # above the plot: inside, the legend sits on a row's interval
+        ax.legend(frameon=False, loc="lower right", bbox_to_anchor=(1.0, 1.0), borderaxespad=0.2)
     ax.axvline(1, color=NEUTRAL, ls="--", lw=1)
     ax.set_xscale("log")
     ratio_axis(ax)
-    ax.set_yticks(y, t["term"])
+    ax.set_yticks(y, t["term"].astype(str).str.replace("_", " "))  # "post type: video", as in the prose
     ax.set_xlabel("incidence-rate ratio (log scale)")
     if title:
         ax.set_title(title)
@@ -165,9 +172,11 @@ def naive_vs_adjusted(table: pd.DataFrame, *, planted: dict | None = None) -> pl
         ax.axvline(1, color=NEUTRAL, ls="--", lw=1)
         ax.set_yticks(y, t["model"])
         ax.set_ylim(-0.6, len(t) - 0.4)  # room around the rows: no marker on the frame
+        ax.set_xscale("log")  # ratios: 0.5 and 2 lie as far from 1
         ax.margins(x=0.08)
+        ratio_axis(ax)
         ax.set_title(outcome)
-        ax.set_xlabel("IRR conversational vs formal")
+        ax.set_xlabel("IRR conversational vs formal (log scale)")
     if planted:
         fig.legend(*axes[0, 0].get_legend_handles_labels(), frameon=False, loc="upper right")
     fig.tight_layout(rect=(0, 0, 0.93 if planted else 1, 1))

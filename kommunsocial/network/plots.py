@@ -11,6 +11,7 @@ import pandas as pd
 from matplotlib.lines import Line2D
 
 from ..report.render import note as _md
+from ..report.render import table as _table
 from ..report.style import MAX_PAGES_DRAWN, NEUTRAL, OTHER_COLOURS, log_axis, setup
 from .measures import community_table, degrees, page_measures, top_actors
 from .summary import comment_overview
@@ -41,7 +42,7 @@ def overview(ds):
         return _md(NO_COMMENTS)
     out = comment_overview(ds)
     out["value"] = [f"{v:,}" for v in out["value"]]
-    return out
+    return _table(out)
 
 
 def wilson_interval(k, n, z: float = 1.96):
@@ -75,7 +76,7 @@ def responsiveness_table(resp: pd.DataFrame):
     out["citizen-to-citizen replies %"] = (100 * resp["citizen_reply_share"]).round(1).to_numpy()
     out["reciprocity"] = resp["reciprocity"].round(2).to_numpy()
     out["mode"] = resp["dialogue"].fillna("too few threads").to_numpy()
-    return out.sort_index()
+    return _table(out.sort_index())
 
 
 def responsiveness(resp: pd.DataFrame):
@@ -283,6 +284,9 @@ def degree_distribution(G):
         ax.plot(values, ccdf, marker=marker, ls="-", color=colour, ms=5, label=f"{name} (n={len(d):,})")
     ax.set_xscale("log")
     ax.set_yscale("log")
+    # plain numbers (1, 10, 100; 0.1, 0.01), not 10⁰ and 10⁻¹
+    log_axis(ax, [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10000], axis="x")
+    log_axis(ax, [0.00001, 0.0001, 0.001, 0.01, 0.1, 1], ["0.00001", "0.0001", "0.001", "0.01", "0.1", "1"], axis="y")
     ax.set_xlabel("degree k (distinct actors, the page included)")
     ax.set_ylabel("share of commenters with degree ≥ k")
     ax.legend(frameon=False)
@@ -315,7 +319,7 @@ def measures_table(ds):
         "edges to the page %": (100 * m["edges_to_page_share"]).round(1),
     })
     out.index = pd.Index(m["page_name"].astype(str), name="page")
-    return out.sort_index()
+    return _table(out.sort_index())
 
 
 def actors_table(G, n: int = 10, *, by: str = "in_degree", seed: int = 0):
@@ -325,8 +329,8 @@ def actors_table(G, n: int = 10, *, by: str = "in_degree", seed: int = 0):
     if G.number_of_edges() == 0:
         return _md("There are no replies here, so no commenter stands out.")
     out = top_actors(G, n, by=by, seed=seed)
-    out["betweenness"] = out["betweenness"].map(lambda b: f"{b:.2e}")
-    return out.drop(columns="role")
+    out["betweenness"] = out["betweenness"].astype(float).round(3)  # 0.023, not 2.27e-02
+    return _table(out.drop(columns="role"))
 
 
 def communities_table(graph, labels: pd.Series, page_names=None, *, n: int = 10):
@@ -344,7 +348,7 @@ def communities_table(graph, labels: pd.Series, page_names=None, *, n: int = 10)
     if page_names is not None:
         names = pd.Series(page_names).astype(str)
         out["page most commented on"] = out["page most commented on"].map(lambda p: names.get(p, p))
-    return out
+    return _table(out)
 
 
 def exports_table(listing: pd.DataFrame):
@@ -354,4 +358,4 @@ def exports_table(listing: pd.DataFrame):
     out = listing.copy()
     out["folder"] = [str(Path(f).parent) for f in out["file"]]
     out["file"] = [Path(f).name for f in out["file"]]
-    return out.set_index("file")
+    return _table(out.set_index("file"))

@@ -8,8 +8,8 @@ import numpy as np
 import seaborn as sns
 
 from . import quality
-from ..language import DETECTED, LANG_CODES, OTHER, UNDETERMINED
-from .style import MAX_PAGES_DRAWN, NEUTRAL, OTHER_COLOURS, empty, setup
+from ..language import LANG_CODES
+from .style import LANGUAGE_COLOURS, MAX_PAGES_DRAWN, OTHER_COLOURS, empty, setup
 
 __all__ = ["posts_per_month", "language_mix"]
 
@@ -60,10 +60,8 @@ def language_mix(ds, *, table: str = "posts") -> plt.Figure:
     fig, ax = plt.subplots(figsize=(10, 0.38 * len(mix) + 1.6))
     left = np.zeros(len(mix))
     # languages take the colours tone does not use: blue and orange mean formal and conversational
-    colours = dict(zip((*DETECTED, OTHER), OTHER_COLOURS))
-    colours[UNDETERMINED] = NEUTRAL
     for lang in order:
-        ax.barh(mix.index, mix[lang], left=left, color=colours[lang], label=lang)
+        ax.barh(mix.index, mix[lang], left=left, color=LANGUAGE_COLOURS[lang], label=lang)
         left += mix[lang].to_numpy()
     ax.set_xlim(0, 100)
     ax.set_xlabel(f"share of {table} (%)")

@@ -20,7 +20,7 @@ import seaborn as sns
 
 from .._atomic import atomic_write
 
-__all__ = ["setup", "save", "empty", "month_axis", "log_axis", "ratio_axis", "tone_ramp", "TONE_COLOURS", "OTHER_COLOURS", "NEUTRAL", "MAX_PAGES_DRAWN"]
+__all__ = ["setup", "save", "empty", "month_axis", "log_axis", "ratio_axis", "tone_ramp", "TONE_COLOURS", "OTHER_COLOURS", "LANGUAGE_COLOURS", "NEUTRAL", "MAX_PAGES_DRAWN"]
 
 #: Above this many pages, per-page panels give way to totals.
 MAX_PAGES_DRAWN = 40
@@ -34,6 +34,8 @@ TONE_COLOURS = {"formal": _COLORBLIND[0], "conversational": _COLORBLIND[1]}
 OTHER_COLOURS = [_COLORBLIND[i] for i in (2, 4, 5, 8, 6, 9, 3)]
 #: Grey for "unknown", "undetermined" and reference lines.
 NEUTRAL = "#999999"
+#: One colour per language in every figure that tells languages apart (``und`` in grey).
+LANGUAGE_COLOURS = {**dict(zip(("sv", "nb", "nn", "da", "fi", "en", "other"), OTHER_COLOURS)), "und": NEUTRAL}
 
 
 def setup():

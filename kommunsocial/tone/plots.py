@@ -7,10 +7,11 @@ import numpy as np
 import pandas as pd
 import seaborn as sns
 
-from ..report.style import MAX_PAGES_DRAWN, NEUTRAL, OTHER_COLOURS, TONE_COLOURS, empty, month_axis, setup, tone_ramp
+from ..report.style import (LANGUAGE_COLOURS, MAX_PAGES_DRAWN, NEUTRAL, TONE_COLOURS, empty, month_axis, setup,
+                             tone_ramp)
 from . import summaries
 
-__all__ = ["formality_distributions", "formality_by_month", "drivers", "calibration"]
+__all__ = ["formality_distributions", "formality_by_month", "drivers", "calibration", "MIN_DRIVER_POSTS"]
 
 BANDS = ((0, 20, "0–20 very conversational"), (20, 40, "20–40"), (40, 60, "40–60 mixed"), (60, 80, "60–80"),
          (80, 100.0001, "80–100 very formal"))
@@ -74,20 +75,39 @@ def formality_by_month(posts: pd.DataFrame) -> plt.Figure:
     return fig
 
 
-def drivers(posts: pd.DataFrame) -> plt.Figure:
-    """Mean contribution of each feature to the index, per language (positive: towards formal)."""
+#: A language needs this many scored posts to get bars in :func:`drivers`: the mean contribution of
+#: a handful of posts is one post's quirks (a single Danish-detected post would stretch the axis).
+MIN_DRIVER_POSTS = 30
+
+
+def drivers(posts: pd.DataFrame, *, min_posts: int = MIN_DRIVER_POSTS) -> plt.Figure:
+    """Mean contribution of each feature to the index, per language (positive: towards formal).
+
+    Languages with fewer than ``min_posts`` scored posts are left out, and the figure says which.
+    """
     setup()
-    table = summaries.drivers(posts)
+    scored = posts.dropna(subset=["formality"]) if "formality" in posts else posts
+    counts = scored["lang"].astype(str).value_counts() if "lang" in scored else pd.Series(dtype=int)
+    few = counts[counts < min_posts]
+    table = summaries.drivers(posts[~posts["lang"].astype(str).isin(few.index)] if len(few) else posts)
+    left_out = ("left out, fewer than " + f"{min_posts} scored posts: " +
+                ", ".join(f"{lang} ({n:,})" for lang, n in few.sort_index().items())) if len(few) else ""
     if table.empty:
-        return empty("No scored posts in this selection")
+        return empty("No scored posts in this selection" + (f" ({left_out})" if left_out else ""))
     long = table.reset_index().melt(id_vars="feature", var_name="lang", value_name="contribution")
+    long["feature"] = long["feature"].str.replace("_", " ")
     fig, ax = plt.subplots(figsize=(9, 0.42 * len(table) + 1.6))
-    sns.barplot(data=long, y="feature", x="contribution", hue="lang", order=table.index.tolist(), ax=ax,
-                palette=OTHER_COLOURS[:long["lang"].nunique()])  # languages: not the tones' colours
+    # each language in its colour of the data-quality report's language mix (not the tones' colours),
+    # whichever languages are left out
+    sns.barplot(data=long, y="feature", x="contribution", hue="lang", order=[f.replace("_", " ") for f in table.index],
+                ax=ax, palette={lang: LANGUAGE_COLOURS.get(lang, NEUTRAL) for lang in long["lang"].unique()},
+                saturation=1)  # seaborn would otherwise dull the colours
     ax.axvline(0, color="0.3", linewidth=0.8)
     ax.set_xlabel("mean contribution to the index (log-odds; > 0 towards formal)")
     ax.set_ylabel("")
     ax.legend(title="language", loc="lower right", frameon=False)
+    if left_out:
+        ax.set_title(f"Languages {left_out}", fontsize=9.5, loc="left")
     fig.tight_layout()
     return fig
 

@@ -13,7 +13,8 @@ from .index import MODEL_FEATURES, WEIGHTS, design_matrix
 from . import features as _features
 
 __all__ = ["scored_posts", "unscored", "not_scored", "by_group", "weights_table", "drivers", "examples", "coding_dir",
-           "coded_posts", "agreement", "against_coders", "band_shares", "calibration_against_coders"]
+           "coded_posts", "agreement", "against_coders", "against_coders_note", "band_shares",
+           "calibration_against_coders", "MIN_VALIDATION_POSTS"]
 
 
 def scored_posts(ds, *, tone_method: str = "index", threshold: float = 50.0) -> pd.DataFrame:
@@ -241,6 +242,40 @@ def against_coders(posts: pd.DataFrame, coded: pd.DataFrame) -> dict:
         else np.nan
     result["n"] = int(len(both))
     return result
+
+
+#: Below this many coded posts, a language's row of :func:`against_coders` is one or two posts'
+#: luck: :func:`against_coders_note` says so.
+MIN_VALIDATION_POSTS = 20
+
+
+def against_coders_note(validation: dict, *, min_posts: int = MIN_VALIDATION_POSTS) -> str:
+    """Sentences a reader needs beside :func:`against_coders`' scores: which rows rest on fewer
+    than ``min_posts`` coded posts, and what a perfect accuracy means; "" when neither applies.
+
+    >>> scores = pd.DataFrame({"n": [40, 1], "accuracy": [0.9, 1.0]}, index=pd.Index(["all", "da"], name="lang"))
+    >>> print(against_coders_note({"scores": scores}))
+    The row of da rests on fewer than 20 coded posts (da: 1): its scores, an accuracy of 1.000 among them, are a few posts' luck, not a measure.
+    """
+    scores = validation.get("scores")
+    if scores is None or not len(scores):
+        return ""
+    parts = []
+    few = scores[(scores["n"] < min_posts) & (scores.index != "all")]
+    if len(few):
+        names = ", ".join(map(str, few.index))
+        counts = ", ".join(f"{k}: {int(n):,}" for k, n in few["n"].items())
+        perfect = " an accuracy of 1.000 among them," if (few["accuracy"] == 1).any() else ""
+        one = len(few) == 1
+        parts.append(f"The {'row' if one else 'rows'} of {names} {'rests' if one else 'rest'} on fewer than {min_posts} "
+                     f"coded posts ({counts}): {'its' if one else 'their'} scores,{perfect} are a few posts' luck, "
+                     f"not a measure.")
+    if "all" in scores.index and scores.loc["all", "accuracy"] == 1:
+        parts.append(f"The index agrees with the coders on all {int(scores.loc['all', 'n']):,} coded posts. Agreement "
+                     f"that perfect is rare between people; check that the coders coded blind (without the index's "
+                     f"score) and that the posts are not generated ones whose tone was planted with the very features "
+                     f"the index reads (as in the bundled synthetic sample).")
+    return " ".join(parts)
 
 
 def band_shares(posts: pd.DataFrame, *, mixed=_calibration.DEFAULT_MIXED, by: str = "page") -> pd.DataFrame:

@@ -175,8 +175,12 @@ def test_per_language_topics_and_a_one_page_post_type_are_dropped(family):
     assert res.dropped["C(post_type)[T.video]"].startswith("constant within each level of C(page_id)")
     assert not set(res.dropped) & set(res.params.index)
     caveats = res.caveats()  # what the engagement report shows under the ratios
-    assert caveats["term"].tolist() == ["C(topic)[T.sv:2]", "C(post_type)[T.video]"]
-    assert caveats["note"].str.startswith("dropped: ").all()
+    assert caveats["term"].tolist() == ["C(topic)[T.sv:2]", "C(post_type)[T.video]", ""]
+    assert caveats["note"].iloc[:2].str.startswith("dropped: ").all()
+    # few municipalities: the clustered errors get a caveat naming how many clusters there are
+    n_pages = data["page_id"].nunique()
+    assert res.cov_type == "cluster" and res.n_clusters == n_pages < engagement.FEW_CLUSTERS
+    assert caveats["note"].iloc[2].startswith(f"standard errors clustered on only {n_pages} values of page_id")
     # dropping a dummy merges its level into the reference: statsmodels fits that model
     merged = data.assign(topic=data["topic"].replace({"sv:2": "nb:0"}),
                          post_type=data["post_type"].replace({"video": "link"}))

@@ -53,10 +53,16 @@ def metrics():
 
 
 def test_engagement_bars_by_tone(metrics):
-    ax = eplots.by_tone(metrics).axes[0]
-    colours = {c.get_label(): {_hex(p.get_facecolor()) for p in c.patches} for c in ax.containers
-               if hasattr(c, "patches")}
-    assert colours == {"formal": {FORMAL}, "conversational": {CONVERSATIONAL}}
+    fig = eplots.by_tone(metrics)
+    assert [ax.get_title() for ax in fig.axes] == ["reactions", "comments", "shares"]  # one panel, one scale each
+    for ax, mean_conversational in zip(fig.axes, (3.0, 1.5, 0.75)):
+        colours = {c.get_label(): {_hex(p.get_facecolor()) for p in c.patches} for c in ax.containers
+                   if hasattr(c, "patches")}
+        assert colours == {"formal": {FORMAL}, "conversational": {CONVERSATIONAL}}
+        heights = {c.get_label(): c.patches[0].get_height() for c in ax.containers if hasattr(c, "patches")}
+        assert heights == {"formal": mean_conversational / 3, "conversational": mean_conversational}
+        # comments (1.5) are not squeezed under reactions (3): each panel's axis reaches just above its bars
+        assert mean_conversational < ax.get_ylim()[1] < 2 * mean_conversational
 
 
 def test_engagement_points_by_municipality(metrics):
