@@ -21,6 +21,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.json as pajson
 
+from ..errors import KommunsocialError
 from ._checks import LONE_SURROGATE
 from ._graph_rows import ATTACHMENT_TYPES, STATUS_TYPES, Reader, without_comments
 from ._graph_walk import _POST_EDGES, _vote, reaction_column
@@ -49,8 +50,9 @@ _SCHEMA = pa.schema([("data", pa.list_(_POST)), ("paging", _PAGING), ("id", _S),
 _BLOCK = 64 << 20
 
 
-class _Fallback(Exception):
-    """The file holds something the columns do not carry as the record walk reads it."""
+class _Fallback(KommunsocialError):
+    """The file holds something the columns do not carry as the record walk reads it (caught inside
+    :func:`read_columns`, never raised to a caller)."""
 
 
 def read_columns(path, name: str, options: dict, start: int) -> Parsed | None:
