@@ -172,9 +172,9 @@ def topics(texts: pd.Series, *, lang: pd.Series | None = None, method: str = "se
     ``in_model`` column names the label each topic has in the posts).
 
     Returns ``(topic per post, table of topics)``. The topics are a categorical whose first category
-    is the largest topic (a model's reference level: see :func:`_largest_first`); the table has ``lang``, ``source`` (``seeded`` or
-    ``nmf``), ``top_words`` (an area's most frequent matched words, an NMF topic's heaviest words) and
-    ``posts``. Deterministic for a given ``seed``.
+    is the largest topic (a model's reference level: see :func:`_largest_first`); the table has
+    ``lang``, ``source`` (``seeded`` or ``nmf``), ``top_words`` (an area's most frequent matched words,
+    an NMF topic's heaviest words), ``posts`` and ``in_model``. Deterministic for a given ``seed``.
 
     Notes
     -----
