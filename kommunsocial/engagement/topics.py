@@ -169,12 +169,14 @@ def topics(texts: pd.Series, *, lang: pd.Series | None = None, method: str = "se
     text is read once.
 
     A topic of fewer than ``min_size`` posts joins its language's ``"<lang>:small"`` (the table's
-    ``in_model`` column names the label each topic has in the posts).
+    ``in_model`` column names the label each topic has in the posts), a small ``"<lang>:none"``
+    too; ``"other"`` stays as it is.
 
     Returns ``(topic per post, table of topics)``. The topics are a categorical whose first category
     is the largest topic (a model's reference level: see :func:`_largest_first`); the table has
-    ``lang``, ``source`` (``seeded`` or ``nmf``), ``top_words`` (an area's most frequent matched words,
-    an NMF topic's heaviest words), ``posts`` and ``in_model``. Deterministic for a given ``seed``.
+    ``lang``, ``source`` (``seeded``, ``nmf``, or ``none`` for the posts with no word to go by),
+    ``top_words`` (an area's most frequent matched words, an NMF topic's heaviest words), ``posts``
+    and ``in_model``: every post but those in ``"other"``. Deterministic for a given ``seed``.
 
     Notes
     -----
@@ -212,9 +214,11 @@ def topics(texts: pd.Series, *, lang: pd.Series | None = None, method: str = "se
         else:
             labels[rest] = f"{code}:none"
         topic.loc[idx] = labels
-    table = pd.DataFrame(rows, columns=["topic", "lang", "source", "top_words", "posts"]).set_index("topic")
     sizes = topic.value_counts()
-    small = sizes.index[(sizes < min_size) & (sizes.index != "other")]
+    rows += [{"topic": label, "lang": label.split(":")[0], "source": "none", "top_words": "",
+              "posts": int(sizes[label])} for label in sorted(sizes.index) if label.endswith(":none")]
+    table = pd.DataFrame(rows, columns=["topic", "lang", "source", "top_words", "posts"]).set_index("topic")
+    small = sizes.index[(sizes < min_size) & sizes.index.isin(table.index)]  # "other" stays
     pooled = topic.isin(small)
     topic[pooled] = topic[pooled].str.split(":").str[0] + ":small"
     table["in_model"] = pd.Series(table.index, index=table.index, dtype="string")

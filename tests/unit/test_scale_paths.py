@@ -311,4 +311,5 @@ def test_topics_fitted_on_a_sample_assign_every_post(sample_dataset):
     sampled, table = engagement.topics(posts["text"], lang=posts["lang"], n_topics=6, max_fit=400)
     again, _ = engagement.topics(posts["text"], lang=posts["lang"], n_topics=6, max_fit=400)
     pd.testing.assert_series_equal(sampled, again)  # seeded
-    assert sampled.notna().all() and table["posts"].sum() == (~sampled.str.endswith(("none", "other"))).sum()
+    assert sampled.notna().all() and table["posts"].sum() == (sampled != "other").sum()
+    assert set(sampled.unique()) - {"other"} <= set(table["in_model"])
