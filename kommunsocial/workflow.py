@@ -169,10 +169,15 @@ def municipality_jobs(dataset: str) -> list[tuple]:
     return jobs
 
 
-def is_current(notebook, out_dir, parameters: dict) -> bool:
+def _newest_code() -> int:
+    """The latest modification time of the package's files."""
+    return max(map(_mtime, _package_files()), default=0)
+
+
+def is_current(notebook, out_dir, parameters: dict, *, newest_code: int | None = None) -> bool:
     """Whether the report of ``notebook`` in ``out_dir`` is up to date, as ``make`` would judge it
     (not older than the notebook, the dataset's manifest or a file of the package) and was run
-    with ``parameters``."""
+    with ``parameters``. ``newest_code``: :func:`_newest_code`, when the caller judges many reports."""
     from .report.run import _report_meta
 
     notebook, out_dir = Path(notebook), Path(out_dir)
@@ -180,9 +185,10 @@ def is_current(notebook, out_dir, parameters: dict) -> bool:
     if not page.is_file():
         return False
     data = Path(parameters.get("data_dir") or config.processed_dir(parameters["dataset"]))
-    sources = [notebook, data / "manifest.json", *_package_files()]
     built = _mtime(page)
-    if any(p.is_file() and _mtime(p) > built for p in sources):
+    if any(p.is_file() and _mtime(p) > built for p in (notebook, data / "manifest.json")):
+        return False
+    if (_newest_code() if newest_code is None else newest_code) > built:
         return False
     recorded = _report_meta(page.with_suffix(".ipynb")).get("parameters")
     return recorded == {k: v for k, v in parameters.items() if k != "out_dir"}
@@ -198,8 +204,9 @@ def run_jobs(jobs, *, force: bool = False, processes: int = 1, progress: bool = 
     from .report.run import run_notebook
 
     todo = []
+    newest = _newest_code()  # once, not once per report: a country has a thousand of them
     for notebook, out_dir, params in jobs:
-        if not force and is_current(notebook, out_dir, params):
+        if not force and is_current(notebook, out_dir, params, newest_code=newest):
             yield notebook, Path(out_dir) / f"{Path(notebook).stem}.html", False
         else:
             todo.append((notebook, out_dir, params))

@@ -248,3 +248,12 @@ def test_a_failing_notebook_is_listed_by_the_index_and_fails_make_at_the_end(tmp
     assert (reports / "01-broken.html").is_file() and not (reports / "01-broken.failed.json").exists()
     assert "Failed reports" not in (reports / "index.html").read_text()
     assert run("-q", "reports").returncode == 0
+
+
+def test_the_ingest_code_is_the_same_list_for_make_and_the_command():
+    # the Makefile and kommunsocial.workflow each decide when an ingest is out of date
+    from kommunsocial.workflow import INGEST_CODE
+
+    line = next(l for l in (ROOT / "Makefile").read_text().splitlines() if l.startswith("INGEST_CODE :="))
+    listed = re.search(r"\$\(filter ([^,]+),", line).group(1).split()
+    assert [p.removeprefix("kommunsocial/").replace("%", "") for p in listed] == list(INGEST_CODE)
