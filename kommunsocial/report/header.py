@@ -22,6 +22,7 @@ import hashlib
 import json
 import os
 from dataclasses import asdict, dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 from .. import config
@@ -96,15 +97,41 @@ def synthetic(dataset: str, data_dir=None) -> dict | None:
     if not isinstance(truth, dict) or "generator" not in truth:
         return None
     path = Path(data_dir or config.processed_dir(dataset)) / "manifest.json"
-    if path.is_file():
-        from ..schema import sha256_file
-
-        inputs = json.loads(path.read_text(encoding="utf-8")).get("inputs") or []
-        for item in inputs:
-            source = raw / str(item.get("file", ""))
-            if not source.is_file() or sha256_file(source) != item.get("sha256"):
-                return None
+    if path.is_file() and not _inputs_match(str(raw), str(path), _state(raw, path), dataset):
+        return None
     return truth
+
+
+def _state(*paths: Path) -> tuple:
+    """Size, modification time and inode of each file under ``paths``: what :func:`_inputs_match`'s
+    memory is keyed on, so a changed file is hashed again."""
+    out = []
+    for path in paths:
+        for p in sorted(path.rglob("*")) if path.is_dir() else [path]:
+            if p.is_file():
+                st = p.stat()
+                out.append((str(p), st.st_size, st.st_mtime_ns, st.st_ino))
+    return tuple(out)
+
+
+@lru_cache(maxsize=8)
+def _inputs_match(raw: str, manifest: str, _state: tuple, dataset: str) -> bool:
+    """Whether every file ``manifest`` lists as read is ``raw``'s file with the same sha256.
+
+    Once per process and state of the files (a run of many reports hashes the raw files once), with
+    the hashes ``make`` and ``kommunsocial data`` keep (``.make/<dataset>.raw-cache.json``) reused
+    for the files unchanged since: a generated country is a gigabyte and more.
+    """
+    from ..rawdigest import listing
+    from ..workflow import stamps
+
+    try:
+        cache = json.loads(stamps(dataset)["raw_cache"].read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        cache = {}
+    hashes = {item["name"]: item["sha256"] for item in listing(raw, cache=cache if isinstance(cache, dict) else {})}
+    inputs = json.loads(Path(manifest).read_text(encoding="utf-8")).get("inputs") or []
+    return all(hashes.get(str(item.get("file", ""))) == item.get("sha256") for item in inputs)
 
 
 def synthetic_note(dataset: str, data_dir=None) -> str:
